@@ -1,0 +1,3 @@
+from coachassist.cli import main
+
+raise SystemExit(main())

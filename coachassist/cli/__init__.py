@@ -1,0 +1,82 @@
+"""The ``coachassist`` command. With no arguments it opens the app; subcommands do the rest.
+
+Every subcommand lives in its own module and is imported only when called, so the
+non-interactive commands never import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
+
+from coachassist.errors import UserError
+from coachassist.i18n import default_lang
+
+# subcommand -> (module in coachassist.cli, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("kb_commands", "validate the knowledge base and print its counts"),
+    "schema": ("kb_commands", "print the JSON Schema of a knowledge-base file kind"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coachassist", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.add_argument(
+            "--kb",
+            action="append",
+            type=Path,
+            default=[],
+            metavar="DIR",
+            help="extra knowledge-base folder; repeatable, later folders override by id",
+        )
+        command.add_argument(
+            "--lang", choices=("nl", "en"), default=default_lang(), help="language of the output"
+        )
+        _module(module).add_arguments(name, command)
+    return parser
+
+
+def _module(name: str):
+    return import_module(f"coachassist.cli.{name}")
+
+
+def _version() -> str:
+    from coachassist import __version__
+
+    return f"coachassist {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if "app" in COMMANDS and (not args_list or args_list[0].startswith(("--kb", "--lang"))):
+        args_list.insert(0, "app")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    module, _ = COMMANDS[args.command]
+    try:
+        return int(_module(module).run(args.command, args) or 0)
+    except UserError as error:
+        print(f"coachassist: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which closed early
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # the last guard: never a traceback for a user
+        if os.environ.get("COACHASSIST_DEBUG"):
+            raise
+        print(
+            f"coachassist: internal error ({type(error).__name__}: {error}); "
+            "set COACHASSIST_DEBUG=1 to see the details",
+            file=sys.stderr,
+        )
+        return 3

@@ -1,0 +1,233 @@
+"""Read knowledge-base folders into one validated ``KnowledgeBase``.
+
+The bundled folders come first; each ``--kb DIR`` a trainer passes is a later layer that may add
+items and override earlier ones by id. Within one layer an id may occur only once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from coachassist.kb.models import (
+    FILE_KINDS,
+    KIND_KEYS,
+    Case,
+    Dysfunction,
+    Format,
+    Model,
+    Question,
+    Questionnaire,
+    Rule,
+)
+from coachassist.kb.problems import KnowledgeBaseError, Problem, locate
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+MAX_FILE_BYTES = 5_000_000
+
+
+def bundled_dirs() -> list[Path]:
+    """The bundled ``questionnaires/`` and ``rules/``: inside a wheel, or beside a checkout."""
+    installed = PACKAGE_DIR / "_bundled"
+    root = installed if installed.is_dir() else PACKAGE_DIR.parent
+    return [root / "questionnaires", root / "rules"]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    path: Path
+    line: int | None
+
+
+@dataclass
+class KnowledgeBase:
+    questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
+    dysfunctions: dict[str, Dysfunction] = field(default_factory=dict)
+    formats: dict[str, Format] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    cases: dict[str, Case] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+
+    def origin(self, kind: str, item_id: str) -> Origin | None:
+        return self.origins.get((kind, item_id))
+
+    def by_purpose(self, purpose: str) -> list[Questionnaire]:
+        return [q for q in self.questionnaires.values() if q.purpose == purpose]
+
+    def scan_questions(self) -> dict[str, Question]:
+        return {q.id: q for qn in self.by_purpose("scan") for q in qn.questions}
+
+    def context_questions(self) -> dict[str, Question]:
+        return {q.id: q for qn in self.by_purpose("context") for q in qn.questions}
+
+    def scale_ids(self) -> set[str]:
+        return {s.id for qn in self.by_purpose("scan") for s in qn.scales}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "questionnaires": len(self.questionnaires),
+            "scales": sum(len(q.scales) for q in self.questionnaires.values()),
+            "questions": sum(len(q.questions) for q in self.questionnaires.values()),
+            "dysfunctions": len(self.dysfunctions),
+            "formats": len(self.formats),
+            "rules": len(self.rules),
+            "cases": len(self.cases),
+        }
+
+
+def load(extra_dirs: Sequence[Path] = (), *, bundled: bool = True) -> KnowledgeBase:
+    """Load and validate; raises KnowledgeBaseError listing every problem."""
+    kb, problems = load_with_problems(extra_dirs, bundled=bundled)
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return kb
+
+
+def load_with_problems(
+    extra_dirs: Sequence[Path] = (), *, bundled: bool = True
+) -> tuple[KnowledgeBase, list[Problem]]:
+    from coachassist.kb.validate import cross_check
+
+    kb = KnowledgeBase()
+    problems: list[Problem] = []
+    layers: list[list[Path]] = [bundled_dirs()] if bundled else []
+    layers += [[Path(d)] for d in extra_dirs]
+    for layer in layers:
+        _load_layer(layer, kb, problems)
+    if not problems:
+        problems += cross_check(kb)
+    return kb, problems
+
+
+def _load_layer(dirs: Iterable[Path], kb: KnowledgeBase, problems: list[Problem]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for folder in dirs:
+        if not folder.is_dir():
+            problems.append(Problem(folder, None, "-", "not a folder; pass a folder of .toml files"))
+            continue
+        for path in sorted(folder.rglob("*.toml")):
+            _load_file(path, kb, problems, seen)
+
+
+def _load_file(
+    path: Path, kb: KnowledgeBase, problems: list[Problem], seen: set[tuple[str, str]]
+) -> None:
+    data, text, problem = read_toml(path)
+    if problem:
+        problems.append(problem)
+        return
+    assert data is not None
+    kinds = [KIND_KEYS[key] for key in data if key in KIND_KEYS]
+    if len(kinds) != 1:
+        found = ", ".join(kinds) or "none"
+        problems.append(
+            Problem(
+                path,
+                None,
+                "-",
+                f"cannot tell what kind of file this is (found: {found}); a file holds exactly "
+                "one of: questions (a questionnaire), dysfunctions, formats, rules, cases",
+            )
+        )
+        return
+    kind = kinds[0]
+    model = FILE_KINDS[kind]
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(path, text, data, exc))
+        return
+    for item_kind, item in _items(kind, parsed):
+        key = (item_kind, item.id)  # type: ignore[attr-defined]
+        line = locate(text, item.id)  # type: ignore[attr-defined]
+        if key in seen:
+            problems.append(
+                Problem(path, line, item.id, f"duplicate {item_kind} id; ids must be unique")  # type: ignore[attr-defined]
+            )
+            continue
+        seen.add(key)
+        getattr(kb, _PLURAL[item_kind])[item.id] = item  # type: ignore[attr-defined]
+        kb.origins[key] = Origin(path, line)
+
+
+_PLURAL = {
+    "questionnaire": "questionnaires",
+    "dysfunction": "dysfunctions",
+    "format": "formats",
+    "rule": "rules",
+    "case": "cases",
+}
+
+
+def _items(kind: str, parsed: Model) -> list[tuple[str, Model]]:
+    if kind == "questionnaire":
+        return [("questionnaire", parsed)]
+    return [(kind, item) for item in getattr(parsed, _PLURAL[kind])]
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
+    """Read a TOML file; any unreadable file becomes one Problem, never an exception."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, "", Problem(path, None, "-", f"cannot read the file: {exc.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return None, "", Problem(path, None, "-", "file is larger than 5 MB; split it up")
+    if b"\x00" in raw:
+        return None, "", Problem(path, None, "-", "binary file, not TOML text; remove it")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, "", Problem(path, line, "-", "not UTF-8 text; save the file as UTF-8")
+    if not text.strip():
+        return None, text, Problem(path, None, "-", "empty file; add content or remove it")
+    try:
+        return tomllib.loads(text), text, None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(exc).split(" (at line")[0]
+        return None, text, Problem(path, line, "-", f"not valid TOML: {message}")
+
+
+def pydantic_problems(
+    path: Path, text: str, data: dict[str, Any], exc: ValidationError
+) -> list[Problem]:
+    """Turn pydantic's errors into one Problem each, naming the item's id and line."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = list(error["loc"])
+        item_id, field_path = _owner(data, loc)
+        field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
+        line = locate(text, item_id if item_id != "-" else None, field_name)
+        where = ".".join(str(p) for p in field_path) or "file"
+        problems.append(Problem(path, line, item_id, f"{where}: {_explain(error)}"))
+    return problems
+
+
+def _owner(data: dict[str, Any], loc: list[Any]) -> tuple[str, list[Any]]:
+    """The id of the innermost item (table with an ``id``) on the error's path, and the rest."""
+    item_id, rest, node = str(data.get("id", "-")), list(loc), data
+    for index, part in enumerate(loc):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            item_id, rest = node["id"], loc[index + 1 :]
+    return item_id, rest
+
+
+def _explain(error: Any) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "missing; add this field"
+    if kind == "extra_forbidden":
+        return "unknown field; remove it or check its spelling"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,343 @@
+"""Pydantic models of the knowledge-base file kinds (documented for trainers in ``docs/``).
+
+Every model forbids unknown fields, so a misspelt key is reported instead of ignored.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from coachassist.kb import conditions
+from coachassist.kb.conditions import Condition
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=100)]
+Setting = Literal["leadership_team", "one_team", "two_departments", "whole_organisation"]
+Severity = Literal["low", "medium", "high"]
+SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
+SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "whole_organisation")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Model):
+    """A text a user sees, in Dutch and English."""
+
+    nl: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+    def __call__(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
+
+    @field_validator("nl", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is blank; write the text in this language")
+        return value
+
+
+def _condition_list(values: list[str]) -> list[str]:
+    for text in values:
+        conditions.parse(text)  # raises ConditionError (a ValueError) with the fix
+    return values
+
+
+# --- questionnaire -------------------------------------------------------------------------
+
+Audience = Literal["member", "lead", "coach"]
+QuestionType = Literal["likert", "single", "multiple", "number", "text"]
+
+
+class Provenance(Model):
+    authors: str
+    sources: list[str] = []
+    notes: str = ""
+
+
+class Anchors(Model):
+    """A labelled agreement scale shared by likert questions, e.g. 1-5."""
+
+    min: int = 1
+    max: int = 5
+    labels: list[Text]
+    dont_know: bool = False
+
+    @model_validator(mode="after")
+    def _labels_fit_range(self) -> Anchors:
+        if not 2 <= self.max - self.min <= 10:
+            raise ValueError(f"likert range {self.min}..{self.max}: use 3 to 11 points, min < max")
+        points = self.max - self.min + 1
+        if len(self.labels) != points:
+            raise ValueError(
+                f"{len(self.labels)} labels for {points} points ({self.min}..{self.max}): "
+                "give one label per point"
+            )
+        return self
+
+
+class Band(Model):
+    """An interpretation band: scores up to and including ``upto`` get this label."""
+
+    upto: float
+    label: Text
+
+
+class Scale(Model):
+    id: Id
+    name: Text
+    description: Text | None = None
+    min_answers: Annotated[int, Field(ge=1)] = 1
+    bands: list[Band] = []
+
+    @field_validator("bands")
+    @classmethod
+    def _ascending(cls, bands: list[Band]) -> list[Band]:
+        limits = [band.upto for band in bands]
+        if limits != sorted(set(limits)):
+            raise ValueError("bands must have rising 'upto' limits, lowest first")
+        return bands
+
+
+class Option(Model):
+    value: Id
+    nl: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+    @property
+    def label(self) -> Text:
+        return Text(nl=self.nl, en=self.en)
+
+
+class Question(Model):
+    id: Id
+    type: QuestionType
+    text: Text
+    help: Text | None = None
+    scale: Id | None = None
+    anchors: Id | None = None
+    reverse: bool = False
+    options: list[Option] = []
+    min: float | None = None
+    max: float | None = None
+    integer: bool = True
+    required: bool = False
+    show_if: list[str] = []
+
+    _check_conditions = field_validator("show_if")(_condition_list)
+
+    @model_validator(mode="after")
+    def _fields_fit_type(self) -> Question:
+        if self.type == "likert" and not self.anchors:
+            raise ValueError("a likert question needs 'anchors = \"<anchors id>\"'")
+        if self.type != "likert" and (self.anchors or self.reverse):
+            raise ValueError("'anchors' and 'reverse' only go with type = \"likert\"")
+        if self.type in ("single", "multiple") and len(self.options) < 2:
+            raise ValueError(f"a {self.type}-choice question needs at least two options")
+        if self.type not in ("single", "multiple") and self.options:
+            raise ValueError("'options' only go with type = \"single\" or \"multiple\"")
+        if self.scale and self.type != "likert":
+            raise ValueError("only likert questions count towards a scale; remove 'scale'")
+        if (self.min is not None or self.max is not None) and self.type != "number":
+            raise ValueError("'min' and 'max' only go with type = \"number\"")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        values = [o.value for o in self.options]
+        if len(values) != len(set(values)):
+            raise ValueError("two options share a value; give each option its own value")
+        return self
+
+    @cached_property
+    def conditions(self) -> list[Condition]:
+        return [conditions.parse(text) for text in self.show_if]
+
+
+class Questionnaire(Model):
+    id: Id
+    version: Annotated[str, Field(min_length=1)]
+    purpose: Literal["scan", "context"] = "scan"
+    title: Text
+    intro: Text
+    audience: Annotated[list[Audience], Field(min_length=1)]
+    roles: Annotated[list[Id], Field(min_length=1)] = ["member", "lead"]
+    licence: Annotated[str, Field(min_length=1)]
+    provenance: Provenance
+    anchors: dict[str, Anchors] = {}
+    scales: list[Scale] = []
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+
+# --- dysfunctions, formats, rules, cases ----------------------------------------------------
+
+
+class Dysfunction(Model):
+    id: Id
+    name: Text
+    explanation: Text
+    level: Annotated[int, Field(ge=1, le=5)] | None = None  # 1 trust ... 5 results; None: outside
+    scales: list[Id] = []
+
+
+class Format(Model):
+    id: Id
+    name: Text
+    purpose: Text
+    steps: Annotated[list[Text], Field(min_length=1)]
+    minutes: Annotated[int, Field(ge=5, le=480)]
+    group_min: Annotated[int, Field(ge=1)] = 2
+    group_max: Annotated[int, Field(ge=1)] = 30
+    settings: Annotated[list[Setting], Field(min_length=1)]
+    addresses: list[Id] = []
+    materials: list[Text] = []
+    role: Literal["opening", "core", "closing"] = "core"
+    recurring: bool = False
+    source: Annotated[str, Field(min_length=1)]
+    licence: str = ""
+
+    @model_validator(mode="after")
+    def _group_range(self) -> Format:
+        if self.group_min > self.group_max:
+            raise ValueError(f"group_min {self.group_min} is above group_max {self.group_max}")
+        return self
+
+
+class Then(Model):
+    """What a rule concludes: exactly one of signal, dysfunction (with severity) or suggest."""
+
+    signal: Id | None = None
+    dysfunction: Id | None = None
+    severity: Severity | None = None
+    suggest: list[Id] = []
+
+    @model_validator(mode="after")
+    def _one_conclusion(self) -> Then:
+        chosen = [bool(self.signal), bool(self.dysfunction), bool(self.suggest)]
+        if sum(chosen) != 1:
+            raise ValueError("conclude exactly one of: signal, dysfunction (+ severity), suggest")
+        if self.dysfunction and not self.severity:
+            raise ValueError("a dysfunction needs a severity: \"low\", \"medium\" or \"high\"")
+        if self.severity and not self.dysfunction:
+            raise ValueError("'severity' only goes with 'dysfunction'")
+        return self
+
+    @property
+    def stage(self) -> Literal["signal", "dysfunction", "suggest"]:
+        return "signal" if self.signal else "dysfunction" if self.dysfunction else "suggest"
+
+
+class Rule(Model):
+    id: RuleId
+    because: Text
+    when: Annotated[list[str], Field(min_length=1)]
+    when_any: list[str] = []
+    then: Then
+
+    _check_conditions = field_validator("when", "when_any")(_condition_list)
+
+    @field_validator("when_any")
+    @classmethod
+    def _two_or_more(cls, values: list[str]) -> list[str]:
+        if len(values) == 1:
+            raise ValueError("'when_any' with one condition: move it to 'when'")
+        return values
+
+    @cached_property
+    def conditions(self) -> list[Condition]:
+        return [conditions.parse(text) for text in self.when]
+
+    @cached_property
+    def any_conditions(self) -> list[Condition]:
+        return [conditions.parse(text) for text in self.when_any]
+
+
+FactValue = float | int | str | bool | list[str]
+
+
+class GivenScore(Model):
+    mean: float
+    sd: float = 0.0
+    rwg: float = 1.0
+    n: Annotated[int, Field(ge=1)] = 6
+    polarised: bool = False
+
+
+class GivenItem(Model):
+    mean: float
+    sd: float = 0.0
+    n: Annotated[int, Field(ge=1)] = 6
+
+
+class GivenResponse(Model):
+    role: Id = "member"
+    answers: dict[str, FactValue]
+
+
+class Given(Model):
+    """The situation of a test case: answers to score, or scores directly."""
+
+    questionnaire: Id | None = None
+    responses: list[GivenResponse] = []
+    scores: dict[str, GivenScore] = {}
+    items: dict[str, GivenItem] = {}
+    gaps: dict[str, float] = {}
+    context: dict[str, FactValue] = {}
+    respondents: dict[Literal["n", "members", "leads"], int] = {}
+
+
+class Expect(Model):
+    present: list[str] = []
+    absent: list[str] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> Expect:
+        if not self.present and not self.absent:
+            raise ValueError("expect at least one finding in 'present' or 'absent'")
+        return self
+
+
+class Case(Model):
+    id: RuleId
+    description: str = ""
+    given: Given
+    expect: Expect
+
+
+# --- file kinds -----------------------------------------------------------------------------
+
+
+class DysfunctionFile(Model):
+    dysfunctions: Annotated[list[Dysfunction], Field(min_length=1)]
+
+
+class FormatFile(Model):
+    formats: Annotated[list[Format], Field(min_length=1)]
+
+
+class RuleFile(Model):
+    rules: Annotated[list[Rule], Field(min_length=1)]
+
+
+class CaseFile(Model):
+    cases: Annotated[list[Case], Field(min_length=1)]
+
+
+FILE_KINDS: dict[str, type[Model]] = {
+    "questionnaire": Questionnaire,
+    "dysfunction": DysfunctionFile,
+    "format": FormatFile,
+    "rule": RuleFile,
+    "case": CaseFile,
+}
+# The top-level key that marks each kind of file.
+KIND_KEYS: dict[str, str] = {
+    "questions": "questionnaire",
+    "dysfunctions": "dysfunction",
+    "formats": "format",
+    "rules": "rule",
+    "cases": "case",
+}

@@ -1,0 +1,49 @@
+"""Problems found in knowledge-base files, each pointing at a file, line and item id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: Path
+    line: int | None
+    item: str  # the id of the item at fault, or "-" for the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: {self.item}: {self.message}"
+
+
+class KnowledgeBaseError(Exception):
+    """Raised when the knowledge base has problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base")
+        self.problems = problems
+
+
+def locate(text: str, item_id: str | None, field: str | None = None) -> int | None:
+    """The 1-based line where ``id = "item_id"`` is declared, or of ``field`` after it."""
+    lines = text.splitlines()
+    start = 0
+    if item_id:
+        pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(item_id)}["']""")
+        for number, line in enumerate(lines):
+            if pattern.match(line):
+                start = number
+                break
+        else:
+            return None
+    if field:
+        key = re.compile(rf"^\s*(\[+[^\]]*\.)?{re.escape(field)}\s*(=|\]|\.)")
+        for number in range(start, len(lines)):
+            if number > start and item_id and lines[number].lstrip().startswith("id ="):
+                break
+            if key.match(lines[number]):
+                return number + 1
+    return start + 1 if item_id else None
