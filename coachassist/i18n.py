@@ -1,4 +1,7 @@
-"""User-facing strings in Dutch and English, from one source: ``messages.toml``."""
+"""User-facing strings in Dutch and English, from one source: ``messages/*.toml``.
+
+Each area keeps its own file (core, tui, report); keys must be unique across files.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Literal
 
 Lang = Literal["nl", "en"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
-_MESSAGES = Path(__file__).with_name("messages.toml")
+_MESSAGES = Path(__file__).with_name("messages")
 
 
 def default_lang() -> Lang:
@@ -24,8 +27,6 @@ def default_lang() -> Lang:
 
 @cache
 def _catalog() -> dict[str, dict[str, str]]:
-    with _MESSAGES.open("rb") as fh:
-        raw = tomllib.load(fh)
     flat: dict[str, dict[str, str]] = {}
 
     def walk(prefix: str, table: dict) -> None:
@@ -36,7 +37,9 @@ def _catalog() -> dict[str, dict[str, str]]:
             if isinstance(value, dict):
                 walk(f"{prefix}.{key}" if prefix else key, value)
 
-    walk("", raw)
+    for path in sorted(_MESSAGES.glob("*.toml")):
+        with path.open("rb") as fh:
+            walk("", tomllib.load(fh))
     return flat
 
 
@@ -44,7 +47,7 @@ def t(key: str, lang: Lang = "en", /, **values: object) -> str:
     """The message ``key`` in ``lang``, with ``{placeholders}`` filled in."""
     entry = _catalog().get(key)
     if entry is None:
-        raise KeyError(f"no message {key!r} in {_MESSAGES.name}")
+        raise KeyError(f"no message {key!r} in {_MESSAGES}/*.toml")
     return entry[lang].format(**values) if values else entry[lang]
 
 

@@ -93,7 +93,9 @@ def parse(text: str) -> Condition:
             )
         return Condition(text, kind, name, stat, "==", True)
     if op_text == "not in":
-        raise ConditionError(f"{text!r}: 'not in' is not supported; list the allowed values with 'in'")
+        raise ConditionError(
+            f"{text!r}: 'not in' is not supported; list the allowed values with 'in'"
+        )
     op = op_text
     value = _value(text, value_text)
     _check_types(text, kind, stat, op, value)
@@ -155,7 +157,7 @@ def _scalar(text: str, raw: str) -> float | int | str | bool:
         number = float(raw)
     except ValueError:
         raise ConditionError(
-            f"{text!r}: cannot read value {raw!r}; quote texts (\"two_departments\") "
+            f'{text!r}: cannot read value {raw!r}; quote texts ("two_departments") '
             "and write numbers plainly (3.5)"
         ) from None
     if not math.isfinite(number) or abs(number) >= NUMBER_LIMIT:
@@ -168,7 +170,7 @@ def _check_types(text: str, kind: str, stat: str, op: str, value: Value) -> None
     if op in numeric_ops and not _is_number(value):
         raise ConditionError(f"{text!r}: '{op}' compares numbers; give a number after it")
     if op == "in" and not isinstance(value, tuple):
-        raise ConditionError(f"{text!r}: 'in' needs a list, e.g. in [\"a\", \"b\"]")
+        raise ConditionError(f'{text!r}: \'in\' needs a list, e.g. in ["a", "b"]')
     if op != "in" and isinstance(value, tuple):
         raise ConditionError(f"{text!r}: a list only goes with 'in'")
     if op == "has" and kind not in ("context", "answer"):

@@ -108,7 +108,9 @@ def _load_layer(dirs: Iterable[Path], kb: KnowledgeBase, problems: list[Problem]
     seen: set[tuple[str, str]] = set()
     for folder in dirs:
         if not folder.is_dir():
-            problems.append(Problem(folder, None, "-", "not a folder; pass a folder of .toml files"))
+            problems.append(
+                Problem(folder, None, "-", "not a folder; pass a folder of .toml files")
+            )
             continue
         for path in sorted(folder.rglob("*.toml")):
             _load_file(path, kb, problems, seen)

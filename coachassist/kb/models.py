@@ -140,7 +140,7 @@ class Question(Model):
         if self.type in ("single", "multiple") and len(self.options) < 2:
             raise ValueError(f"a {self.type}-choice question needs at least two options")
         if self.type not in ("single", "multiple") and self.options:
-            raise ValueError("'options' only go with type = \"single\" or \"multiple\"")
+            raise ValueError('\'options\' only go with type = "single" or "multiple"')
         if self.scale and self.type != "likert":
             raise ValueError("only likert questions count towards a scale; remove 'scale'")
         if (self.min is not None or self.max is not None) and self.type != "number":
@@ -220,7 +220,7 @@ class Then(Model):
         if sum(chosen) != 1:
             raise ValueError("conclude exactly one of: signal, dysfunction (+ severity), suggest")
         if self.dysfunction and not self.severity:
-            raise ValueError("a dysfunction needs a severity: \"low\", \"medium\" or \"high\"")
+            raise ValueError('a dysfunction needs a severity: "low", "medium" or "high"')
         if self.severity and not self.dysfunction:
             raise ValueError("'severity' only goes with 'dysfunction'")
         return self

@@ -18,17 +18,33 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
     for dysfunction in kb.dysfunctions.values():
         for scale in dysfunction.scales:
             if scale not in scales:
-                problems.append(_at(kb, "dysfunction", dysfunction.id, f"unknown scale {scale!r} in 'scales'; {_known(scales)}"))
+                problems.append(
+                    _at(
+                        kb,
+                        "dysfunction",
+                        dysfunction.id,
+                        f"unknown scale {scale!r} in 'scales'; {_known(scales)}",
+                    )
+                )
     for fmt in kb.formats.values():
         for target in fmt.addresses:
             if target not in kb.dysfunctions:
-                problems.append(_at(kb, "format", fmt.id, f"unknown dysfunction {target!r} in 'addresses'; {_known(kb.dysfunctions)}"))
+                problems.append(
+                    _at(
+                        kb,
+                        "format",
+                        fmt.id,
+                        f"unknown dysfunction {target!r} in 'addresses'; {_known(kb.dysfunctions)}",
+                    )
+                )
     problems += _check_rules(kb)
     problems += _check_cases(kb)
     return problems
 
 
-def _at(kb: KnowledgeBase, kind: str, item_id: str, message: str, field: str | None = None) -> Problem:
+def _at(
+    kb: KnowledgeBase, kind: str, item_id: str, message: str, field: str | None = None
+) -> Problem:
     origin = kb.origin(kind, item_id)
     path = origin.path if origin else Path("?")
     line = origin.line if origin else None
@@ -82,7 +98,9 @@ def _check_questionnaire(kb: KnowledgeBase, qn: Questionnaire) -> list[Problem]:
     return problems
 
 
-def _show_if_problem(qn: Questionnaire, earlier: dict[str, Question], cond: Condition) -> str | None:
+def _show_if_problem(
+    qn: Questionnaire, earlier: dict[str, Question], cond: Condition
+) -> str | None:
     if cond.kind == "role":
         values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
         unknown = [v for v in values if v not in qn.roles]
@@ -125,6 +143,7 @@ def _check_rules(kb: KnowledgeBase) -> list[Problem]:
     items = kb.scan_questions()
     context = kb.context_questions()
     for rule in kb.rules.values():
+
         def report(message: str, field: str | None = None, rule: Rule = rule) -> None:
             problems.append(_at(kb, "rule", rule.id, message, field))
 
@@ -165,18 +184,28 @@ def _rule_condition_problem(
             question = items.get(cond.name)
             if question is None:
                 return f"unknown question {cond.name!r} in the scan questionnaires"
-            return None if question.type == "likert" else "item statistics exist for likert questions only"
+            return (
+                None
+                if question.type == "likert"
+                else "item statistics exist for likert questions only"
+            )
         case "context":
             question = context.get(cond.name)
             if question is None:
                 return f"unknown context question {cond.name!r}; {_known(context)}"
             return _value_problem(question, cond)
         case "signal":
-            return None if cond.name in signals else f"no rule concludes signal {cond.name!r}, so this never holds"
+            return (
+                None
+                if cond.name in signals
+                else f"no rule concludes signal {cond.name!r}, so this never holds"
+            )
         case "dysfunction":
             if cond.name not in kb.dysfunctions:
                 return f"unknown dysfunction {cond.name!r}; {_known(kb.dysfunctions)}"
-            return None if cond.name in concluded else f"no rule concludes dysfunction {cond.name!r}"
+            return (
+                None if cond.name in concluded else f"no rule concludes dysfunction {cond.name!r}"
+            )
         case "answer" | "role":
             return "'answer' and 'role' belong in a questionnaire's show_if; rules use context, score, item or gap"
     return None
@@ -187,9 +216,19 @@ def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
     produces = {}
     for rule in kb.rules.values():
         then = rule.then
-        out = f"signal.{then.signal}" if then.signal else f"dysfunction.{then.dysfunction}" if then.dysfunction else None
+        out = (
+            f"signal.{then.signal}"
+            if then.signal
+            else f"dysfunction.{then.dysfunction}"
+            if then.dysfunction
+            else None
+        )
         if out:
-            needs = {c.key for c in [*rule.conditions, *rule.any_conditions] if c.kind in ("signal", "dysfunction")}
+            needs = {
+                c.key
+                for c in [*rule.conditions, *rule.any_conditions]
+                if c.kind in ("signal", "dysfunction")
+            }
             produces.setdefault(out, set()).update(needs)
     problems, state = [], {}
 
@@ -197,9 +236,20 @@ def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
         if state.get(node) == "done":
             return
         if state.get(node) == "active":
-            cycle = " -> ".join([*path[path.index(node):], node])
-            owner = next(r.id for r in kb.rules.values() if f"signal.{r.then.signal}" == node or f"dysfunction.{r.then.dysfunction}" == node)
-            problems.append(_at(kb, "rule", owner, f"conclusions depend on themselves ({cycle}); break the cycle"))
+            cycle = " -> ".join([*path[path.index(node) :], node])
+            owner = next(
+                r.id
+                for r in kb.rules.values()
+                if f"signal.{r.then.signal}" == node or f"dysfunction.{r.then.dysfunction}" == node
+            )
+            problems.append(
+                _at(
+                    kb,
+                    "rule",
+                    owner,
+                    f"conclusions depend on themselves ({cycle}); break the cycle",
+                )
+            )
             return
         state[node] = "active"
         for need in sorted(produces.get(node, ())):
@@ -221,14 +271,20 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
     items = kb.scan_questions()
     context = kb.context_questions()
     for case in kb.cases.values():
+
         def report(message: str, field: str | None = None, case_id: str = case.id) -> None:
             problems.append(_at(kb, "case", case_id, message, field))
 
         for finding in [*case.expect.present, *case.expect.absent]:
             kind, _, name = finding.partition(".")
-            known = {"signal": signals, "dysfunction": kb.dysfunctions, "format": kb.formats}.get(kind)
+            known = {"signal": signals, "dysfunction": kb.dysfunctions, "format": kb.formats}.get(
+                kind
+            )
             if known is None:
-                report(f"expected {finding!r}: write signal.<id>, dysfunction.<id> or format.<id>", "expect")
+                report(
+                    f"expected {finding!r}: write signal.<id>, dysfunction.<id> or format.<id>",
+                    "expect",
+                )
             elif name not in known:
                 report(f"expected {finding!r}: unknown {kind}; {_known(known)}", "expect")
         given = case.given
@@ -240,11 +296,17 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
                 report(f"given item of unknown question {question!r}", "given")
         for question in given.context:
             if question not in context:
-                report(f"given context answer to unknown question {question!r}; {_known(context)}", "given")
+                report(
+                    f"given context answer to unknown question {question!r}; {_known(context)}",
+                    "given",
+                )
         if given.responses:
             qn = kb.questionnaires.get(given.questionnaire or "")
             if qn is None:
-                report("given responses need 'questionnaire = \"<id>\"' naming a known questionnaire", "given")
+                report(
+                    "given responses need 'questionnaire = \"<id>\"' naming a known questionnaire",
+                    "given",
+                )
                 continue
             ids = {q.id for q in qn.questions}
             for response in given.responses:

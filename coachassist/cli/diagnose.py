@@ -1,0 +1,122 @@
+"""``coachassist diagnose`` and ``coachassist test-rules``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from coachassist.diagnosis import Diagnosis
+from coachassist.i18n import Lang, t
+from coachassist.kb.loader import load_with_problems
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name == "diagnose":
+        parser.add_argument("files", nargs="+", type=Path, metavar="INTAKE_OR_RESPONSE")
+        parser.add_argument(
+            "--context", type=Path, help="an intake file (or TOML table) with the team context"
+        )
+        parser.add_argument("--json", action="store_true", help="print the documented JSON shape")
+        parser.add_argument(
+            "--min-group",
+            type=int,
+            default=None,
+            metavar="K",
+            help="anonymity threshold: fewest respondents a group needs (default 3)",
+        )
+
+
+def run(name: str, args: argparse.Namespace) -> int:
+    kb, problems = load_with_problems(args.kb)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(t("check.failed", args.lang, count=len(problems)), file=sys.stderr)
+        return 1
+    if name == "test-rules":
+        return _test_rules(kb, args.lang)
+    from coachassist.engine import diagnose
+    from coachassist.errors import UserError
+    from coachassist.intake.files import load_case
+
+    if args.min_group is not None and args.min_group < 1:
+        raise UserError("--min-group must be 1 or more")
+    intake = load_case(kb, args.files, args.context)
+    result = diagnose(kb, intake, min_group=args.min_group)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(render_text(result, args.lang))
+    return 0
+
+
+def _test_rules(kb, lang: Lang) -> int:  # noqa: ANN001
+    from coachassist.engine import engine_for
+    from coachassist.engine.cases import run_all
+
+    results, uncovered = run_all(kb, engine_for(kb))
+    failed = [r for r in results if r.failures]
+    for result in failed:
+        origin = kb.origin("case", result.case)
+        where = f"{origin.path}:{origin.line}: " if origin else ""
+        for failure in result.failures:
+            print(f"{where}{result.case}: {failure} (fired: {', '.join(result.fired) or 'none'})")
+    for rule in uncovered:
+        origin = kb.origin("rule", rule)
+        where = f"{origin.path}:{origin.line}: " if origin else ""
+        print(f"{where}{t('test_rules.uncovered', lang, rule=rule)}")
+    if failed or uncovered:
+        print(t("test_rules.failed", lang, failed=len(failed), cases=len(results)), file=sys.stderr)
+        return 1
+    print(t("test_rules.ok", lang, cases=len(results), rules=len(kb.rules)))
+    return 0
+
+
+def render_text(d: Diagnosis, lang: Lang) -> str:
+    """A readable summary for the terminal."""
+    withheld = t("diagnose.withheld", lang)
+    roles = ", ".join(f"{role} {n}" for role, n in d.roles.items())
+    lines = [t("diagnose.respondents", lang, n=d.respondents, roles=roles), ""]
+    lines.append(t("diagnose.scores", lang))
+    for s in d.scores:
+        if s.mean is None:
+            lines.append(f"  {s.name(lang):<38} {withheld}")
+            continue
+        bar = "#" * round(s.mean * 4)
+        extra = f"  ({t('diagnose.polarised', lang)})" if s.polarised else ""
+        band = f"  {s.band(lang)}" if s.band else ""
+        lines.append(f"  {s.name(lang):<38} {s.mean:4.2f} sd {s.sd:4.2f} {bar:<20}{band}{extra}")
+    large = [g for g in d.gaps if g.large]
+    if large:
+        lines += ["", t("diagnose.gaps", lang)]
+        for g in large:
+            value = withheld if g.value is None else f"{g.value:+.2f}"
+            lines.append(f"  {g.name(lang):<38} {t('diagnose.' + g.direction, lang)} ({value})")
+    lines += ["", t("diagnose.findings", lang)]
+    if not d.findings:
+        lines.append("  " + t("diagnose.no_findings", lang))
+    for f in d.findings:
+        severity = t(f"severity.{f.severity}", lang)
+        lines.append(f"  [{severity}] {f.name(lang)}")
+        for ev in f.evidence:
+            values = "; ".join(
+                f"{c.text} = {withheld if c.withheld else c.actual}"
+                for c in ev.conditions
+                if c.holds
+            )
+            lines.append(
+                f"      - {t('diagnose.because', lang)} {ev.because(lang)} [{ev.rule}: {values}]"
+            )
+    if d.suggestions:
+        lines += ["", t("diagnose.suggestions", lang)]
+        for s in d.suggestions:
+            lines.append(
+                f"  {s.name(lang)} ({s.minutes} min) {t('diagnose.answers', lang)}: {', '.join(s.answers)}"
+            )
+    if d.notes:
+        lines += ["", t("diagnose.notes", lang)]
+        lines += [f"  {note(lang)}" for note in d.notes]
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""The result of a diagnosis: scores, findings with evidence, suggested formats.
+
+This is the one shape every output reads (CLI text, ``--json``, the app, plan and report).
+``Diagnosis.model_dump(mode="json")`` is the documented JSON shape (docs/diagnosis-json.md).
+Anonymity is already applied here: withheld values are ``None`` with a note saying why.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from coachassist.kb.models import Severity, Text
+
+SCHEMA = "coachassist-diagnosis/1"
+Value = float | int | str | bool | list[str] | None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RoleMean(_Model):
+    role: str
+    n: int
+    mean: float
+
+
+class ScaleScore(_Model):
+    scale: str
+    name: Text
+    n: int  # respondents with enough answers on this scale
+    mean: float | None  # None: withheld (fewer than min_group respondents) or not enough answers
+    sd: float | None
+    rwg: float | None  # within-group agreement rwg(j), 0..1; >= 0.70 is conventional agreement
+    polarised: bool  # at least 25% in the bottom third and 25% in the top third of the range
+    band: Text | None
+    by_role: list[RoleMean] = []  # only roles with at least min_group respondents
+
+
+class Gap(_Model):
+    """Team lead's mean minus the members' mean on one scale."""
+
+    scale: str
+    name: Text
+    direction: Literal["lead_higher", "lead_lower", "same"]
+    value: float | None  # None when a group is smaller than min_group (the lead usually is)
+    large: bool  # |gap| >= 1.0 point
+
+
+class CheckedCondition(_Model):
+    text: str  # the condition as the trainer wrote it
+    actual: Value  # the value it was checked against; None when withheld or missing
+    withheld: bool = False
+    holds: bool
+
+
+class Evidence(_Model):
+    rule: str
+    because: Text
+    conditions: list[CheckedCondition]
+    source: str = ""  # path:line of the rule
+
+
+class Finding(_Model):
+    kind: Literal["signal", "dysfunction"]
+    id: str
+    name: Text
+    severity: Severity | None = None
+    level: int | None = None  # pyramid level 1..5 for dysfunctions inside the pyramid
+    explanation: Text | None = None
+    evidence: list[Evidence]  # the rules that concluded this, then the rules they built on
+
+
+class Suggestion(_Model):
+    format: str
+    name: Text
+    minutes: int
+    answers: list[str]  # ids of the dysfunctions this format answers
+    evidence: list[Evidence]
+
+
+class Diagnosis(_Model):
+    schema_: str = SCHEMA
+    scan: str
+    respondents: int
+    roles: dict[str, int]
+    min_group: int
+    scores: list[ScaleScore]
+    gaps: list[Gap]
+    signals: list[Finding]
+    findings: list[Finding]  # dysfunctions: severity high first, then pyramid level, then id
+    suggestions: list[Suggestion]
+    open_answers: dict[str, list[str]]  # question id -> answers, sorted, never attributed
+    context: dict[str, Value]
+    notes: list[Text]  # e.g. why a value is withheld
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def to_json(self) -> dict:
+        data = self.model_dump(mode="json")
+        data["schema"] = data.pop("schema_")
+        return data

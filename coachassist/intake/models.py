@@ -1,0 +1,54 @@
+"""Response and intake files: what respondents answered, and the whole case in one file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+INTAKE_FORMAT = "coachassist-intake/1"
+RESPONSE_FORMAT = "coachassist-response/1"
+DONT_KNOW = "dont_know"
+
+# A likert point, a number, a choice, several choices, free text, or DONT_KNOW.
+Answer = int | float | str | list[str]
+Answers = dict[str, Answer]
+IdStr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Respondent(_Model):
+    """One respondent inside an intake. ``id`` is opaque: names are never stored."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+    role: IdStr = "member"
+    lang: Literal["nl", "en"] = "nl"
+    answers: Answers = {}
+
+
+class Response(_Model):
+    """A single respondent's answers, as a file of its own."""
+
+    format: Literal["coachassist-response/1"] = RESPONSE_FORMAT
+    questionnaire: IdStr
+    version: str
+    role: IdStr = "member"
+    lang: Literal["nl", "en"] = "nl"
+    answers: Answers = {}
+
+
+class Intake(_Model):
+    """One whole case: the team context and every response."""
+
+    format: Literal["coachassist-intake/1"] = INTAKE_FORMAT
+    title: str = ""
+    created: str = ""
+    scan: IdStr = "teamscan"
+    scan_version: str = ""
+    context_questionnaire: IdStr = "coach_intake"
+    min_group: Annotated[int, Field(ge=1, le=50)] | None = None  # anonymity threshold k
+    context: Answers = {}
+    responses: list[Respondent] = []

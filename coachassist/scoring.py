@@ -1,0 +1,138 @@
+"""Team scores from answers: reverse scoring, means, spread, agreement, gaps, polarisation.
+
+Agreement is rwg(j) (James, Demaree & Wolf 1984): 1 minus the mean observed item variance over
+the variance expected if everyone answered at random (uniform null, (A^2 - 1) / 12 for A
+points), combined over the J items of a scale and truncated to 0..1 (LeBreton & Senter 2008).
+0.70 or more is the conventional threshold for "the team agrees".
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from coachassist.intake.models import DONT_KNOW, Intake
+from coachassist.kb.models import Question, Questionnaire
+
+AGREEMENT_THRESHOLD = 0.70
+LARGE_GAP = 1.0
+POLARISED_SHARE = 0.25  # at least this share in the bottom third AND in the top third
+
+
+@dataclass
+class ScaleStats:
+    scale: str
+    n: int
+    mean: float | None
+    sd: float | None
+    rwg: float | None
+    polarised: bool
+    by_role: dict[str, tuple[int, float]] = field(default_factory=dict)  # role -> (n, mean)
+
+
+@dataclass
+class ItemStats:
+    question: str
+    n: int
+    mean: float
+    sd: float
+
+
+@dataclass
+class TeamScores:
+    respondents: int
+    roles: dict[str, int]
+    scales: dict[str, ScaleStats]
+    items: dict[str, ItemStats]
+    gaps: dict[str, float]  # lead mean minus members' mean, per scale
+
+
+def item_value(qn: Questionnaire, question: Question, raw: object) -> float | None:
+    """A likert answer after reverse scoring; None for "don't know" or no answer."""
+    if raw is None or raw == DONT_KNOW or isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    anchors = qn.anchors[question.anchors or ""]
+    return float(anchors.min + anchors.max - raw) if question.reverse else float(raw)
+
+
+def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
+    likert = [q for q in qn.questions if q.type == "likert"]
+    values = [
+        {q.id: item_value(qn, q, r.answers.get(q.id)) for q in likert} for r in intake.responses
+    ]
+    roles = [r.role for r in intake.responses]
+    items = {}
+    for q in likert:
+        answered = [v[q.id] for v in values if v[q.id] is not None]
+        if answered:
+            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), _sd(answered))
+    scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles) for s in qn.scales}
+    gaps = {}
+    for scale_id, stats in scales.items():
+        lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
+        if lead and members:
+            gaps[scale_id] = round(lead[1] - members[1], 4)
+    counts: dict[str, int] = {}
+    for role in roles:
+        counts[role] = counts.get(role, 0) + 1
+    return TeamScores(len(intake.responses), counts, scales, items, gaps)
+
+
+def _scale(
+    qn: Questionnaire, scale_id: str, min_answers: int, values: list[dict], roles: list[str]
+) -> ScaleStats:
+    questions = [q for q in qn.questions if q.scale == scale_id]
+    anchors = qn.anchors[questions[0].anchors or ""] if questions else None
+    person_scores: list[tuple[str, float]] = []
+    for role, answers in zip(roles, values, strict=True):
+        answered = [answers[q.id] for q in questions if answers[q.id] is not None]
+        if len(answered) >= min_answers:
+            person_scores.append((role, _mean(answered)))
+    scores = [score for _, score in person_scores]
+    if not scores or anchors is None:
+        return ScaleStats(scale_id, 0, None, None, None, False)
+    by_role: dict[str, list[float]] = {}
+    for role, score in person_scores:
+        by_role.setdefault(role, []).append(score)
+    low, high = _thirds(anchors.min, anchors.max)
+    polarised = len(scores) >= 3 and (
+        sum(s <= low for s in scores) / len(scores) >= POLARISED_SHARE
+        and sum(s >= high for s in scores) / len(scores) >= POLARISED_SHARE
+    )
+    item_columns = [[a[q.id] for a in values if a[q.id] is not None] for q in questions]
+    return ScaleStats(
+        scale=scale_id,
+        n=len(scores),
+        mean=_mean(scores),
+        sd=_sd(scores),
+        rwg=rwg_j(item_columns, anchors.max - anchors.min + 1),
+        polarised=polarised,
+        by_role={role: (len(v), _mean(v)) for role, v in sorted(by_role.items())},
+    )
+
+
+def rwg_j(item_columns: list[list[float]], points: int) -> float | None:
+    """rwg(j) over the items of a scale; None with fewer than two answers per item."""
+    variances = [statistics.variance(col) for col in item_columns if len(col) >= 2]
+    if not variances:
+        return None
+    expected = (points**2 - 1) / 12
+    ratio = statistics.fmean(variances) / expected
+    j = len(variances)
+    if ratio >= 1:
+        return 0.0
+    value = j * (1 - ratio) / (j * (1 - ratio) + ratio)
+    return round(min(max(value, 0.0), 1.0), 4)
+
+
+def _thirds(low: int, high: int) -> tuple[float, float]:
+    span = high - low
+    return low + span / 3, high - span / 3
+
+
+def _mean(values: list[float]) -> float:
+    return round(statistics.fmean(values), 4)
+
+
+def _sd(values: list[float]) -> float:
+    return round(statistics.stdev(values), 4) if len(values) >= 2 else 0.0
