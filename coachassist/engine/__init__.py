@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coachassist.diagnosis import Diagnosis
 from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.inference import Engine, reference
@@ -9,7 +10,6 @@ from coachassist.errors import UserError
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.scoring import score_team
-from coachassist.diagnosis import Diagnosis
 
 DEFAULT_MIN_GROUP = 3
 _ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}

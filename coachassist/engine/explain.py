@@ -65,8 +65,8 @@ def build_diagnosis(
     by_key: dict[str, list[Rule]] = {}
     for rule in rules:
         key = (
-            rule.then.signal
-            and f"signal.{rule.then.signal}"
+            (rule.then.signal
+            and f"signal.{rule.then.signal}")
             or (rule.then.dysfunction and f"dysfunction.{rule.then.dysfunction}")
         )
         if key:
@@ -140,7 +140,7 @@ def _evidence(kb: KnowledgeBase, rule: Rule, table: FactTable, privacy: _Privacy
     return Evidence(rule=rule.id, because=rule.because, conditions=checked, source=source)
 
 
-def _scores(scan, scores: TeamScores, privacy: _Privacy) -> list[ScaleScore]:  # noqa: ANN001
+def _scores(scan, scores: TeamScores, privacy: _Privacy) -> list[ScaleScore]:
     result = []
     for scale in scan.scales:
         stats = scores.scales[scale.id]
@@ -168,7 +168,7 @@ def _scores(scan, scores: TeamScores, privacy: _Privacy) -> list[ScaleScore]:  #
     return result
 
 
-def _gaps(scan, scores: TeamScores, privacy: _Privacy) -> list[Gap]:  # noqa: ANN001
+def _gaps(scan, scores: TeamScores, privacy: _Privacy) -> list[Gap]:
     names = {s.id: s.name for s in scan.scales}
     return [
         Gap(
@@ -213,7 +213,7 @@ def _suggestions(
 
 def _open_answers(
     scan, intake: Intake, privacy: _Privacy, notes: list[Text]
-) -> dict[str, list[str]]:  # noqa: ANN001
+) -> dict[str, list[str]]:
     texts = [q.id for q in scan.questions if q.type == "text"]
     if not privacy.team_ok:
         return {}
