@@ -8,7 +8,7 @@ points), combined over the J items of a scale and truncated to 0..1 (LeBreton & 
 
 from __future__ import annotations
 
-import statistics
+import math
 from dataclasses import dataclass, field
 
 from coachassist.intake.models import DONT_KNOW, Intake
@@ -113,11 +113,11 @@ def _scale(
 
 def rwg_j(item_columns: list[list[float]], points: int) -> float | None:
     """rwg(j) over the items of a scale; None with fewer than two answers per item."""
-    variances = [statistics.variance(col) for col in item_columns if len(col) >= 2]
+    variances = [_variance(col) for col in item_columns if len(col) >= 2]
     if not variances:
         return None
     expected = (points**2 - 1) / 12
-    ratio = statistics.fmean(variances) / expected
+    ratio = sum(variances) / len(variances) / expected
     j = len(variances)
     if ratio >= 1:
         return 0.0
@@ -131,8 +131,14 @@ def _thirds(low: int, high: int) -> tuple[float, float]:
 
 
 def _mean(values: list[float]) -> float:
-    return round(statistics.fmean(values), 4)
+    return round(sum(values) / len(values), 4)
+
+
+def _variance(values: list[float]) -> float:
+    """Sample variance (n - 1), in plain floats: statistics.variance is exact but slow."""
+    mean = sum(values) / len(values)
+    return sum((v - mean) ** 2 for v in values) / (len(values) - 1)
 
 
 def _sd(values: list[float]) -> float:
-    return round(statistics.stdev(values), 4) if len(values) >= 2 else 0.0
+    return round(math.sqrt(_variance(values)), 4) if len(values) >= 2 else 0.0

@@ -9,13 +9,12 @@ Guards (see docs/engine.md and the measured notes they come from):
 - action callables take exactly one parameter (two would make them silently asynchronous);
 - a fresh rule dict per registration (registering mutates it) and a new ruleset name per load;
 - exceptions raised in actions are read back from the state and raised here;
-- firings are de-duplicated per rule, so an ``$or`` or a join can never double-fire.
+- each rule fires at most once per evaluation, so an ``$or`` or a join can never double-fire.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -44,8 +43,8 @@ ENGINE_ERRORS = {
     "501": "a pattern the engine cannot read",
 }
 
-# A firing: (rule name, the facts matched per alias).
-Fire = Callable[[str, dict[str, dict[str, Any]]], list[dict[str, Any]]]
+# Called once per rule that fires; returns the new facts the rule concludes.
+Fire = Callable[[str], list[dict[str, Any]]]
 
 
 class EngineError(UserError):
@@ -76,12 +75,12 @@ class CompiledRuleset:
         """``rules`` maps a rule name to its alias patterns (all must match)."""
         self.name = f"coachassist_{next(_NAMES)}"
         self._fire = fire
-        self._fired: set[tuple[str, str]] = set()
+        self._fired: set[str] = set()
         definition: dict[str, Any] = {}
         for index, (rule_name, patterns) in enumerate(sorted(rules.items())):
             definition[f"r{index}"] = {
                 "all": [{f"c{i}": pattern} for i, pattern in enumerate(patterns)],
-                "run": self._action(rule_name, len(patterns)),
+                "run": self._action(rule_name),
             }
         definition["zz_catch_all"] = {
             "all": [{"m": {"$ex": {"key": 1}}}, {"n": {"key": NEVER_KEY}}],
@@ -99,21 +98,18 @@ class CompiledRuleset:
     def check_rule(cls, rule_name: str, patterns: list[dict[str, Any]]) -> str | None:
         """Register one rule alone to find what the engine refuses; None when it is fine."""
         try:
-            cls({rule_name: patterns}, lambda *_: [])
+            cls({rule_name: patterns}, lambda _: [])
         except EngineError as exc:
             return str(exc)
         return None
 
-    def _action(self, rule_name: str, aliases: int) -> Callable[[Any], None]:
+    def _action(self, rule_name: str) -> Callable[[Any], None]:
         def action(c: Any) -> None:  # exactly one parameter: a synchronous action
-            matched = {f"c{i}": dict(getattr(c, f"c{i}")._d) for i in range(aliases)}
-            signature = json.dumps(matched, sort_keys=True)
-            if (rule_name, signature) in self._fired:
+            if rule_name in self._fired:
                 return
-            self._fired.add((rule_name, signature))
-            sid = c.s.sid
-            for fact in self._fire(rule_name, matched):
-                c.assert_fact({**fact, "sid": sid, "fid": next(_FIDS)})
+            self._fired.add(rule_name)
+            for fact in self._fire(rule_name):
+                c.assert_fact({**fact, "sid": c.s.sid, "fid": next(_FIDS)})
 
         return action
 

@@ -63,9 +63,7 @@ class Engine:
                 if problem:
                     raise EngineError(f"rule {rule.id!r}: {problem}")
 
-    def _on_fire(
-        self, engine_name: str, matched: dict[str, dict[str, Any]]
-    ) -> list[dict[str, Any]]:
+    def _on_fire(self, engine_name: str) -> list[dict[str, Any]]:
         rid = rule_id(engine_name)
         assert self._table is not None
         if rid in self._fired:
