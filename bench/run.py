@@ -11,13 +11,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coachassist.engine import engine_for, team_facts  # noqa: E402
-from coachassist.engine.inference import reference  # noqa: E402
-from coachassist.intake.models import Intake, Respondent  # noqa: E402
-from coachassist.kb.loader import KnowledgeBase, load  # noqa: E402
+from coachassist.engine import engine_for, team_facts
+from coachassist.engine.inference import reference
+from coachassist.intake.models import Intake, Respondent
+from coachassist.kb.loader import KnowledgeBase, load
 
-SCALES = ["trust", "conflict", "commitment", "accountability", "results", "cooperation",
-          "knowledge_sharing", "lead_relation", "change_load"]
+SCALES = [
+    "trust",
+    "conflict",
+    "commitment",
+    "accountability",
+    "results",
+    "cooperation",
+    "knowledge_sharing",
+    "lead_relation",
+    "change_load",
+]
 
 
 def generated_team(kb: KnowledgeBase, rng: random.Random, size: int = 12) -> Intake:
@@ -33,9 +42,14 @@ def generated_team(kb: KnowledgeBase, rng: random.Random, size: int = 12) -> Int
             if q.type == "likert":
                 value = rng.choice([1, 2, 2, 3]) if q.scale in low else rng.choice([3, 4, 4, 5])
                 answers[q.id] = 6 - value if q.reverse else value
-        responses.append(Respondent(id=f"r{i}", role="lead" if i == 0 else "member", answers=answers))
-    context = {"team_type": rng.choice(team_types), "team_size": size,
-               "observed": rng.sample(observed, rng.randint(0, 3))}
+        responses.append(
+            Respondent(id=f"r{i}", role="lead" if i == 0 else "member", answers=answers)
+        )
+    context = {
+        "team_type": rng.choice(team_types),
+        "team_size": size,
+        "observed": rng.sample(observed, rng.randint(0, 3)),
+    }
     return Intake(scan="teamscan", context=context, responses=responses)
 
 
@@ -46,7 +60,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def median_ms(fn, runs: int) -> float:  # noqa: ANN001
+def median_ms(fn, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -58,8 +72,10 @@ def median_ms(fn, runs: int) -> float:  # noqa: ANN001
 def main(teams: int = 10_000) -> None:
     start = time.perf_counter()
     kb = load()
-    print(f"knowledge base load + validate: {(time.perf_counter() - start) * 1000:.1f} ms "
-          f"({len(kb.rules)} rules, {len(kb.formats)} formats)")
+    print(
+        f"knowledge base load + validate: {(time.perf_counter() - start) * 1000:.1f} ms "
+        f"({len(kb.rules)} rules, {len(kb.formats)} formats)"
+    )
     start = time.perf_counter()
     engine = engine_for(kb)
     print(f"compile + register rules:       {(time.perf_counter() - start) * 1000:.1f} ms")
@@ -69,14 +85,17 @@ def main(teams: int = 10_000) -> None:
     table, _ = team_facts(kb, team)
     facts = table.facts
 
-    def copy():  # noqa: ANN202
+    def copy():
         from coachassist.engine.facts import FactTable
+
         return FactTable({k: [dict(f) for f in v] for k, v in facts.items()})
 
     engine_ms = median_ms(lambda: engine.run(copy()), 500)
     floor_ms = median_ms(lambda: reference(kb.rules, copy()), 500)
     fired = len(engine.run(copy()))
-    print(f"one 12-respondent team, engine: {engine_ms:.3f} ms median over 500 ({fired} rules fired)")
+    print(
+        f"one 12-respondent team, engine: {engine_ms:.3f} ms median over 500 ({fired} rules fired)"
+    )
     print(f"same, plain-Python floor:       {floor_ms:.3f} ms median over 500")
     print(f"engine / floor ratio:           {engine_ms / floor_ms:.2f}x")
     full_ms = median_ms(lambda: (lambda t: engine.run(t))(team_facts(kb, team)[0]), 200)
@@ -93,8 +112,10 @@ def main(teams: int = 10_000) -> None:
         if (i + 1) % (teams // 4) == 0:
             checkpoints.append(f"{rss_mb() - base:+.1f}")
     total = time.perf_counter() - start
-    print(f"{teams} teams in one process:     {total:.1f} s "
-          f"(RSS growth at 25/50/75/100%: {' / '.join(checkpoints)} MB)")
+    print(
+        f"{teams} teams in one process:     {total:.1f} s "
+        f"(RSS growth at 25/50/75/100%: {' / '.join(checkpoints)} MB)"
+    )
 
 
 if __name__ == "__main__":

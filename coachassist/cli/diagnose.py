@@ -53,7 +53,7 @@ def run(name: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def _test_rules(kb, lang: Lang) -> int:  # noqa: ANN001
+def _test_rules(kb, lang: Lang) -> int:
     from coachassist.engine import engine_for
     from coachassist.engine.cases import run_all
 

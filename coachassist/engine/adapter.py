@@ -14,6 +14,7 @@ Guards (see docs/engine.md and the measured notes they come from):
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Callable, Iterable
@@ -128,10 +129,8 @@ class CompiledRuleset:
             except Exception as exc:
                 raise EngineError(f"evaluation failed: {_explain(exc)}") from None
             finally:
-                try:
+                with contextlib.suppress(Exception):  # the state may already be gone
                     host.delete_state(self.name, sid)
-                except Exception:  # the state is already gone
-                    pass
         if state.get("exception"):
             raise EngineError(f"a rule action failed: {state['exception']}")
 

@@ -175,9 +175,14 @@ def _check_types(text: str, kind: str, stat: str, op: str, value: Value) -> None
         raise ConditionError(f"{text!r}: a list only goes with 'in'")
     if op == "has" and kind not in ("context", "answer"):
         raise ConditionError(f"{text!r}: 'has' only tests multiple-choice answers")
-    if kind in ("score", "item", "gap", "respondents") and stat not in FLAG_STATS:
-        if not _is_number(value) and not (isinstance(value, tuple) and all(map(_is_number, value))):
-            raise ConditionError(f"{text!r}: a {kind} is a number; compare it with a number")
+    if stat in FLAG_STATS and (op not in ("==", "!=") or not isinstance(value, bool)):
+        raise ConditionError(
+            f"{text!r}: {stat!r} is true or false; write it alone, or compare it with "
+            "== true / == false"
+        )
+    numeric = _is_number(value) or (isinstance(value, tuple) and all(map(_is_number, value)))
+    if kind in ("score", "item", "gap", "respondents") and stat not in FLAG_STATS and not numeric:
+        raise ConditionError(f"{text!r}: a {kind} is a number; compare it with a number")
 
 
 def _is_number(value: Value) -> bool:

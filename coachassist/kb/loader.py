@@ -6,6 +6,7 @@ items and override earlier ones by id. Within one layer an id may occur only onc
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from coachassist.kb.problems import KnowledgeBaseError, Problem, locate
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MAX_FILE_BYTES = 5_000_000
+_TOML_POSITION = re.compile(r" \(at (?:line (?P<line>\d+), column \d+|end of document)\)")
 
 
 def bundled_dirs() -> list[Path]:
@@ -144,9 +146,11 @@ def _load_file(
     except ValidationError as exc:
         problems.extend(pydantic_problems(path, text, data, exc))
         return
+    in_file: list[tuple[str, str]] = []
     for item_kind, item in _items(kind, parsed):
         key = (item_kind, item.id)  # type: ignore[attr-defined]
-        line = locate(text, item.id)  # type: ignore[attr-defined]
+        in_file.append(key)
+        line = locate(text, item.id, nth=in_file.count(key))  # type: ignore[attr-defined]
         if key in seen:
             problems.append(
                 Problem(path, line, item.id, f"duplicate {item_kind} id; ids must be unique")  # type: ignore[attr-defined]
@@ -183,7 +187,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     if b"\x00" in raw:
         return None, "", Problem(path, None, "-", "binary file, not TOML text; remove it")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, "", Problem(path, line, "-", "not UTF-8 text; save the file as UTF-8")
@@ -192,9 +196,13 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     try:
         return tomllib.loads(text), text, None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = str(exc).split(" (at line")[0]
+        # Python 3.11/3.12 only put the position in the message: "... (at line 3, column 5)"
+        found = _TOML_POSITION.search(str(exc))
+        line = int(found["line"]) if found else getattr(exc, "lineno", None)
+        message = _TOML_POSITION.sub("", str(exc))
         return None, text, Problem(path, line, "-", f"not valid TOML: {message}")
+    except RecursionError:
+        return None, text, Problem(path, None, "-", "not valid TOML: nested too deeply")
 
 
 def pydantic_problems(

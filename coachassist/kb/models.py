@@ -25,21 +25,22 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text is blank; write the text in this language")
+    return value
+
+
 class Text(Model):
     """A text a user sees, in Dutch and English."""
 
     nl: Annotated[str, Field(min_length=1)]
     en: Annotated[str, Field(min_length=1)]
 
+    _check_blank = field_validator("nl", "en")(_not_blank)
+
     def __call__(self, lang: str) -> str:
         return self.nl if lang == "nl" else self.en
-
-    @field_validator("nl", "en")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is blank; write the text in this language")
-        return value
 
 
 def _condition_list(values: list[str]) -> list[str]:
@@ -108,6 +109,8 @@ class Option(Model):
     value: Id
     nl: Annotated[str, Field(min_length=1)]
     en: Annotated[str, Field(min_length=1)]
+
+    _check_blank = field_validator("nl", "en")(_not_blank)
 
     @property
     def label(self) -> Text:

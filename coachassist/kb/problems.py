@@ -27,18 +27,17 @@ class KnowledgeBaseError(Exception):
         self.problems = problems
 
 
-def locate(text: str, item_id: str | None, field: str | None = None) -> int | None:
-    """The 1-based line where ``id = "item_id"`` is declared, or of ``field`` after it."""
+def locate(text: str, item_id: str | None, field: str | None = None, *, nth: int = 1) -> int | None:
+    """The 1-based line where ``id = "item_id"`` is declared (its ``nth`` declaration, for
+    duplicates), or of ``field`` after it."""
     lines = text.splitlines()
     start = 0
     if item_id:
         pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(item_id)}["']""")
-        for number, line in enumerate(lines):
-            if pattern.match(line):
-                start = number
-                break
-        else:
+        found = [number for number, line in enumerate(lines) if pattern.match(line)]
+        if not found:
             return None
+        start = found[min(nth, len(found)) - 1]
     if field:
         key = re.compile(rf"^\s*(\[+[^\]]*\.)?{re.escape(field)}\s*(=|\]|\.)")
         for number in range(start, len(lines)):

@@ -24,6 +24,7 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                         "dysfunction",
                         dysfunction.id,
                         f"unknown scale {scale!r} in 'scales'; {_known(scales)}",
+                        "scales",
                     )
                 )
     for fmt in kb.formats.values():
@@ -35,6 +36,7 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                         "format",
                         fmt.id,
                         f"unknown dysfunction {target!r} in 'addresses'; {_known(kb.dysfunctions)}",
+                        "addresses",
                     )
                 )
     problems += _check_rules(kb)
@@ -43,15 +45,25 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
 
 
 def _at(
-    kb: KnowledgeBase, kind: str, item_id: str, message: str, field: str | None = None
+    kb: KnowledgeBase,
+    kind: str,
+    item_id: str,
+    message: str,
+    field: str | None = None,
+    *,
+    part: str | None = None,
+    nth: int = 1,
 ) -> Problem:
+    """A problem of one item; the line is that of ``field`` of the item, or of ``part`` (a
+    question or scale inside a questionnaire) when given."""
     origin = kb.origin(kind, item_id)
     path = origin.path if origin else Path("?")
     line = origin.line if origin else None
-    if origin and field:
+    if origin and (field or part):
         try:
-            line = locate(origin.path.read_text("utf-8"), item_id, field) or line
-        except OSError:
+            text = origin.path.read_text("utf-8-sig")
+            line = locate(text, part or item_id, field, nth=nth) or line
+        except (OSError, UnicodeDecodeError):
             pass
     return Problem(path, line, item_id, message)
 
@@ -68,32 +80,48 @@ def _known(ids: object, limit: int = 8) -> str:
 def _check_questionnaire(kb: KnowledgeBase, qn: Questionnaire) -> list[Problem]:
     problems: list[Problem] = []
 
-    def report(message: str, field: str | None = None) -> None:
-        problems.append(_at(kb, "questionnaire", qn.id, message, field))
+    def report(
+        message: str, field: str | None = None, part: str | None = None, nth: int = 1
+    ) -> None:
+        problems.append(_at(kb, "questionnaire", qn.id, message, field, part=part, nth=nth))
 
     scale_ids = [s.id for s in qn.scales]
-    for dup in {s for s in scale_ids if scale_ids.count(s) > 1}:
-        report(f"scale {dup!r} is defined twice; give each scale its own id", "scales")
+    for dup in sorted({s for s in scale_ids if scale_ids.count(s) > 1}):
+        report(f"scale {dup!r} is defined twice; give each scale its own id", part=dup, nth=2)
     seen: dict[str, Question] = {}
     for question in qn.questions:
         where = f"question {question.id!r}"
+        nth = 2 if question.id in seen else 1
         if question.id in seen:
-            report(f"{where} is defined twice; give each question its own id", "questions")
+            report(
+                f"{where} is defined twice; give each question its own id", part=question.id, nth=2
+            )
         if question.scale and question.scale not in scale_ids:
-            report(f"{where}: unknown scale {question.scale!r}; {_known(scale_ids)}")
+            report(
+                f"{where}: unknown scale {question.scale!r}; {_known(scale_ids)}",
+                "scale",
+                question.id,
+                nth,
+            )
         if question.anchors and question.anchors not in qn.anchors:
-            report(f"{where}: unknown anchors {question.anchors!r}; {_known(qn.anchors)}")
+            report(
+                f"{where}: unknown anchors {question.anchors!r}; {_known(qn.anchors)}",
+                "anchors",
+                question.id,
+                nth,
+            )
         for cond in question.conditions:
             message = _show_if_problem(qn, seen, cond)
             if message:
-                report(f"{where}: show_if {cond.text!r}: {message}")
+                report(f"{where}: show_if {cond.text!r}: {message}", "show_if", question.id, nth)
         seen[question.id] = question
     for scale in qn.scales:
         items = [q for q in qn.questions if q.scale == scale.id]
         if len(items) < scale.min_answers:
             report(
                 f"scale {scale.id!r} needs {scale.min_answers} answers but has {len(items)} "
-                "questions; add questions or lower min_answers"
+                "questions; add questions or lower min_answers",
+                part=scale.id,
             )
     return problems
 
@@ -117,9 +145,9 @@ def _value_problem(question: Question, cond: Condition) -> str | None:
     values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
     if question.type == "text":
         return f"{question.id!r} is a free-text question; conditions cannot test free text"
+    if cond.op == "has" and question.type != "multiple":
+        return f"'has' needs a multiple-choice question; {question.id!r} is {question.type}"
     if question.type in ("single", "multiple"):
-        if cond.op == "has" and question.type != "multiple":
-            return f"'has' needs a multiple-choice question; {question.id!r} is single choice"
         if question.type == "multiple" and cond.op != "has":
             return f"{question.id!r} is multiple choice; test it with 'has'"
         if cond.op in ("<", "<=", ">", ">="):
@@ -147,10 +175,13 @@ def _check_rules(kb: KnowledgeBase) -> list[Problem]:
         def report(message: str, field: str | None = None, rule: Rule = rule) -> None:
             problems.append(_at(kb, "rule", rule.id, message, field))
 
-        for cond in [*rule.conditions, *rule.any_conditions]:
-            message = _rule_condition_problem(cond, scales, items, context, signals, concluded, kb)
-            if message:
-                report(f"condition {cond.text!r}: {message}", "when")
+        for field, conds in (("when", rule.conditions), ("when_any", rule.any_conditions)):
+            for cond in conds:
+                message = _rule_condition_problem(
+                    cond, scales, items, context, signals, concluded, kb
+                )
+                if message:
+                    report(f"condition {cond.text!r}: {message}", field)
         then = rule.then
         if then.dysfunction and then.dysfunction not in kb.dysfunctions:
             report(f"unknown dysfunction {then.dysfunction!r}; {_known(kb.dysfunctions)}", "then")
@@ -207,7 +238,10 @@ def _rule_condition_problem(
                 None if cond.name in concluded else f"no rule concludes dysfunction {cond.name!r}"
             )
         case "answer" | "role":
-            return "'answer' and 'role' belong in a questionnaire's show_if; rules use context, score, item or gap"
+            return (
+                "'answer' and 'role' belong in a questionnaire's show_if; "
+                "rules use context, score, item or gap"
+            )
     return None
 
 
@@ -267,9 +301,11 @@ def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
 def _check_cases(kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     signals = {r.then.signal for r in kb.rules.values() if r.then.signal}
+    from coachassist.intake.files import answer_problem, answers_problem  # imports the loader
+
     scales = kb.scale_ids()
     items = kb.scan_questions()
-    context = kb.context_questions()
+    context = {q.id: (qn, q) for qn in kb.by_purpose("context") for q in qn.questions}
     for case in kb.cases.values():
 
         def report(message: str, field: str | None = None, case_id: str = case.id) -> None:
@@ -294,23 +330,30 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
         for question in given.items:
             if question not in items:
                 report(f"given item of unknown question {question!r}", "given")
-        for question in given.context:
+        for question, value in given.context.items():
             if question not in context:
                 report(
                     f"given context answer to unknown question {question!r}; {_known(context)}",
                     "given",
                 )
-        if given.responses:
+                continue
+            owner, asked = context[question]
+            if asked.type == "multiple" and not isinstance(value, list):
+                value = [value]  # a single chosen value is fine in a case
+            problem = answer_problem(owner, asked, value)
+            if problem:
+                report(f"given context answer to {question!r}: {problem}", "given")
+        if given.responses or given.questionnaire:
             qn = kb.questionnaires.get(given.questionnaire or "")
             if qn is None:
                 report(
-                    "given responses need 'questionnaire = \"<id>\"' naming a known questionnaire",
+                    "given responses need 'questionnaire = \"<id>\"' naming a known questionnaire; "
+                    f"{_known(kb.questionnaires)}",
                     "given",
                 )
                 continue
-            ids = {q.id for q in qn.questions}
             for response in given.responses:
-                for question in response.answers:
-                    if question not in ids:
-                        report(f"answer to unknown question {question!r} of {qn.id!r}", "given")
+                problem = answers_problem(qn, response.answers, response.role, require=False)
+                if problem:
+                    report(f"given response: {problem}", "given")
     return problems

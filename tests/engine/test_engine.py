@@ -127,7 +127,7 @@ def test_malformed_rule_reaching_the_engine_names_the_rule(monkeypatch):
         return real(cond)
 
     monkeypatch.setattr(compiler, "tests", broken)
-    with pytest.raises(EngineError, match="bad.rule"):
+    with pytest.raises(EngineError, match=r"bad\.rule"):
         Engine({"ok.rule": good, "bad.rule": bad})
 
 
