@@ -20,6 +20,8 @@ from coachassist.i18n import default_lang
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("kb_commands", "validate the knowledge base and print its counts"),
     "schema": ("kb_commands", "print the JSON Schema of a knowledge-base file kind"),
+    "app": ("app", "open the app (the default): intake, questionnaire, results, formats"),
+    "serve": ("app", "serve the app in a web browser (textual-serve), on 127.0.0.1 by default"),
     "diagnose": ("diagnose", "diagnose a team from an intake or response files"),
     "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
 }

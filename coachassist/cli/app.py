@@ -1,0 +1,80 @@
+"""``coachassist app`` (the default) and ``coachassist serve``: the interactive app.
+
+Textual is imported inside ``run`` only, so the other commands stay fast and never load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import shlex
+import sys
+from pathlib import Path
+
+FIRST_QUESTION_ENV = "COACHASSIST_FIRST_QUESTION"  # write a JSON note, then exit (bench, tests)
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name == "app":
+        parser.add_argument(
+            "intake",
+            nargs="?",
+            type=Path,
+            help="an intake file to open and continue (a new one is created if it does not exist)",
+        )
+        return
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; there is no login)",
+    )
+
+
+def run(name: str, args: argparse.Namespace) -> int:
+    return serve(args) if name == "serve" else run_app(args)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from coachassist.tui.app import create_app
+
+    marker = os.environ.get(FIRST_QUESTION_ENV)
+    app = create_app(
+        kb_dirs=args.kb,
+        lang=args.lang,
+        intake_path=args.intake,
+        first_question_file=Path(marker) if marker else None,
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def app_command(args: argparse.Namespace) -> str:
+    """The command textual-serve starts for every browser tab: this same app."""
+    argv = [sys.executable, "-m", "coachassist", "app", "--lang", args.lang]
+    for folder in args.kb:
+        argv += ["--kb", str(Path(folder).resolve())]
+    return shlex.join(argv)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from textual_serve.server import Server
+
+    if not _is_loopback(args.host):
+        print(
+            f"coachassist: warning: serving on {args.host}; anyone who can reach this address "
+            "can use the app (there is no login and no TLS)",
+            file=sys.stderr,
+        )
+    Server(app_command(args), host=args.host, port=args.port, title="coachassist").serve()
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

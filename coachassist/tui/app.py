@@ -1,0 +1,192 @@
+"""The coachassist app, built by one factory used by the CLI and the tests."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+
+from coachassist.errors import UserError
+from coachassist.i18n import Lang, default_lang, t
+from coachassist.kb.loader import KnowledgeBase, load
+from coachassist.kb.problems import KnowledgeBaseError
+from coachassist.tui.session import Mode, Session
+
+if TYPE_CHECKING:
+    from coachassist.diagnosis import Diagnosis
+    from coachassist.intake.models import Intake
+
+DiagnoseFn = Callable[..., "Diagnosis"]
+
+
+class CoachApp(App[None]):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "coachassist"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+l", "toggle_lang", "tui.key.lang", priority=True),
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
+    ]
+
+    lang: reactive[str] = reactive("nl", init=False)
+
+    def __init__(
+        self,
+        kb_dirs: Sequence[Path] = (),
+        lang: Lang | None = None,
+        intake_path: Path | None = None,
+        *,
+        bundled: bool = True,
+        diagnose: DiagnoseFn | None = None,
+        first_question_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.set_reactive(CoachApp.lang, lang or default_lang())
+        self.kb_dirs = list(kb_dirs)
+        self.bundled = bundled
+        self.intake_path = intake_path
+        self.first_question_file = first_question_file
+        self._diagnose = diagnose
+        self.kb: KnowledgeBase = KnowledgeBase()
+
+    def tr(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)  # type: ignore[arg-type]
+
+    # --- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from coachassist.tui.screens.error import ErrorScreen
+        from coachassist.tui.screens.start import StartScreen
+
+        try:
+            self.kb = load(self.kb_dirs, bundled=self.bundled)
+        except KnowledgeBaseError as error:
+            self.push_screen(
+                ErrorScreen(
+                    "tui.error.kb_title",
+                    "tui.error.kb_body",
+                    [str(p) for p in error.problems],
+                    fatal=True,
+                )
+            )
+            return
+        self.push_screen(StartScreen())
+        if self.intake_path is not None:
+            if self.intake_path.exists():
+                self.open_intake(self.intake_path)
+            else:
+                from coachassist.tui.screens.new_intake import NewIntakeScreen
+
+                self.push_screen(NewIntakeScreen("coach", self.intake_path))
+
+    # --- language ---------------------------------------------------------------------------
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "nl" else "nl"
+
+    def watch_lang(self) -> None:
+        from coachassist.tui.screens.base import BaseScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, BaseScreen):
+                screen.stale = True
+        if isinstance(self.screen, BaseScreen):
+            self.call_later(self.screen.relang)
+
+    # --- moving through an intake -------------------------------------------------------------
+
+    def open_intake(self, path: Path) -> None:
+        """Open a saved intake and resume it; a damaged file is shown, never overwritten."""
+        from coachassist.tui.screens.error import ErrorScreen
+
+        try:
+            session = Session.open(self.kb, path)
+        except UserError as error:
+            self.push_screen(
+                ErrorScreen("tui.error.intake_title", "tui.error.intake_body", [str(error)])
+            )
+            return
+        session.remember()
+        self.continue_session(session)
+
+    def start_intake(self, mode: Mode, path: Path, title: str) -> str | None:
+        """Create a new intake file and begin; returns a problem to show, or None."""
+        try:
+            session = Session.new(self.kb, path, title, mode)
+        except (UserError, OSError) as error:
+            return str(error)
+        session.remember()
+        self.continue_session(session, replace=True)
+        return None
+
+    def continue_session(self, session: Session, *, replace: bool = False) -> None:
+        from coachassist.tui.screens.between import BetweenScreen
+        from coachassist.tui.screens.context import ContextScreen
+        from coachassist.tui.screens.question import QuestionScreen
+
+        step = session.next_step()
+        screen: Any
+        if step.kind == "context":
+            screen = ContextScreen(session, step.question)
+        elif step.kind == "respondent" and step.respondent:
+            screen = QuestionScreen(session, step.respondent, step.question)
+        elif session.mode == "self" and not session.intake.responses:
+            respondent = session.add_respondent(session.default_role(), self.lang)
+            screen = QuestionScreen(session, respondent.id, None)
+        else:
+            screen = BetweenScreen(session)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def go_start(self) -> None:
+        from coachassist.tui.screens.start import StartScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
+            self.pop_screen()
+
+    # --- hooks --------------------------------------------------------------------------------
+
+    def diagnose(self, intake: Intake) -> Diagnosis:
+        """Run the engine; imported only now, so it stays out of start-up."""
+        if self._diagnose is None:
+            from coachassist.engine import diagnose
+
+            self._diagnose = diagnose
+        return self._diagnose(self.kb, intake, min_group=intake.min_group)
+
+    def question_shown(self, respondent: str | None, question: str) -> None:
+        """For the start-up benchmark and the crash test: note the first question, then exit."""
+        if self.first_question_file is None:
+            return
+        record = {"time": time.time(), "respondent": respondent, "question": question}
+        self.first_question_file.write_text(json.dumps(record), "utf-8")
+        self.first_question_file = None
+        self.exit()
+
+
+def create_app(
+    kb_dirs: Sequence[Path] = (),
+    lang: Lang | None = None,
+    intake_path: Path | None = None,
+    *,
+    bundled: bool = True,
+    diagnose: DiagnoseFn | None = None,
+    first_question_file: Path | None = None,
+) -> CoachApp:
+    """The app as ``coachassist app`` runs it; tests pass a fixed KB and a fake diagnose."""
+    return CoachApp(
+        kb_dirs,
+        lang,
+        intake_path,
+        bundled=bundled,
+        diagnose=diagnose,
+        first_question_file=first_question_file,
+    )

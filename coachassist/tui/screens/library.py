@@ -1,0 +1,127 @@
+"""The format library: search by words, filter by dysfunction, setting, duration, group size."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from coachassist.kb.models import SETTINGS
+from coachassist.tui.render import filter_formats, format_meta
+from coachassist.tui.screens.base import BaseScreen
+from coachassist.tui.widgets.footer import LangFooter
+from coachassist.tui.widgets.titlebar import TitleBar
+
+DURATIONS = (15, 30, 45, 60, 90, 120, 180)
+
+
+class LibraryScreen(BaseScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "tui.key.back")]
+    AUTO_FOCUS = "#search"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        self.filters: dict[str, object] = {}
+        self.group_text = ""
+
+    def compose(self) -> ComposeResult:
+        kb = self.coach.kb
+        yield TitleBar(self.tr("tui.library.heading", n=len(kb.formats)))
+        yield Input(
+            self.query_text, placeholder=self.tr("tui.library.search"), id="search", compact=True
+        )
+        dysfunctions = sorted(kb.dysfunctions.values(), key=lambda d: (d.level or 9, d.id))
+        with Horizontal(id="filters"):
+            yield self.select("dysfunction", [(d.name(self.lang), d.id) for d in dysfunctions])
+            yield self.select("setting", [(self.tr(f"tui.setting.{s}"), s) for s in SETTINGS])
+            yield self.select(
+                "minutes", [(self.tr("tui.library.at_most", n=m), m) for m in DURATIONS]
+            )
+            yield Input(
+                self.group_text,
+                placeholder=self.tr("tui.library.group"),
+                type="integer",
+                id="group",
+                compact=True,
+            )
+        yield OptionList(id="formats")
+        yield Static("", id="count")
+        yield LangFooter()
+
+    def select(self, name: str, options: list[tuple[str, object]]) -> Select[object]:
+        value = self.filters.get(name, Select.NULL)
+        return Select(
+            options, prompt=self.tr(f"tui.library.all_{name}"), value=value, id=name, compact=True
+        )
+
+    def on_mount(self) -> None:
+        self.refill()
+
+    def after_relang(self) -> None:
+        self.refill()
+        self.query_one("#search").focus()
+
+    def refill(self) -> None:
+        kb = self.coach.kb
+        group = int(self.group_text) if self.group_text.strip().isdigit() else None
+        found = filter_formats(
+            list(kb.formats.values()),
+            self.lang,
+            query=self.query_text,
+            dysfunction=self.filters.get("dysfunction"),  # type: ignore[arg-type]
+            setting=self.filters.get("setting"),  # type: ignore[arg-type]
+            max_minutes=self.filters.get("minutes"),  # type: ignore[arg-type]
+            group=group,
+        )
+        listing = self.query_one("#formats", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            Option(
+                Text.assemble((f.name(self.lang), "bold"), ("  " + format_meta(f, self.tr), "dim")),
+                id=f.id,
+            )
+            for f in found
+        )
+        if found:
+            listing.highlighted = 0
+        self.query_one("#count", Static).update(
+            self.tr("tui.library.count", n=len(found), total=len(kb.formats))
+        )
+
+    @on(Input.Changed, "#search")
+    def searched(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.refill()
+
+    @on(Input.Changed, "#group")
+    def grouped(self, event: Input.Changed) -> None:
+        self.group_text = event.value
+        self.refill()
+
+    @on(Select.Changed)
+    def filtered(self, event: Select.Changed) -> None:
+        name = event.select.id or ""
+        if event.value is Select.NULL:
+            self.filters.pop(name, None)
+        else:
+            self.filters[name] = event.value
+        self.refill()
+
+    @on(Input.Submitted)
+    def to_list(self) -> None:
+        self.query_one("#formats").focus()
+
+    @on(OptionList.OptionSelected, "#formats")
+    def open_format(self, event: OptionList.OptionSelected) -> None:
+        from coachassist.tui.screens.format_detail import FormatScreen
+
+        fmt = self.coach.kb.formats.get(event.option.id or "")
+        if fmt is not None:
+            self.app.push_screen(FormatScreen(fmt))

@@ -1,0 +1,88 @@
+"""Name a new intake (or self-scan) and choose where its file goes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from coachassist.tui import store
+from coachassist.tui.screens.base import BaseScreen
+from coachassist.tui.session import Mode
+from coachassist.tui.widgets.footer import LangFooter
+from coachassist.tui.widgets.titlebar import TitleBar
+
+
+class NewIntakeScreen(BaseScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "tui.key.back")]
+    AUTO_FOCUS = "#title"
+
+    def __init__(self, mode: Mode, path: Path | None = None) -> None:
+        super().__init__()
+        self.mode = mode
+        self.fixed_path = path  # given on the command line, or typed by the user
+        self.title_text = ""
+
+    def default_title(self) -> str:
+        return self.tr(f"tui.new.default_title_{self.mode}", date=date.today().isoformat())
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.tr(f"tui.new.heading_{self.mode}"))
+        with Vertical(id="form"):
+            yield Static(self.tr(f"tui.new.intro_{self.mode}"), classes="intro")
+            yield Label(self.tr("tui.new.title_label"))
+            yield Input(self.title_text, placeholder=self.default_title(), id="title")
+            yield Static(self.tr("tui.new.no_names"), classes="hint")
+            yield Label(self.tr("tui.new.path_label"))
+            yield Input(str(self.path_for(self.title_text)), id="path")
+            yield Static("", id="problem", classes="problem", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.tr("tui.button.back"), id="back")
+                yield Button(self.tr("tui.new.start"), id="start", variant="primary")
+        yield LangFooter()
+
+    def path_for(self, title: str) -> Path:
+        return self.fixed_path or store.suggest_path(title or self.default_title())
+
+    def before_relang(self) -> None:
+        self.title_text = self.query_one("#title", Input).value
+        self.fixed_path = Path(self.query_one("#path", Input).value).expanduser()
+
+    def after_relang(self) -> None:
+        self.query_one("#title").focus()
+
+    @on(Input.Changed, "#title")
+    def title_changed(self, event: Input.Changed) -> None:
+        if self.fixed_path is None:
+            self.query_one("#path", Input).value = str(self.path_for(event.value))
+
+    @on(Input.Changed, "#path")
+    def path_changed(self, event: Input.Changed) -> None:
+        if event.input.has_focus:
+            self.fixed_path = Path(event.value).expanduser()
+
+    @on(Input.Submitted, "#title")
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#start")
+    def start(self) -> None:
+        title = self.query_one("#title", Input).value.strip() or self.default_title()
+        raw = self.query_one("#path", Input).value.strip()
+        if not raw:
+            self.query_one("#problem", Static).update(self.tr("tui.new.need_path"))
+            return
+        path = Path(raw).expanduser()
+        if path.suffix != ".toml":
+            path = path.with_name(path.name + ".toml")
+        problem = self.coach.start_intake(self.mode, path, title)
+        if problem:
+            self.query_one("#problem", Static).update(problem)
+
+    @on(Button.Pressed, "#back")
+    def back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,285 @@
+"""One question at a time, for one respondent; every answer is saved the moment it is given.
+
+Keys: the digits pick an option at once, arrows + Enter too, the mouse clicks; Enter confirms a
+number, a free text or a multiple choice; Esc goes back one question. A question that is not
+required can be skipped (the "Skip" option or button, or Enter on an empty field).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from coachassist.intake.files import answer_problem
+from coachassist.intake.models import DONT_KNOW, Answer
+from coachassist.kb.models import Question
+from coachassist.tui.screens.base import BaseScreen
+from coachassist.tui.session import Session
+from coachassist.tui.walk import Walk
+from coachassist.tui.widgets.footer import LangFooter
+from coachassist.tui.widgets.inputs import AnswerText, ChoiceList, MultiChoice, numbered
+from coachassist.tui.widgets.titlebar import TitleBar
+
+SKIP = "__skip__"
+_MISSING: Any = object()
+
+
+class QuestionScreen(BaseScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.key.back")]
+    AUTO_FOCUS = "#answer"
+
+    def __init__(self, session: Session, respondent: str | None, start: Question | None) -> None:
+        super().__init__()
+        self.session = session
+        self.respondent = respondent
+        self.walk = self.make_walk()
+        first = start or self.walk.resume() or self.walk.first()
+        assert first is not None, "a questionnaire has at least one question"
+        self.qid = first.id
+        self.draft: Any = _MISSING  # typed but not yet confirmed, kept across a language switch
+
+    # --- hooks a subclass (the context form) changes -------------------------------------------
+
+    def make_walk(self) -> Walk:
+        assert self.respondent is not None
+        return self.session.respondent_walk(self.respondent)
+
+    def heading(self) -> str:
+        assert self.respondent is not None
+        respondent = self.session.respondent(self.respondent)
+        number = self.session.intake.responses.index(respondent) + 1
+        role = self.role_name(respondent.role)
+        title = self.session.scan.title(self.lang)
+        if self.session.mode == "self":
+            return f"{title} · {self.tr('tui.question.self_scan')}"
+        return f"{title} · {self.tr('tui.question.respondent', n=number, role=role)}"
+
+    def on_saved(self) -> None:
+        assert self.respondent is not None
+        self.session.respondent(self.respondent).lang = self.lang  # type: ignore[assignment]
+
+    def finish(self) -> None:
+        from coachassist.tui.screens.between import BetweenScreen
+
+        assert self.respondent is not None
+        self.session.mark_done(self.respondent)
+        self.app.switch_screen(BetweenScreen(self.session, just_finished=True))
+
+    def leave(self) -> None:
+        if self.respondent is not None:
+            self.session.drop_if_empty(self.respondent)
+        self.coach.go_start()
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    @property
+    def question(self) -> Question:
+        return self.walk.question(self.qid)
+
+    def compose(self) -> ComposeResult:
+        question = self.question
+        n, m = self.walk.position(question.id)
+        yield TitleBar(self.heading(), markup=False)
+        with Horizontal(id="progress"):
+            yield ProgressBar(total=m, show_eta=False, show_percentage=False, id="bar")
+            yield Label(self.tr("tui.question.counter", n=n, m=m), id="counter")
+        with Vertical(id="body"):
+            yield Static(question.text(self.lang), id="question-text", markup=False)
+            if question.help:
+                yield Static(question.help(self.lang), classes="help", markup=False)
+            yield self.answer_widget(question)
+            yield Static(self.hint(question), classes="hint")
+            yield Static("", id="problem", classes="problem", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button(self.tr("tui.button.back"), id="back")
+            yield Button(self.next_label(question), id="next", variant="primary")
+        yield LangFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#bar", ProgressBar).update(progress=self.walk.position(self.qid)[0])
+        self.call_after_refresh(self.coach.question_shown, self.respondent, self.qid)
+
+    def current(self) -> Any:
+        return self.draft if self.draft is not _MISSING else self.walk.answers.get(self.qid)
+
+    def answer_widget(self, question: Question) -> Widget:
+        value = self.current()
+        if question.type in ("likert", "single"):
+            choices = self.choices(question)
+            if not question.required:
+                choices.append((SKIP, self.tr("tui.question.skip_option")))
+            options = [
+                Option(numbered(i, label, "dim" if key == SKIP else ""), id=key)
+                for i, (key, label) in enumerate(choices)
+            ]
+            keys = [key for key, _ in choices]
+            selected = keys.index(str(value)) if value is not None and str(value) in keys else None
+            return ChoiceList(options, selected=selected, id="answer")
+        if question.type == "multiple":
+            chosen = value if isinstance(value, list) else []
+            selections = [
+                Selection(
+                    numbered(i, option.label(self.lang)), option.value, option.value in chosen
+                )
+                for i, option in enumerate(question.options)
+            ]
+            return MultiChoice(selections, id="answer")
+        if question.type == "number":
+            text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+            kind = "integer" if question.integer else "number"
+            return Input(text, type=kind, placeholder=self.range_text(question), id="answer")
+        area = AnswerText(str(value or ""), soft_wrap=True, id="answer")
+        area.show_line_numbers = False
+        return area
+
+    def choices(self, question: Question) -> list[tuple[str, str]]:
+        if question.type == "single":
+            return [(o.value, o.label(self.lang)) for o in question.options]
+        anchors = self.walk.questionnaire.anchors[question.anchors or ""]
+        points = range(anchors.min, anchors.max + 1)
+        choices = [
+            (str(p), label(self.lang)) for p, label in zip(points, anchors.labels, strict=True)
+        ]
+        if anchors.dont_know:
+            choices.append((DONT_KNOW, self.tr("tui.question.dont_know")))
+        return choices
+
+    def range_text(self, question: Question) -> str:
+        low = "" if question.min is None else f"{question.min:g}"
+        high = "" if question.max is None else f"{question.max:g}"
+        return self.tr("tui.question.range", low=low, high=high) if low and high else ""
+
+    def hint(self, question: Question) -> str:
+        key = {"likert": "choice", "single": "choice"}.get(question.type, question.type)
+        hint = self.tr(f"tui.question.hint_{key}")
+        if not question.required and question.type in ("multiple", "number", "text"):
+            hint += " " + self.tr("tui.question.hint_optional")
+        if question.required:
+            hint += " " + self.tr("tui.question.hint_required")
+        return hint
+
+    def next_label(self, question: Question) -> str:
+        answered = self.walk.answered(question)
+        if question.type in ("likert", "single") and not answered and not question.required:
+            return self.tr("tui.button.skip")
+        return self.tr("tui.button.next")
+
+    # --- answering ----------------------------------------------------------------------------
+
+    def read_widget(self) -> tuple[Answer | None, str | None]:
+        """The answer on screen (None: nothing given) and a problem to show, if any."""
+        question = self.question
+        widget = self.query_one("#answer")
+        if isinstance(widget, MultiChoice):
+            order = [o.value for o in question.options]
+            chosen = sorted(widget.selected, key=order.index)
+            return (chosen or None), None
+        if isinstance(widget, Input):
+            text = widget.value.strip().replace(",", ".")
+            if not text:
+                return None, None
+            try:
+                number = float(text)
+            except ValueError:
+                return None, self.tr("tui.question.not_a_number")
+            value: Answer = int(number) if number.is_integer() else number
+            return value, None
+        if isinstance(widget, AnswerText):
+            return (widget.text.strip() or None), None
+        value = self.walk.answers.get(question.id)
+        return value, None
+
+    def give(self, value: Answer | None) -> bool:
+        """Check, record and save an answer (None clears it); False when it is not accepted."""
+        question = self.question
+        if value is None and question.required:
+            self.show_problem(self.tr("tui.question.required"))
+            return False
+        if value is not None:
+            problem = answer_problem(self.walk.questionnaire, question, value)
+            if problem:
+                self.show_problem(self.tr("tui.question.invalid", problem=problem))
+                return False
+        self.walk.set(question.id, value)
+        self.on_saved()
+        try:
+            self.session.save()
+        except OSError as error:
+            self.notify(self.tr("tui.question.save_failed", error=str(error)), severity="error")
+        return True
+
+    def show_problem(self, text: str) -> None:
+        self.query_one("#problem", Static).update(text)
+
+    async def go_to(self, question: Question | None) -> None:
+        if question is None:
+            self.finish()
+            return
+        self.qid = question.id
+        self.draft = _MISSING
+        await self.recompose()
+        self.query_one("#bar", ProgressBar).update(progress=self.walk.position(self.qid)[0])
+        self.query_one("#answer").focus()
+
+    async def advance(self) -> None:
+        await self.go_to(self.walk.after(self.qid))
+
+    @on(OptionList.OptionSelected, "#answer")
+    async def chosen(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id or ""
+        value: Answer | None
+        if key == SKIP:
+            value = None
+        elif self.question.type == "likert" and key != DONT_KNOW:
+            value = int(key)
+        else:
+            value = key
+        if self.give(value):
+            await self.advance()
+
+    @on(Input.Submitted, "#answer")
+    @on(AnswerText.Submitted)
+    @on(MultiChoice.Confirmed)
+    async def confirmed(self) -> None:
+        await self.action_next()
+
+    @on(Button.Pressed, "#next")
+    async def action_next(self) -> None:
+        value, problem = self.read_widget()
+        if problem:
+            self.show_problem(problem)
+            return
+        if self.give(value):
+            await self.advance()
+
+    @on(Button.Pressed, "#back")
+    async def action_back(self) -> None:
+        value, problem = self.read_widget()
+        acceptable = value is not None or not self.question.required
+        if problem is None and acceptable and value != self.walk.answers.get(self.qid):
+            self.give(value)
+        previous = self.walk.before(self.qid)
+        if previous is None:
+            self.leave()
+        else:
+            await self.go_to(previous)
+
+    # --- language switch ------------------------------------------------------------------------
+
+    def before_relang(self) -> None:
+        if self.question.type in ("multiple", "number", "text"):
+            value, problem = self.read_widget()
+            if problem is None:
+                self.draft = value
+
+    def after_relang(self) -> None:
+        self.query_one("#bar", ProgressBar).update(progress=self.walk.position(self.qid)[0])
+        self.query_one("#answer").focus()

@@ -1,0 +1,189 @@
+"""The results: scale scores as bars, the pyramid, findings with their evidence, formats.
+
+The diagnosis is computed when this screen opens (the engine is imported only then). What the
+Diagnosis withholds for anonymity is shown as withheld, with the note that says why.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Collapsible, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coachassist.diagnosis import Diagnosis, Finding
+from coachassist.kb.models import SEVERITY_RANK
+from coachassist.tui.render import evidence_text, finding_text
+from coachassist.tui.screens.base import BaseScreen
+from coachassist.tui.session import Session
+from coachassist.tui.widgets.charts import pyramid, score_bars
+from coachassist.tui.widgets.footer import LangFooter
+from coachassist.tui.widgets.titlebar import TitleBar
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then from the base of the pyramid up, then by id."""
+    return sorted(
+        findings,
+        key=lambda f: (-SEVERITY_RANK.get(f.severity or "", 0), f.level or 99, f.id),
+    )
+
+
+class ResultsScreen(BaseScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "tui.key.back")]
+    AUTO_FOCUS = "#results"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.diagnosis: Diagnosis | None = None
+        self.problem: str | None = None
+        self.expanded: set[str] = set()
+
+    def compute(self) -> None:
+        if self.diagnosis is not None or self.problem is not None:
+            return
+        try:
+            self.diagnosis = self.coach.diagnose(self.session.intake)
+        except Exception as error:  # shown in the app: a coach never sees a traceback
+            self.problem = str(error) or type(error).__name__
+
+    def compose(self) -> ComposeResult:
+        self.compute()
+        yield TitleBar(
+            self.tr("tui.results.heading", title=self.session.intake.title), markup=False
+        )
+        with VerticalScroll(id="results"):
+            if self.diagnosis is None:
+                yield Static(self.tr("tui.results.failed"), classes="problem")
+                yield Static(self.problem or "", markup=False)
+            else:
+                yield from self.sections(self.diagnosis)
+        yield LangFooter()
+
+    def sections(self, diag: Diagnosis) -> ComposeResult:
+        lang, kb = self.lang, self.coach.kb
+        roles = ", ".join(
+            f"{n} {self.role_name(role, plural=n != 1)}" for role, n in diag.roles.items()
+        )
+        if self.session.mode == "self":
+            summary = self.tr("tui.results.summary_self")
+        else:
+            summary = self.tr(
+                "tui.results.summary", n=diag.respondents, roles=roles, k=diag.min_group
+            )
+        yield Static(summary, markup=False)
+        for note in diag.notes:
+            yield Static(f"⚠ {note(lang)}", classes="note", markup=False)
+        yield Label(self.tr("tui.results.scores"), classes="section")
+        scan = kb.questionnaires.get(diag.scan)
+        anchors = next(iter(scan.anchors.values()), None) if scan else None
+        low, high = (anchors.min, anchors.max) if anchors else (1, 5)
+        bands = {s.id: [b.label.en for b in s.bands] for s in (scan.scales if scan else [])}
+        yield Static(
+            score_bars(
+                diag.scores,
+                bands,
+                low,
+                high,
+                lang,
+                self.tr("tui.results.withheld"),
+                self.tr("tui.results.polarised"),
+            ),
+            id="bars",
+        )
+        yield Static(self.tr("tui.results.legend", low=low, high=high), classes="hint")
+        gaps = [g for g in diag.gaps if g.large and g.value is not None]
+        for gap in gaps:
+            yield Static(
+                self.tr(
+                    f"tui.results.gap_{gap.direction}",
+                    scale=gap.name(lang),
+                    value=f"{abs(gap.value or 0):.1f}",
+                ),
+                markup=False,
+            )
+        yield Label(self.tr("tui.results.pyramid"), classes="section")
+        severity_names = {s: self.tr(f"tui.severity.{s}") for s in SEVERITY_RANK}
+        yield Static(
+            pyramid(list(kb.dysfunctions.values()), diag.findings, lang, severity_names),
+            id="pyramid",
+        )
+        yield Label(self.tr("tui.results.findings"), classes="section")
+        if not diag.findings:
+            yield Static(self.tr("tui.results.no_findings"))
+        for finding in ordered(diag.findings):
+            severity = self.tr(f"tui.severity.{finding.severity}") if finding.severity else ""
+            level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
+            yield Collapsible(
+                Static(finding_text(finding, lang, self.tr)),
+                title=f"{severity.upper()}  {finding.name(lang)}{level}",
+                collapsed=finding.id not in self.expanded,
+                id=f"finding-{finding.id}",
+                classes=f"finding severity-{finding.severity}",
+            )
+        if diag.signals:
+            text = Text()
+            for signal in diag.signals:
+                text.append(signal.name(lang) + "\n", "bold")
+                text.append_text(evidence_text(signal.evidence, lang, self.tr))
+                text.append("\n")
+            text.rstrip()
+            yield Collapsible(
+                Static(text),
+                title=self.tr("tui.results.signals", n=len(diag.signals)),
+                collapsed="signals" not in self.expanded,
+                id="finding-signals",
+            )
+        yield Label(self.tr("tui.results.suggestions"), classes="section")
+        if diag.suggestions:
+            yield OptionList(
+                *[
+                    Option(
+                        Text.assemble(
+                            (s.name(lang), "bold"),
+                            (f"  {self.tr('tui.format.minutes', n=s.minutes)}", "dim"),
+                        ),
+                        id=s.format,
+                    )
+                    for s in diag.suggestions
+                ],
+                id="suggestions",
+            )
+            yield Static(self.tr("tui.results.suggestions_hint"), classes="hint")
+        else:
+            yield Static(self.tr("tui.results.no_suggestions"))
+        if any(diag.open_answers.values()):
+            yield Label(self.tr("tui.results.open_answers"), classes="section")
+            questions = kb.scan_questions()
+            text = Text()
+            for qid, answers in diag.open_answers.items():
+                question = questions.get(qid)
+                text.append((question.text(lang) if question else qid) + "\n", "bold")
+                for answer in answers:
+                    text.append(f" • {answer}\n")
+            text.rstrip()
+            yield Static(text)
+
+    @on(Collapsible.Expanded)
+    def expanded_(self, event: Collapsible.Expanded) -> None:
+        self.expanded.add((event.collapsible.id or "").removeprefix("finding-"))
+
+    @on(Collapsible.Collapsed)
+    def collapsed_(self, event: Collapsible.Collapsed) -> None:
+        self.expanded.discard((event.collapsible.id or "").removeprefix("finding-"))
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def open_format(self, event: OptionList.OptionSelected) -> None:
+        from coachassist.tui.screens.format_detail import FormatScreen
+
+        assert self.diagnosis is not None
+        suggestion = next(s for s in self.diagnosis.suggestions if s.format == event.option.id)
+        fmt = self.coach.kb.formats.get(suggestion.format)
+        if fmt is not None:
+            self.app.push_screen(FormatScreen(fmt, suggestion))

@@ -1,0 +1,150 @@
+"""One intake being filled in: the file, the knowledge base, and where to go next.
+
+Every change is written at once with ``save_intake`` (atomic temp file + rename), so a crash
+or a killed terminal loses nothing that was on screen before. A self-scan is an intake with
+``min_group = 1``: the team lead is the only respondent and the only reader, so there is
+nobody to protect from being recognised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from coachassist.errors import UserError
+from coachassist.intake.files import read_intake, save_intake, validate_intake
+from coachassist.intake.models import Intake, Respondent
+from coachassist.kb.loader import KnowledgeBase
+from coachassist.kb.models import Question, Questionnaire
+from coachassist.tui import store
+from coachassist.tui.walk import Walk
+
+Mode = Literal["coach", "self"]
+SELF_SCAN_MIN_GROUP = 1
+CONTEXT_DONE = "context"
+
+
+@dataclass
+class Step:
+    """Where to continue: the context form, a respondent's question, or between respondents."""
+
+    kind: Literal["context", "respondent", "between"]
+    question: Question | None = None
+    respondent: str | None = None
+
+
+@dataclass
+class Session:
+    kb: KnowledgeBase
+    path: Path
+    intake: Intake
+    done: set[str] = field(default_factory=set)
+
+    # --- creating and opening ---------------------------------------------------------------
+
+    @classmethod
+    def new(cls, kb: KnowledgeBase, path: Path, title: str, mode: Mode) -> Session:
+        if path.exists():
+            raise UserError(f"{path}: this file already exists; choose another name or open it")
+        scans = kb.by_purpose("scan")
+        if not scans:
+            raise UserError("the knowledge base has no scan questionnaire")
+        scan = kb.questionnaires.get("teamscan") or scans[0]
+        contexts = kb.by_purpose("context")
+        context = kb.questionnaires.get("coach_intake") or (contexts[0] if contexts else None)
+        intake = Intake(
+            title=title.strip(),
+            created=date.today().isoformat(),
+            scan=scan.id,
+            scan_version=scan.version,
+            context_questionnaire=context.id if context else "coach_intake",
+            min_group=SELF_SCAN_MIN_GROUP if mode == "self" else None,
+        )
+        session = cls(kb, path, intake)
+        session.save()
+        return session
+
+    @classmethod
+    def open(cls, kb: KnowledgeBase, path: Path) -> Session:
+        """Read and check an intake; raises UserError and never touches a damaged file."""
+        if not path.is_file():
+            raise UserError(f"{path}: file not found")
+        intake = read_intake(path)
+        validate_intake(kb, intake, path)
+        return cls(kb, path, intake, store.done_for(path))
+
+    # --- what it is -------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        return "self" if self.intake.min_group == SELF_SCAN_MIN_GROUP else "coach"
+
+    @property
+    def scan(self) -> Questionnaire:
+        return self.kb.questionnaires[self.intake.scan]
+
+    @property
+    def context_questionnaire(self) -> Questionnaire | None:
+        return self.kb.questionnaires.get(self.intake.context_questionnaire)
+
+    def respondent(self, rid: str) -> Respondent:
+        return next(r for r in self.intake.responses if r.id == rid)
+
+    def context_walk(self) -> Walk | None:
+        qn = self.context_questionnaire
+        return Walk(qn, self.intake.context, None) if qn else None
+
+    def respondent_walk(self, rid: str) -> Walk:
+        respondent = self.respondent(rid)
+        return Walk(self.scan, respondent.answers, respondent.role)
+
+    def default_role(self) -> str:
+        roles = self.scan.roles
+        return "lead" if self.mode == "self" and "lead" in roles else roles[0]
+
+    # --- changing ---------------------------------------------------------------------------
+
+    def save(self) -> None:
+        save_intake(self.path, self.intake)
+
+    def remember(self) -> None:
+        store.remember(self.path, self.intake.title, self.done)
+
+    def add_respondent(self, role: str, lang: str) -> Respondent:
+        taken = {r.id for r in self.intake.responses}
+        number = len(self.intake.responses) + 1
+        while f"r{number:02d}" in taken:
+            number += 1
+        respondent = Respondent(id=f"r{number:02d}", role=role, lang=lang)  # type: ignore[arg-type]
+        self.intake.responses.append(respondent)
+        self.save()
+        return respondent
+
+    def drop_if_empty(self, rid: str) -> None:
+        respondent = self.respondent(rid)
+        if not respondent.answers:
+            self.intake.responses.remove(respondent)
+            self.save()
+
+    def mark_done(self, key: str) -> None:
+        self.done.add(key)
+        self.remember()
+
+    # --- resuming ---------------------------------------------------------------------------
+
+    def next_step(self) -> Step:
+        """Resume at the first unanswered question of the last unfinished respondent."""
+        walk = self.context_walk()
+        if walk and not self.intake.responses and CONTEXT_DONE not in self.done:
+            question = walk.resume()
+            if question is not None:
+                return Step("context", question)
+        if self.intake.responses:
+            last = self.intake.responses[-1]
+            if last.id not in self.done:
+                question = self.respondent_walk(last.id).resume()
+                if question is not None:
+                    return Step("respondent", question, last.id)
+        return Step("between")
