@@ -198,7 +198,9 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11/3.12 only put the position in the message: "... (at line 3, column 5)"
         found = _TOML_POSITION.search(str(exc))
-        line = int(found["line"]) if found else getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None)
+        if found:  # "at end of document": the last line
+            line = int(found["line"]) if found["line"] else max(1, len(text.splitlines()))
         message = _TOML_POSITION.sub("", str(exc))
         return None, text, Problem(path, line, "-", f"not valid TOML: {message}")
     except RecursionError:
@@ -213,8 +215,8 @@ def pydantic_problems(
     for error in exc.errors(include_url=False):
         loc = list(error["loc"])
         item_id, field_path = _owner(data, loc)
-        field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
-        line = locate(text, item_id if item_id != "-" else None, field_name)
+        fields = [p for p in reversed(field_path) if isinstance(p, str)]  # innermost first
+        line = locate(text, item_id if item_id != "-" else None, fields)
         where = ".".join(str(p) for p in field_path) or "file"
         problems.append(Problem(path, line, item_id, f"{where}: {_explain(error)}"))
     return problems

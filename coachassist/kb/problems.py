@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +28,11 @@ class KnowledgeBaseError(Exception):
         self.problems = problems
 
 
-def locate(text: str, item_id: str | None, field: str | None = None, *, nth: int = 1) -> int | None:
+def locate(
+    text: str, item_id: str | None, field: str | Sequence[str] | None = None, *, nth: int = 1
+) -> int | None:
     """The 1-based line where ``id = "item_id"`` is declared (its ``nth`` declaration, for
-    duplicates), or of ``field`` after it."""
+    duplicates), or of the first of ``field`` (a key, or keys to try in turn) found after it."""
     lines = text.splitlines()
     start = 0
     if item_id:
@@ -38,10 +41,12 @@ def locate(text: str, item_id: str | None, field: str | None = None, *, nth: int
         if not found:
             return None
         start = found[min(nth, len(found)) - 1]
-    if field:
-        key = re.compile(rf"^\s*(\[+[^\]]*\.)?{re.escape(field)}\s*(=|\]|\.)")
+    next_item = re.compile(r"^\s*id\s*=")
+    for name in [field] if isinstance(field, str) else field or ():
+        # the key alone, dotted (name.en = ...) or as a table header ([rules.then])
+        key = re.compile(rf"^\s*(\[+\s*)?([\w-]+\s*\.\s*)*{re.escape(name)}\s*(=|\]|\.)")
         for number in range(start, len(lines)):
-            if number > start and item_id and lines[number].lstrip().startswith("id ="):
+            if number > start and item_id and next_item.match(lines[number]):
                 break
             if key.match(lines[number]):
                 return number + 1

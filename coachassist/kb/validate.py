@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from coachassist.kb.conditions import Condition
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
 from coachassist.kb.problems import Problem, locate
+
+Fields = str | Sequence[str] | None  # a field name, or names to try in turn, to find the line
 
 
 def cross_check(kb: KnowledgeBase) -> list[Problem]:
@@ -49,7 +52,7 @@ def _at(
     kind: str,
     item_id: str,
     message: str,
-    field: str | None = None,
+    field: Fields = None,
     *,
     part: str | None = None,
     nth: int = 1,
@@ -308,10 +311,11 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
     context = {q.id: (qn, q) for qn in kb.by_purpose("context") for q in qn.questions}
     for case in kb.cases.values():
 
-        def report(message: str, field: str | None = None, case_id: str = case.id) -> None:
+        def report(message: str, field: Fields = None, case_id: str = case.id) -> None:
             problems.append(_at(kb, "case", case_id, message, field))
 
-        for finding in [*case.expect.present, *case.expect.absent]:
+        expected = [("present", f) for f in case.expect.present]
+        for field, finding in [*expected, *(("absent", f) for f in case.expect.absent)]:
             kind, _, name = finding.partition(".")
             known = {"signal": signals, "dysfunction": kb.dysfunctions, "format": kb.formats}.get(
                 kind
@@ -319,22 +323,25 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
             if known is None:
                 report(
                     f"expected {finding!r}: write signal.<id>, dysfunction.<id> or format.<id>",
-                    "expect",
+                    field,
                 )
             elif name not in known:
-                report(f"expected {finding!r}: unknown {kind}; {_known(known)}", "expect")
+                report(f"expected {finding!r}: unknown {kind}; {_known(known)}", field)
         given = case.given
         for scale in [*given.scores, *given.gaps]:
             if scale not in scales:
-                report(f"given score of unknown scale {scale!r}; {_known(scales)}", "given")
+                report(
+                    f"given score of unknown scale {scale!r}; {_known(scales)}",
+                    (scale, "scores", "gaps", "given"),
+                )
         for question in given.items:
             if question not in items:
-                report(f"given item of unknown question {question!r}", "given")
+                report(f"given item of unknown question {question!r}", (question, "items", "given"))
         for question, value in given.context.items():
             if question not in context:
                 report(
                     f"given context answer to unknown question {question!r}; {_known(context)}",
-                    "given",
+                    (question, "context", "given"),
                 )
                 continue
             owner, asked = context[question]
@@ -342,18 +349,21 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
                 value = [value]  # a single chosen value is fine in a case
             problem = answer_problem(owner, asked, value)
             if problem:
-                report(f"given context answer to {question!r}: {problem}", "given")
+                report(
+                    f"given context answer to {question!r}: {problem}",
+                    (question, "context", "given"),
+                )
         if given.responses or given.questionnaire:
             qn = kb.questionnaires.get(given.questionnaire or "")
             if qn is None:
                 report(
                     "given responses need 'questionnaire = \"<id>\"' naming a known questionnaire; "
                     f"{_known(kb.questionnaires)}",
-                    "given",
+                    ("questionnaire", "given"),
                 )
                 continue
             for response in given.responses:
                 problem = answers_problem(qn, response.answers, response.role, require=False)
                 if problem:
-                    report(f"given response: {problem}", "given")
+                    report(f"given response: {problem}", ("responses", "given"))
     return problems

@@ -1,0 +1,115 @@
+"""Property: whatever bytes a file holds, the loader answers with Problems, never an exception."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coachassist.kb.loader import KnowledgeBase, bundled_dirs
+from coachassist.kb.problems import Problem
+from tests.kb.kbfiles import FILES, load_dir, write_kb
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# Seeds for mutation: the mini files, and a few bundled files (large and small).
+SEEDS: dict[str, str] = dict(FILES)
+for _folder in bundled_dirs():
+    for _path in sorted(_folder.rglob("*.toml"))[:6]:
+        try:
+            SEEDS[f"bundled/{_path.relative_to(_folder.parent)}"] = _path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+
+TOML_CHARS = st.sampled_from(list("[]{}=\"'.,#\n \\abcdefghijklmnopqrstuvwxyz_0123456789-+é\x00\t"))
+
+
+def _load_with(name: str, content: bytes) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load the mini knowledge base with ``name`` holding ``content`` (so a file that stays
+    valid is cross-checked against the rest)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_kb(Path(folder))
+        target = root / (name if name in FILES else "rules/extra.toml")
+        target.write_bytes(content)
+        return load_dir(root)
+
+
+def _load_alone(content: bytes) -> tuple[KnowledgeBase, list[Problem]]:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "file.toml").write_bytes(content)
+        return load_dir(Path(folder))
+
+
+def _assert_clean(kb: KnowledgeBase, problems: list[Problem]) -> None:
+    assert isinstance(problems, list)
+    for problem in problems:
+        assert isinstance(problem, Problem)
+        assert "\n" not in str(problem), str(problem)
+        assert problem.item
+        assert problem.line is None or problem.line >= 1
+    kb.counts()  # whatever loaded is a usable knowledge base
+
+
+@FUZZ
+@given(content=st.binary(max_size=2000))
+def test_random_bytes(content: bytes) -> None:
+    _assert_clean(*_load_alone(content))
+
+
+@FUZZ
+@given(content=st.text(max_size=2000))
+def test_random_text(content: str) -> None:
+    _assert_clean(*_load_alone(content.encode("utf-8", "surrogatepass")))
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A real file with lines deleted or duplicated and characters flipped, inserted or cut."""
+    name = draw(st.sampled_from(sorted(SEEDS)))
+    lines = SEEDS[name].splitlines(keepends=True)
+    for _ in range(draw(st.integers(0, 4))):
+        if not lines:
+            break
+        index = draw(st.integers(0, len(lines) - 1))
+        if draw(st.booleans()):
+            del lines[index]
+        else:
+            lines.insert(index, lines[index])
+    text = "".join(lines)
+    for _ in range(draw(st.integers(0, 6))):
+        if not text:
+            break
+        index = draw(st.integers(0, len(text) - 1))
+        action = draw(st.sampled_from(["flip", "insert", "delete"]))
+        char = draw(TOML_CHARS)
+        if action == "flip":
+            text = text[:index] + char + text[index + 1 :]
+        elif action == "insert":
+            text = text[:index] + char + text[index:]
+        else:
+            text = text[:index] + text[index + 1 :]
+    return name, text.encode("utf-8", "surrogatepass")
+
+
+@FUZZ
+@given(case=mutated())
+def test_mutated_real_files(case: tuple[str, bytes]) -> None:
+    name, content = case
+    _assert_clean(*_load_with(name, content))
+
+
+@FUZZ
+@given(
+    name=st.sampled_from(sorted(FILES)),
+    cut=st.integers(0, 4000),
+)
+def test_truncated_files(name: str, cut: int) -> None:
+    """A file cut off anywhere, as after an interrupted save."""
+    content = FILES[name].encode("utf-8")
+    _assert_clean(*_load_with(name, content[: cut % (len(content) + 1)]))
