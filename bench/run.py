@@ -16,22 +16,10 @@ from coachassist.engine.inference import reference
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import KnowledgeBase, load
 
-SCALES = [
-    "trust",
-    "conflict",
-    "commitment",
-    "accountability",
-    "results",
-    "cooperation",
-    "knowledge_sharing",
-    "lead_relation",
-    "change_load",
-]
-
 
 def generated_team(kb: KnowledgeBase, rng: random.Random, size: int = 12) -> Intake:
     scan = kb.questionnaires["teamscan"]
-    low = set(rng.sample(SCALES, rng.randint(0, 4)))
+    low = set(rng.sample([s.id for s in scan.scales], rng.randint(0, 4)))
     context_q = kb.context_questions()
     team_types = [o.value for o in context_q["team_type"].options]
     observed = [o.value for o in context_q["observed"].options]
