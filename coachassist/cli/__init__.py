@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("app", "serve the app in a web browser (textual-serve), on 127.0.0.1 by default"),
     "diagnose": ("diagnose", "diagnose a team from an intake or response files"),
     "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
+    "plan": ("report", "make a session plan for a team from its intake"),
+    "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
 }
 
 

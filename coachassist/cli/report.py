@@ -1,0 +1,131 @@
+"""``coachassist plan`` and ``coachassist report``: the session plan and the shareable report.
+
+Neither command imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from coachassist.diagnosis import Diagnosis
+from coachassist.errors import UserError
+from coachassist.i18n import Lang, t
+from coachassist.kb.loader import KnowledgeBase, load_with_problems
+from coachassist.plan import Plan, PlanConstraints, build_plan
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="INTAKE",
+        help="an intake file (optionally followed by response files)",
+    )
+    parser.add_argument(
+        "--context", type=Path, help="an intake file (or TOML table) with the team context"
+    )
+    parser.add_argument(
+        "--min-group",
+        type=int,
+        default=None,
+        metavar="K",
+        help="anonymity threshold: fewest respondents a group needs (default 3)",
+    )
+    if name == "plan":
+        parser.add_argument("--sessions", type=int, metavar="N", help="number of sessions (1-12)")
+        parser.add_argument("--minutes", type=int, metavar="M", help="minutes per session (30-480)")
+        parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    else:
+        parser.add_argument(
+            "--format", choices=("md", "html"), default="md", help="Markdown or HTML (md)"
+        )
+        parser.add_argument(
+            "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+        )
+
+
+def run(name: str, args: argparse.Namespace) -> int:
+    kb, problems = load_with_problems(args.kb)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(t("check.failed", args.lang, count=len(problems)), file=sys.stderr)
+        return 1
+    from coachassist.engine import diagnose
+    from coachassist.intake.files import load_case
+
+    if args.min_group is not None and args.min_group < 1:
+        raise UserError("--min-group must be 1 or more")
+    constraints = _constraints(args) if name == "plan" else PlanConstraints()
+    intake = load_case(kb, args.files, args.context)
+    diagnosis = diagnose(kb, intake, min_group=args.min_group)
+    plan = build_plan(kb, diagnosis, intake.context, constraints)
+    if name == "plan":
+        if args.json:
+            text = json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = _plan_text(kb, diagnosis, plan, args.lang)
+        sys.stdout.write(text)
+        return 0
+    from coachassist.report import render
+
+    text = render(kb, intake, diagnosis, plan, args.format, args.lang)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.output, text)
+    return 0
+
+
+def _constraints(args: argparse.Namespace) -> PlanConstraints:
+    if args.sessions is not None and not 1 <= args.sessions <= 12:
+        raise UserError(f"--sessions {args.sessions}: give a number from 1 to 12")
+    if args.minutes is not None and not 30 <= args.minutes <= 480:
+        raise UserError(f"--minutes {args.minutes}: give a number from 30 to 480")
+    return PlanConstraints(sessions=args.sessions, minutes=args.minutes)
+
+
+def _plan_text(kb: KnowledgeBase, diagnosis: Diagnosis, plan: Plan, lang: Lang) -> str:
+    from coachassist.report.markdown import plan_markdown
+    from coachassist.report.plan_view import plan_view
+
+    return plan_markdown(plan_view(kb, diagnosis, plan, lang), level=1) + "\n"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text so that a crash leaves the old file or the new one, never half of one."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError(f"{path}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise UserError(f"{path}: cannot write here ({error.strerror})") from None
+    try:
+        os.fchmod(fd, _mode(path))
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _mode(path: Path) -> int:
+    """Keep the mode of a file being replaced; a new file gets the usual 0666 minus umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
