@@ -115,7 +115,13 @@ def _load_layer(dirs: Iterable[Path], kb: KnowledgeBase, problems: list[Problem]
             )
             continue
         for path in sorted(folder.rglob("*.toml")):
-            _load_file(path, kb, problems, seen)
+            if not _hidden(path.relative_to(folder)):
+                _load_file(path, kb, problems, seen)
+
+
+def _hidden(relative: Path) -> bool:
+    """Dot files and folders (``.taplo.toml``, ``.git/``, editor lock files) are not read."""
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _load_file(

@@ -162,3 +162,22 @@ def test_write_kb_helper_drops_files(tmp_path: Path) -> None:
     kb, problems = load_dir(root)
     assert lines(problems) == []
     assert kb.cases == {}
+
+
+def test_dot_files_and_folders_are_skipped(mini: Path) -> None:
+    """Editor settings (.taplo.toml), version control and lock files are not knowledge."""
+    (mini / ".taplo.toml").write_text('[[rule]]\ninclude = ["**/*.toml"]\n', encoding="utf-8")
+    (mini / ".git").mkdir()
+    (mini / ".git" / "config.toml").write_bytes(b"\x00")
+    (mini / "rules" / ".#rules.toml").write_text("garbage", encoding="utf-8")
+    kb, problems = load_dir(mini)
+    assert lines(problems) == []
+    assert len(kb.rules) == 5
+
+
+def test_a_folder_inside_a_dot_folder_is_read_when_passed_itself(tmp_path: Path) -> None:
+    """Only the parts below the folder passed count: a kb inside .venv/ or .config/ works."""
+    root = write_kb(tmp_path / ".config" / "kb")
+    kb, problems = load_dir(root)
+    assert lines(problems) == []
+    assert len(kb.formats) == 2
