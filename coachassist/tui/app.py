@@ -14,13 +14,14 @@ from textual.reactive import reactive
 
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, default_lang, t
-from coachassist.kb.loader import KnowledgeBase, load
+from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.problems import KnowledgeBaseError
 from coachassist.tui.session import Mode, Session
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
     from coachassist.intake.models import Intake
+    from coachassist.plan import Plan
 
 DiagnoseFn = Callable[..., "Diagnosis"]
 
@@ -61,29 +62,40 @@ class CoachApp(App[None]):
     # --- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from coachassist.tui.kbcache import load_cached
         from coachassist.tui.screens.error import ErrorScreen
-        from coachassist.tui.screens.start import StartScreen
 
         try:
-            self.kb = load(self.kb_dirs, bundled=self.bundled)
+            self.kb = load_cached(self.kb_dirs, bundled=self.bundled)
         except KnowledgeBaseError as error:
+            problems = [str(p) for p in error.problems]
+        except Exception as error:  # e.g. an unreadable folder: shown in the app, not raised
+            problems = [f"{type(error).__name__}: {error}"]
+        else:
+            problems = []
+        if problems:
             self.push_screen(
-                ErrorScreen(
-                    "tui.error.kb_title",
-                    "tui.error.kb_body",
-                    [str(p) for p in error.problems],
-                    fatal=True,
-                )
+                ErrorScreen("tui.error.kb_title", "tui.error.kb_body", problems, fatal=True)
             )
             return
-        self.push_screen(StartScreen())
-        if self.intake_path is not None:
-            if self.intake_path.exists():
-                self.open_intake(self.intake_path)
-            else:
-                from coachassist.tui.screens.new_intake import NewIntakeScreen
+        path = self.intake_path
+        if path is not None and path.exists():
+            self.open_intake(path)  # straight to the question; the start screen comes later
+            return
+        self.ensure_start()
+        if path is not None:
+            from coachassist.tui.screens.new_intake import NewIntakeScreen
 
-                self.push_screen(NewIntakeScreen("coach", self.intake_path))
+            self.push_screen(NewIntakeScreen("coach", path))
+
+    def ensure_start(self) -> None:
+        """Show the start screen, building it if the app began elsewhere (an intake path)."""
+        from coachassist.tui.screens.start import StartScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, StartScreen):
+            self.push_screen(StartScreen())
 
     # --- language ---------------------------------------------------------------------------
 
@@ -126,20 +138,24 @@ class CoachApp(App[None]):
         return None
 
     def continue_session(self, session: Session, *, replace: bool = False) -> None:
-        from coachassist.tui.screens.between import BetweenScreen
-        from coachassist.tui.screens.context import ContextScreen
-        from coachassist.tui.screens.question import QuestionScreen
-
         step = session.next_step()
         screen: Any
         if step.kind == "context":
+            from coachassist.tui.screens.context import ContextScreen
+
             screen = ContextScreen(session, step.question)
         elif step.kind == "respondent" and step.respondent:
+            from coachassist.tui.screens.question import QuestionScreen
+
             screen = QuestionScreen(session, step.respondent, step.question)
         elif session.mode == "self" and not session.intake.responses:
+            from coachassist.tui.screens.question import QuestionScreen
+
             respondent = session.add_respondent(session.default_role(), self.lang)
             screen = QuestionScreen(session, respondent.id, None)
         else:
+            from coachassist.tui.screens.between import BetweenScreen
+
             screen = BetweenScreen(session)
         if replace:
             self.switch_screen(screen)
@@ -147,10 +163,7 @@ class CoachApp(App[None]):
             self.push_screen(screen)
 
     def go_start(self) -> None:
-        from coachassist.tui.screens.start import StartScreen
-
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
-            self.pop_screen()
+        self.ensure_start()
 
     # --- hooks --------------------------------------------------------------------------------
 
@@ -161,6 +174,23 @@ class CoachApp(App[None]):
 
             self._diagnose = diagnose
         return self._diagnose(self.kb, intake, min_group=intake.min_group)
+
+    def export(self, session: Session, diagnosis: Diagnosis, plan: Plan | None = None) -> None:
+        """Write the report (md and html) next to the intake; in a browser, also download it."""
+        from coachassist.tui.export import export_reports, make_plan
+
+        try:
+            plan = plan or make_plan(self.kb, session.intake, diagnosis)
+            paths = export_reports(
+                self.kb, session.intake, session.path, diagnosis, plan, self.lang
+            )
+        except Exception as error:  # a full disk or a report bug: a message, not a crash
+            self.notify(self.tr("tui.export.failed", error=str(error)), severity="error")
+            return
+        self.notify(self.tr("tui.export.done", paths="\n".join(str(p) for p in paths)), timeout=10)
+        if self.is_web:
+            html = next(p for p in paths if p.suffix == ".html")
+            self.deliver_text(html, save_filename=html.name, mime_type="text/html")
 
     def question_shown(self, respondent: str | None, question: str) -> None:
         """For the start-up benchmark and the crash test: note the first question, then exit."""

@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.session import Session
+from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.footer import LangFooter
-from coachassist.tui.widgets.inputs import ChoiceList, numbered
 from coachassist.tui.widgets.titlebar import TitleBar
 
 

@@ -34,4 +34,4 @@ class ErrorScreen(BaseScreen):
         return not (action == "close" and self.fatal)
 
     def action_close(self) -> None:
-        self.dismiss()
+        self.coach.ensure_start()

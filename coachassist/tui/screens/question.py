@@ -24,8 +24,8 @@ from coachassist.kb.models import Question
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.session import Session
 from coachassist.tui.walk import Walk
+from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.footer import LangFooter
-from coachassist.tui.widgets.inputs import AnswerText, ChoiceList, MultiChoice, numbered
 from coachassist.tui.widgets.titlebar import TitleBar
 
 SKIP = "__skip__"
@@ -85,26 +85,38 @@ class QuestionScreen(BaseScreen):
         return self.walk.question(self.qid)
 
     def compose(self) -> ComposeResult:
-        question = self.question
-        n, m = self.walk.position(question.id)
-        yield TitleBar(self.heading(), markup=False)
+        yield TitleBar(id="heading", markup=False)
         with Horizontal(id="progress"):
-            yield ProgressBar(total=m, show_eta=False, show_percentage=False, id="bar")
-            yield Label(self.tr("tui.question.counter", n=n, m=m), id="counter")
+            yield ProgressBar(show_eta=False, show_percentage=False, id="bar")
+            yield Label(id="counter")
         with Vertical(id="body"):
-            yield Static(question.text(self.lang), id="question-text", markup=False)
-            if question.help:
-                yield Static(question.help(self.lang), classes="help", markup=False)
-            yield self.answer_widget(question)
-            yield Static(self.hint(question), classes="hint")
-            yield Static("", id="problem", classes="problem", markup=False)
+            yield Static(id="question-text", markup=False)
+            yield Static(id="help", classes="help", markup=False)
+            yield self.answer_widget(self.question)
+            yield Static(id="hint", classes="hint")
+            yield Static(id="problem", classes="problem", markup=False)
         with Horizontal(classes="buttons"):
             yield Button(self.tr("tui.button.back"), id="back")
-            yield Button(self.next_label(question), id="next", variant="primary")
+            yield Button(id="next", variant="primary")
         yield LangFooter()
 
+    def fill(self) -> None:
+        """Put the current question's texts in place (cheaper than rebuilding the screen)."""
+        question = self.question
+        n, m = self.walk.position(question.id)
+        self.query_one("#heading", TitleBar).update(self.heading())
+        self.query_one("#bar", ProgressBar).update(total=m, progress=n)
+        self.query_one("#counter", Label).update(self.tr("tui.question.counter", n=n, m=m))
+        self.query_one("#question-text", Static).update(question.text(self.lang))
+        help_text = self.query_one("#help", Static)
+        help_text.update(question.help(self.lang) if question.help else "")
+        help_text.display = question.help is not None
+        self.query_one("#hint", Static).update(self.hint(question))
+        self.query_one("#problem", Static).update("")
+        self.query_one("#next", Button).label = self.next_label(question)
+
     def on_mount(self) -> None:
-        self.query_one("#bar", ProgressBar).update(progress=self.walk.position(self.qid)[0])
+        self.fill()
         self.call_after_refresh(self.coach.question_shown, self.respondent, self.qid)
 
     def current(self) -> Any:
@@ -131,11 +143,15 @@ class QuestionScreen(BaseScreen):
                 )
                 for i, option in enumerate(question.options)
             ]
+            from coachassist.tui.widgets.multi import MultiChoice
+
             return MultiChoice(selections, id="answer")
         if question.type == "number":
             text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
             kind = "integer" if question.integer else "number"
             return Input(text, type=kind, placeholder=self.range_text(question), id="answer")
+        from coachassist.tui.widgets.textbox import AnswerText
+
         area = AnswerText(str(value or ""), soft_wrap=True, id="answer")
         area.show_line_numbers = False
         return area
@@ -178,9 +194,9 @@ class QuestionScreen(BaseScreen):
         """The answer on screen (None: nothing given) and a problem to show, if any."""
         question = self.question
         widget = self.query_one("#answer")
-        if isinstance(widget, MultiChoice):
+        if question.type == "multiple":
             order = [o.value for o in question.options]
-            chosen = sorted(widget.selected, key=order.index)
+            chosen = sorted(widget.selected, key=order.index)  # type: ignore[attr-defined]
             return (chosen or None), None
         if isinstance(widget, Input):
             text = widget.value.strip().replace(",", ".")
@@ -192,8 +208,8 @@ class QuestionScreen(BaseScreen):
                 return None, self.tr("tui.question.not_a_number")
             value: Answer = int(number) if number.is_integer() else number
             return value, None
-        if isinstance(widget, AnswerText):
-            return (widget.text.strip() or None), None
+        if question.type == "text":
+            return (widget.text.strip() or None), None  # type: ignore[attr-defined]
         value = self.walk.answers.get(question.id)
         return value, None
 
@@ -218,6 +234,7 @@ class QuestionScreen(BaseScreen):
 
     def show_problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(text)
+        self.query_one("#answer").focus()
 
     async def go_to(self, question: Question | None) -> None:
         if question is None:
@@ -225,9 +242,11 @@ class QuestionScreen(BaseScreen):
             return
         self.qid = question.id
         self.draft = _MISSING
-        await self.recompose()
-        self.query_one("#bar", ProgressBar).update(progress=self.walk.position(self.qid)[0])
-        self.query_one("#answer").focus()
+        await self.query_one("#answer").remove()
+        answer = self.answer_widget(question)
+        await self.query_one("#body").mount(answer, after="#help")
+        self.fill()
+        answer.focus()
 
     async def advance(self) -> None:
         await self.go_to(self.walk.after(self.qid))
@@ -246,9 +265,13 @@ class QuestionScreen(BaseScreen):
             await self.advance()
 
     @on(Input.Submitted, "#answer")
-    @on(AnswerText.Submitted)
-    @on(MultiChoice.Confirmed)
     async def confirmed(self) -> None:
+        await self.action_next()
+
+    async def on_answer_text_submitted(self) -> None:
+        await self.action_next()
+
+    async def on_multi_choice_confirmed(self) -> None:
         await self.action_next()
 
     @on(Button.Pressed, "#next")
@@ -281,5 +304,5 @@ class QuestionScreen(BaseScreen):
                 self.draft = value
 
     def after_relang(self) -> None:
-        self.query_one("#bar", ProgressBar).update(progress=self.walk.position(self.qid)[0])
+        self.fill()
         self.query_one("#answer").focus()

@@ -35,7 +35,11 @@ def ordered(findings: list[Finding]) -> list[Finding]:
 
 
 class ResultsScreen(BaseScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "tui.key.back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "tui.key.back"),
+        Binding("p", "plan", "tui.key.plan"),
+        Binding("e", "export", "tui.key.export"),
+    ]
     AUTO_FOCUS = "#results"
 
     def __init__(self, session: Session) -> None:
@@ -169,6 +173,25 @@ class ResultsScreen(BaseScreen):
                     text.append(f" • {answer}\n")
             text.rstrip()
             yield Static(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.diagnosis is not None if action in ("plan", "export") else True
+
+    def action_plan(self) -> None:
+        from coachassist.tui.export import make_plan
+        from coachassist.tui.screens.plan import PlanScreen
+
+        assert self.diagnosis is not None
+        try:
+            plan = make_plan(self.coach.kb, self.session.intake, self.diagnosis)
+        except Exception as error:  # shown, never a traceback
+            self.notify(self.tr("tui.plan.failed", error=str(error)), severity="error")
+            return
+        self.app.push_screen(PlanScreen(self.session, self.diagnosis, plan))
+
+    def action_export(self) -> None:
+        assert self.diagnosis is not None
+        self.coach.export(self.session, self.diagnosis)
 
     @on(Collapsible.Expanded)
     def expanded_(self, event: Collapsible.Expanded) -> None:

@@ -10,8 +10,8 @@ from textual.widgets.option_list import Option
 
 from coachassist.tui import store
 from coachassist.tui.screens.base import BaseScreen
+from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.footer import LangFooter
-from coachassist.tui.widgets.inputs import ChoiceList, numbered
 from coachassist.tui.widgets.titlebar import TitleBar
 
 MENU = ("coach", "self", "open", "library")

@@ -13,8 +13,8 @@ from rich.text import Text
 from coachassist.diagnosis import Finding, ScaleScore
 from coachassist.kb.models import SEVERITY_RANK, Dysfunction
 
-NAME_WIDTH = 24
-BAR_WIDTH = 22
+NAME_WIDTH = 26
+BAR_WIDTH = 20
 BAND_STYLES = ("bold red", "bold yellow", "bold green")
 SEVERITY_STYLES = {
     "high": "bold white on red",
@@ -90,18 +90,18 @@ def pyramid(
             current = worst.get(finding.level)
             if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current]:
                 worst[finding.level] = finding.severity
-    text = Text()
+    rows: list[Text] = []
     widest = 34 + 6 * 4
     for level in range(5, 0, -1):
         width = 34 + 6 * (5 - level)
         label = f"{level} {names.get(level, '')}"[: width - 2]
         indent = (widest - width) // 2
         severity = worst.get(level)
-        style = SEVERITY_STYLES[severity] if severity else "on grey23"
-        text.append(" " * indent)
-        text.append(f"{label:^{width}}", style)
+        row = Text(" " * indent)
+        row.append(f"{label:^{width}}", SEVERITY_STYLES[severity] if severity else "on grey23")
         if severity:
-            text.append(f"  ● {severity_names[severity]}", "bold")
-        text.append("\n")
-    text.rstrip()
+            row.append(" " * (widest - width - indent))
+            row.append(f"  ● {severity_names[severity]}", "bold")
+        rows.append(row)
+    text = Text("\n").join(rows)
     return text

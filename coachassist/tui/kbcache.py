@@ -1,0 +1,92 @@
+"""A cache of the validated knowledge base, so the app starts fast.
+
+Reading and validating ~40 TOML files costs more than a Textual app needs to start; the app
+therefore keeps the last validated ``KnowledgeBase`` as a pickle in the user's data folder,
+keyed by a fingerprint of every knowledge-base file (path, size, mtime), the ``coachassist.kb``
+source files, and the Python, pydantic and coachassist versions. Any change means a fresh,
+fully validated load. Only a load without problems is cached. The cache is the user's own
+file in the user's own folder, so it is trusted like the rest of that folder; a cache that
+cannot be read is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from coachassist.kb.loader import KnowledgeBase, bundled_dirs, load
+from coachassist.tui import store
+
+KB_SOURCE = Path(__file__).resolve().parent.parent / "kb"
+
+
+def cache_file() -> Path:
+    return store.data_dir() / "kb-cache.pickle"
+
+
+def fingerprint(dirs: Sequence[Path], bundled: bool) -> str:
+    import pydantic
+
+    from coachassist import __version__
+
+    parts = [__version__, sys.version, pydantic.VERSION, str(bundled)]
+    folders = [*(bundled_dirs() if bundled else []), *[Path(d) for d in dirs]]
+    files = sorted(KB_SOURCE.glob("*.py"))
+    for folder in folders:
+        parts.append(f"dir:{folder.resolve()}:{folder.is_dir()}")
+        if folder.is_dir():
+            files += sorted(folder.rglob("*.toml"))
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            parts.append(f"{path}:missing")
+            continue
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def load_cached(dirs: Sequence[Path] = (), *, bundled: bool = True) -> KnowledgeBase:
+    """Like ``loader.load`` (raises KnowledgeBaseError), but from the cache when nothing changed."""
+    key = fingerprint(dirs, bundled)
+    try:
+        with cache_file().open("rb") as fh:
+            cached_key, kb = pickle.load(fh)
+        if cached_key == key and isinstance(kb, KnowledgeBase):
+            return kb
+    except Exception:  # no cache yet, or an old or broken one: load afresh
+        pass
+    kb = load(dirs, bundled=bundled)
+    _warm(kb)
+    _save(key, kb)
+    return kb
+
+
+def _warm(kb: KnowledgeBase) -> None:
+    """Parse the conditions now, so the cached copy carries them already parsed."""
+    for questionnaire in kb.questionnaires.values():
+        for question in questionnaire.questions:
+            _ = question.conditions
+    for rule in kb.rules.values():
+        _ = rule.conditions, rule.any_conditions
+
+
+def _save(key: str, kb: KnowledgeBase) -> None:
+    target = cache_file()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".kb-cache.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, kb), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError):
+        pass  # a cache is a convenience; the app works without it

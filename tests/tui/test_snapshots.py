@@ -1,0 +1,65 @@
+"""Snapshots of the main screens at 80x24, in Dutch and English.
+
+Refresh after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
+and look at the SVGs in ``tests/tui/__snapshots__/`` before committing them.
+These are plain ``def`` tests: ``snap_compare`` runs its own event loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from coachassist.intake.models import Respondent
+from coachassist.tui.screens.format_detail import FormatScreen
+from coachassist.tui.screens.results import ResultsScreen
+from coachassist.tui.session import Session
+
+from .conftest import make_app, write_intake
+
+LANGS = pytest.mark.parametrize("lang", ["nl", "en"])
+
+
+def two_respondents(folder: Path) -> Path:
+    return write_intake(
+        folder / "team.toml",
+        [
+            Respondent(id="r01", answers={"trust_1": 4, "trust_2": 2, "conflict_1": 3}),
+            Respondent(id="r02", role="lead", answers={"trust_1": 2}),
+        ],
+    )
+
+
+@LANGS
+def test_start_screen(snap_compare, lang: str) -> None:
+    assert snap_compare(make_app(lang))
+
+
+@LANGS
+def test_question_screen(snap_compare, lang: str, tmp_path: Path) -> None:
+    assert snap_compare(make_app(lang, two_respondents(tmp_path)))
+
+
+@LANGS
+def test_results_screen(snap_compare, lang: str, tmp_path: Path) -> None:
+    path = two_respondents(tmp_path)
+    app = make_app(lang)
+
+    async def open_results(pilot: Pilot) -> None:
+        await app.push_screen(ResultsScreen(Session.open(app.kb, path)))
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=open_results)
+
+
+@LANGS
+def test_format_screen(snap_compare, lang: str) -> None:
+    app = make_app(lang)
+
+    async def open_format(pilot: Pilot) -> None:
+        await app.push_screen(FormatScreen(app.kb.formats["what_to_argue_about"]))
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=open_format)
