@@ -9,12 +9,14 @@ How the planner decides (docs/plan-and-report.md explains it for coaches):
    trust and comes right after level 1. Ties: higher severity first, then id.
 2. Per finding, the formats the diagnosis suggested for it come first (they carry the rules).
    When fewer than ``FORMATS_PER_FINDING`` of those fit, formats whose ``addresses`` name the
-   finding fill up (by id). Only core formats count; opening and closing formats frame sessions.
+   finding fill up. Within each group: formats serving more of the team's findings first, then
+   shorter, then by id. Only core formats count; opening and closing formats frame sessions.
 3. Formats that do not suit the setting or the group size, or that are longer than a session
-   leaves after its opening and closing, are filtered out first. Then formats are placed
-   first-fit, never breaking the order of step 1 across sessions; a new pyramid level starts
-   a fresh session while there are enough sessions left for the levels still to come.
-   What the rules suggested but does not fit is listed in ``left_out`` with the reason.
+   leaves after its opening and closing, are filtered out first. Then placement is breadth
+   first: every finding its first format that fits, then one more per finding in turns, each
+   in the first session with room that keeps the order of step 1 across sessions. In the first
+   round a new pyramid level starts a fresh session while enough sessions are left for the
+   levels to come. What the rules suggested but does not fit is listed in ``left_out``.
 4. Every session opens with an opening format (``checkin_wish`` preferred) and closes with a
    closing format (``follow_up_actions`` preferred). A format appears once unless it is
    ``recurring``. When the context names a sponsor, the last planned session is the sponsor

@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from coachassist.cli import main
 from coachassist.diagnosis import CheckedCondition, Evidence
 from coachassist.engine import diagnose
+from coachassist.i18n import t
 from coachassist.intake.files import load_case
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import load
@@ -296,7 +297,9 @@ def test_a_single_lead_stays_anonymous_in_both_formats():
 def test_too_few_respondents_hides_scores_and_open_answers():
     people = [
         Respondent(id="a", answers={**teamscan_answers(4), "keep_text": "ZEBRA-KEEP-41"}),
-        Respondent(id="b", answers={**teamscan_answers(2), "change_text": "ZEBRA-CHANGE-42"}),
+        Respondent(
+            id="b", role="lead", answers={**teamscan_answers(2), "change_text": "ZEBRA-CHANGE-42"}
+        ),
     ]
     intake = Intake(
         title="Tiny",
@@ -310,6 +313,9 @@ def test_too_few_respondents_hides_scores_and_open_answers():
             text = render(KB, intake, dx, plan, fmt, lang)
             assert "ZEBRA" not in text
             assert "3.00" not in text and "3,00" not in text  # the team mean of 4 and 2
+            # one lead and one member: even the direction of their difference is not shown
+            for direction in ("lead_higher", "lead_lower"):
+                assert t(f"report.gaps.{direction}", lang) not in text
             word = "niet getoond" if lang == "nl" else "withheld"
             assert text.count(word) >= len(dx.scores)
 

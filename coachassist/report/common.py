@@ -245,6 +245,12 @@ def score_table(dx: Diagnosis, lang: Lang) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def show_gaps(dx: Diagnosis) -> bool:
+    """No lead-versus-members table when the team itself is below the threshold: with one lead
+    and one member, even the direction of a difference compares two people's answers."""
+    return bool(dx.gaps) and dx.respondents >= dx.min_group
+
+
 def gap_table(dx: Diagnosis, lang: Lang) -> tuple[list[str], list[list[str]]]:
     """Lead minus members per scale. A withheld gap shows its direction only (as the notes
     say), not whether it is large: that would tell more about a small group than allowed."""

@@ -24,6 +24,7 @@ from coachassist.report.common import (
     gap_table,
     role_label,
     score_table,
+    show_gaps,
 )
 from coachassist.report.plan_view import PlanView, plan_view
 
@@ -124,7 +125,7 @@ def _scores(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> str:
     parts += [table(header, rows, "scores"), tag("p", e(t("report.scores.rwg_note", lang)), "note")]
     if any(s.polarised for s in dx.scores):
         parts.append(tag("p", e(t("report.scores.polarised_note", lang)), "note"))
-    if dx.gaps:
+    if show_gaps(dx):
         header, rows = gap_table(dx, lang)
         parts += [tag("h3", e(t("report.gaps.heading", lang))), table(header, rows, "gaps")]
     return "".join(parts)

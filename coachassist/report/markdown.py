@@ -23,6 +23,7 @@ from coachassist.report.common import (
     gap_table,
     role_label,
     score_table,
+    show_gaps,
 )
 from coachassist.report.plan_view import PlanView, plan_view
 
@@ -107,7 +108,7 @@ def _scores(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> list[str]:
     blocks += [table(header, rows), esc(t("report.scores.rwg_note", lang))]
     if any(s.polarised for s in dx.scores):
         blocks.append(esc(t("report.scores.polarised_note", lang)))
-    if dx.gaps:
+    if show_gaps(dx):
         header, rows = gap_table(dx, lang)
         blocks += [f"### {esc(t('report.gaps.heading', lang))}", table(header, rows)]
     return blocks
