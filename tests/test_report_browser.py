@@ -30,7 +30,8 @@ from coachassist.report import render
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-EXAMPLE = REPO / "examples" / "ketenoverleg_sociaal_domein.toml"
+PREFERRED = REPO / "examples" / "ketenoverleg_sociaal_domein.toml"  # with a sponsor session
+EXAMPLE = PREFERRED if PREFERRED.exists() else min((REPO / "examples").glob("*.toml"))
 A4_POINTS = (595.28, 841.89)
 A4_PIXELS = (794, 1123)  # 210 x 297 mm at 96 dpi
 FLAGS = [
