@@ -1,7 +1,7 @@
 """Turn fired rules into a Diagnosis: findings with their evidence chain, anonymity applied.
 
 Anonymity (threshold k): team values are withheld with fewer than k respondents; per-role means
-only for roles of at least k; a lead-vs-members gap keeps its direction but not its value when
+only when every role has at least k (otherwise the team mean would give a small role's mean away); a lead-vs-members gap keeps its direction but not its value when
 either group is smaller than k; free-text answers only with k or more respondents, sorted and
 never attributed. Evidence values fall under the same rules.
 """
@@ -156,10 +156,12 @@ def _scores(scan, scores: TeamScores, privacy: _Privacy) -> list[ScaleScore]:
                 rwg=stats.rwg if shown else None,
                 polarised=stats.polarised and shown,
                 band=band,
+                # All roles or none: with one small role, the team mean and the other roles'
+                # means would give away the small role's mean.
                 by_role=[
                     RoleMean(role=role, n=n, mean=mean)
                     for role, (n, mean) in stats.by_role.items()
-                    if shown and n >= privacy.k
+                    if shown and all(m >= privacy.k for m, _ in stats.by_role.values())
                 ],
             )
         )
