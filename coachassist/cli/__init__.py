@@ -14,7 +14,8 @@ from importlib import import_module
 from pathlib import Path
 
 from coachassist.errors import UserError
-from coachassist.i18n import default_lang
+from coachassist.i18n import default_lang, t
+from coachassist.kb.problems import KnowledgeBaseError
 
 # subcommand -> (module in coachassist.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -69,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     module, _ = COMMANDS[args.command]
     try:
         return int(_module(module).run(args.command, args) or 0)
+    except KnowledgeBaseError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(t("check.failed", args.lang, count=len(error.problems)), file=sys.stderr)
+        return 1
     except UserError as error:
         print(f"coachassist: {error}", file=sys.stderr)
         return error.exit_code

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
-from coachassist.kb.loader import KnowledgeBase, load_with_problems
+from coachassist.i18n import Lang
+from coachassist.kb.loader import KnowledgeBase, load
 from coachassist.plan import Plan, PlanConstraints, build_plan
 
 
@@ -51,14 +49,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
-    kb, problems = load_with_problems(args.kb)
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(t("check.failed", args.lang, count=len(problems)), file=sys.stderr)
-        return 1
+    kb = load(args.kb)  # problems: main() lists them and exits 1
     from coachassist.engine import diagnose
-    from coachassist.intake.files import load_case
+    from coachassist.intake.files import load_case, write_text_atomic
 
     if args.min_group is not None and args.min_group < 1:
         raise UserError("--min-group must be 1 or more")
@@ -96,36 +89,3 @@ def _plan_text(kb: KnowledgeBase, diagnosis: Diagnosis, plan: Plan, lang: Lang) 
     from coachassist.report.plan_view import plan_view
 
     return plan_markdown(plan_view(kb, diagnosis, plan, lang), level=1) + "\n"
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write text so that a crash leaves the old file or the new one, never half of one."""
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UserError(f"{path}: folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise UserError(f"{path}: cannot write here ({error.strerror})") from None
-    try:
-        os.fchmod(fd, _mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mode(path: Path) -> int:
-    """Keep the mode of a file being replaced; a new file gets the usual 0666 minus umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -20,23 +20,46 @@ from coachassist.kb.models import Question, Questionnaire
 
 def write_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write TOML so that a crash leaves either the old or the new file, never half of one."""
-    text = tomli_w.dumps(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, tomli_w.dumps(data))
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text so that a crash leaves the old file or the new one, never half of one."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError(f"{path}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise UserError(f"{path}: cannot write here ({error.strerror})") from None
+    try:
+        os.fchmod(fd, _mode(path))
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _mode(path: Path) -> int:
+    """Keep the mode of a file being replaced; a new file gets the usual 0666 minus umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def save_intake(path: Path, intake: Intake) -> None:
