@@ -230,15 +230,22 @@ def pydantic_problems(
 
 def _owner(data: dict[str, Any], loc: list[Any]) -> tuple[str, list[Any]]:
     """The id of the innermost item (table with an ``id``) on the error's path, and the rest."""
-    item_id, rest, node = str(data.get("id", "-")), list(loc), data
+    item_id, rest, node = _shown_id(data) or "-", list(loc), data
     for index, part in enumerate(loc):
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
-            item_id, rest = node["id"], loc[index + 1 :]
+        shown = _shown_id(node)
+        if shown:
+            item_id, rest = shown, loc[index + 1 :]
     return item_id, rest
+
+
+def _shown_id(node: Any) -> str | None:
+    """The ``id`` of a table, if it can stand in a one-line problem (even when invalid)."""
+    value = node.get("id") if isinstance(node, dict) else None
+    return value if isinstance(value, str) and re.fullmatch(r"\S{1,100}", value) else None
 
 
 def _explain(error: Any) -> str:

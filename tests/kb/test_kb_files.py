@@ -181,3 +181,12 @@ def test_a_folder_inside_a_dot_folder_is_read_when_passed_itself(tmp_path: Path)
     kb, problems = load_dir(root)
     assert lines(problems) == []
     assert len(kb.formats) == 2
+
+
+@pytest.mark.parametrize("bad_id", ["", "a b", "two\\nlines"])
+def test_an_unusable_id_is_not_shown_as_the_item(tmp_path: Path, bad_id: str) -> None:
+    (tmp_path / "f.toml").write_text(f'[[formats]]\nid = "{bad_id}"\n', encoding="utf-8")
+    _, problems = load_dir(tmp_path)
+    assert problems
+    assert {p.item for p in problems} == {"-"}
+    assert all("\n" not in str(p) for p in problems)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coachassist.kb.loader import KnowledgeBase, bundled_dirs
+from coachassist.kb.models import Model
 from coachassist.kb.problems import Problem
 from tests.kb.kbfiles import FILES, load_dir, write_kb
 
@@ -113,3 +115,59 @@ def test_truncated_files(name: str, cut: int) -> None:
     """A file cut off anywhere, as after an interrupted save."""
     content = FILES[name].encode("utf-8")
     _assert_clean(*_load_with(name, content[: cut % (len(content) + 1)]))
+
+
+# Valid TOML of the wrong shape: real field names and ids, random nesting and types.
+FIELDS = sorted({name for model in Model.__subclasses__() for name in model.model_fields})
+WORDS = [
+    "trust",
+    "trust_1",
+    "agree5",
+    "absence_of_trust",
+    "checkin_wish",
+    "low_trust",
+    "miniscan",
+    "team_type",
+    "observed",
+    "one_team",
+    "lead",
+    "likert",
+    "multiple",
+    "high",
+    "score.trust.mean < 3",
+    "signal.low_trust",
+    "dysfunction.absence_of_trust",
+    'context.observed has "own_islands"',
+    "answer.trust_1 >= 2",
+    "",
+    "a b",
+]
+SCALARS = st.one_of(
+    st.booleans(),
+    st.integers(-10, 600),
+    st.floats(-10, 10, allow_nan=False),
+    st.sampled_from(WORDS),
+    st.text(max_size=6),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(FIELDS), inner, max_size=6)
+    ),
+    max_leaves=25,
+)
+ITEMS = st.lists(
+    st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=10), min_size=1, max_size=3
+)
+DOCUMENTS = st.dictionaries(
+    st.sampled_from(["questions", "dysfunctions", "formats", "rules", "cases", "id", "title"]),
+    st.one_of(ITEMS, VALUES),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(FUZZ, max_examples=100)  # each example is larger; 100 keeps it to a few seconds
+@given(name=st.sampled_from(sorted(FILES)), document=DOCUMENTS)
+def test_valid_toml_of_the_wrong_shape(name: str, document: dict) -> None:
+    _assert_clean(*_load_with(name, tomli_w.dumps(document).encode("utf-8")))
