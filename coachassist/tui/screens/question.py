@@ -92,9 +92,9 @@ class QuestionScreen(BaseScreen):
         with Vertical(id="body"):
             yield Static(id="question-text", markup=False)
             yield Static(id="help", classes="help", markup=False)
-            yield self.answer_widget(self.question)
             yield Static(id="hint", classes="hint")
             yield Static(id="problem", classes="problem", markup=False)
+            yield self.answer_widget(self.question)
         with Horizontal(classes="buttons"):
             yield Button(self.tr("tui.button.back"), id="back")
             yield Button(id="next", variant="primary")
@@ -112,8 +112,20 @@ class QuestionScreen(BaseScreen):
         help_text.update(question.help(self.lang) if question.help else "")
         help_text.display = question.help is not None
         self.query_one("#hint", Static).update(self.hint(question))
-        self.query_one("#problem", Static).update("")
+        self.show_problem("", focus=False)
         self.query_one("#next", Button).label = self.next_label(question)
+        self.call_after_refresh(self.fit_answer)
+
+    def fit_answer(self) -> None:
+        """Let a long list scroll inside the space left, so the texts above stay visible."""
+        body = self.query_one("#body")
+        answer = self.query_one("#answer")
+        above = [w.region.bottom for w in body.children if w is not answer and w.display]
+        room = body.region.bottom - max(above, default=body.region.y) - answer.styles.margin.top
+        answer.styles.max_height = max(3, room)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_answer)
 
     def on_mount(self) -> None:
         self.fill()
@@ -232,9 +244,13 @@ class QuestionScreen(BaseScreen):
             self.notify(self.tr("tui.question.save_failed", error=str(error)), severity="error")
         return True
 
-    def show_problem(self, text: str) -> None:
-        self.query_one("#problem", Static).update(text)
-        self.query_one("#answer").focus()
+    def show_problem(self, text: str, *, focus: bool = True) -> None:
+        problem = self.query_one("#problem", Static)
+        problem.update(text)
+        problem.display = bool(text)
+        if focus:
+            self.query_one("#answer").focus()
+            self.call_after_refresh(self.fit_answer)
 
     async def go_to(self, question: Question | None) -> None:
         if question is None:
@@ -244,7 +260,7 @@ class QuestionScreen(BaseScreen):
         self.draft = _MISSING
         await self.query_one("#answer").remove()
         answer = self.answer_widget(question)
-        await self.query_one("#body").mount(answer, after="#help")
+        await self.query_one("#body").mount(answer)
         self.fill()
         answer.focus()
 

@@ -13,8 +13,10 @@ from rich.text import Text
 from coachassist.diagnosis import Finding, ScaleScore
 from coachassist.kb.models import SEVERITY_RANK, Dysfunction
 
-NAME_WIDTH = 26
-BAR_WIDTH = 20
+NAME_WIDTH = 30
+BAR_WIDTH = 18
+BLOCK_BASE = 6
+BLOCK_STEP = 4
 BAND_STYLES = ("bold red", "bold yellow", "bold green")
 SEVERITY_STYLES = {
     "high": "bold white on red",
@@ -56,10 +58,13 @@ def score_bars(
     withheld: str,
     polarised: str,
 ) -> Text:
+    """One row per scale; a name too long for its column gets a line of its own above."""
     rows = Text()
     for score in scores:
         name = score.name(lang)
-        name = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
+        if len(name) > NAME_WIDTH:
+            rows.append(name + "\n", "bold")
+            name = ""
         rows.append(f"{name:<{NAME_WIDTH}} ", "bold")
         if score.mean is None:
             rows.append(f"{'':{BAR_WIDTH}} ")
@@ -83,6 +88,7 @@ def pyramid(
     lang: str,
     severity_names: dict[str, str],
 ) -> Text:
+    """Level 5 on top; each level a block (wider towards the base) with its name beside it."""
     names = {d.level: d.name(lang) for d in dysfunctions if d.level}
     worst: dict[int, str] = {}
     for finding in findings:
@@ -90,18 +96,18 @@ def pyramid(
             current = worst.get(finding.level)
             if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current]:
                 worst[finding.level] = finding.severity
+    tag_width = max(len(name) for name in severity_names.values()) + 3
+    widest = BLOCK_BASE + BLOCK_STEP * 4
     rows: list[Text] = []
-    widest = 34 + 6 * 4
     for level in range(5, 0, -1):
-        width = 34 + 6 * (5 - level)
-        label = f"{level} {names.get(level, '')}"[: width - 2]
+        width = BLOCK_BASE + BLOCK_STEP * (5 - level)
         indent = (widest - width) // 2
         severity = worst.get(level)
         row = Text(" " * indent)
-        row.append(f"{label:^{width}}", SEVERITY_STYLES[severity] if severity else "on grey23")
-        if severity:
-            row.append(" " * (widest - width - indent))
-            row.append(f"  ● {severity_names[severity]}", "bold")
+        row.append(f"{level:^{width}}", SEVERITY_STYLES[severity] if severity else "on grey23")
+        row.append(" " * (widest - width - indent + 2))
+        tag = f"● {severity_names[severity]}" if severity else ""
+        row.append(f"{tag:<{tag_width}}", "bold")
+        row.append(names.get(level, ""), "bold" if severity else "")
         rows.append(row)
-    text = Text("\n").join(rows)
-    return text
+    return Text("\n").join(rows)

@@ -1,0 +1,40 @@
+"""The app on the bundled knowledge base with the real engine, planner and report."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Collapsible
+
+from coachassist.tui.app import create_app
+from coachassist.tui.screens.plan import PlanScreen
+from coachassist.tui.screens.results import ResultsScreen
+from coachassist.tui.session import Session
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "ketenoverleg_sociaal_domein.toml"
+
+
+async def test_results_plan_and_export_with_the_real_engine(tmp_path: Path) -> None:
+    path = tmp_path / EXAMPLE.name
+    shutil.copy(EXAMPLE, path)
+    app = create_app([], "nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = ResultsScreen(Session.open(app.kb, path))
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.diagnosis is not None, screen.problem
+        findings = list(screen.query(Collapsible))
+        assert findings, "the example has findings"
+        await pilot.press("tab", "enter")
+        assert not findings[0].collapsed
+        await pilot.press("p")
+        assert isinstance(app.screen, PlanScreen)
+        assert app.screen.plan.sessions
+        await pilot.press("e")
+        await pilot.pause()
+    for suffix in ("md", "html"):
+        report = tmp_path / f"{path.stem}-report.{suffix}"
+        assert report.is_file() and report.stat().st_size > 1000
+    assert "Ketenoverleg" in (tmp_path / f"{path.stem}-report.md").read_text("utf-8")
