@@ -321,3 +321,27 @@ async def test_recent_intakes_are_listed_and_open(tmp_path: Path) -> None:
         await pilot.press("enter")
         assert isinstance(app.screen, BetweenScreen)  # the empty respondent was dropped
         assert Static  # imported for text_of users
+
+
+async def test_open_screen_takes_a_typed_path(tmp_path: Path) -> None:
+    path = write_intake(tmp_path / "team.toml", [Respondent(id="r01", answers={"trust_1": 4})])
+    app = make_app("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        assert type(app.screen).__name__ == "OpenScreen"
+        app.screen.query_one("#path").focus()
+        await pilot.press(*keys_for(str(path)), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.qid == "trust_2"
+
+
+async def test_a_new_path_on_the_command_line_starts_a_new_intake(tmp_path: Path) -> None:
+    path = tmp_path / "new-team.toml"
+    app = make_app("en", path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NewIntakeScreen"
+        await pilot.press(*keys_for("Team West"), "enter")
+        assert isinstance(app.screen, ContextScreen)
+        assert read(path)["title"] == "Team West"
