@@ -161,3 +161,19 @@ def test_non_interactive_commands_do_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_message_key_in_the_app_exists_in_both_languages() -> None:
+    import re
+
+    from coachassist.i18n import keys, t
+
+    known = set(keys())
+    source = Path(__file__).parents[2] / "coachassist" / "tui"
+    used = set()
+    for path in source.rglob("*.py"):
+        used |= set(re.findall(r"[\"'](tui\.[a-z_]+\.[a-z_]+)[\"']", path.read_text("utf-8")))
+    assert used, "the app uses message keys"
+    assert sorted(used - known) == []
+    for key in (k for k in known if k.startswith("tui.")):
+        assert t(key, "nl") and t(key, "en")

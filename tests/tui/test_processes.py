@@ -7,7 +7,6 @@ bundled knowledge base. Every wait is bounded and every process is killed in ``f
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import select
@@ -16,7 +15,6 @@ import socket
 import struct
 import subprocess
 import sys
-import termios
 import time
 import tomllib
 import urllib.error
@@ -31,7 +29,8 @@ from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import load
 from coachassist.tui.walk import Walk
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+fcntl = pytest.importorskip("fcntl", reason="needs a POSIX pseudo-terminal")
+termios = pytest.importorskip("termios", reason="needs a POSIX pseudo-terminal")
 
 ANSWERS = [4, 2, 5, 1, 3]
 
