@@ -6,8 +6,6 @@ imported only when the coach asks for a plan or an export.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,17 +28,6 @@ def report_path(intake_path: Path, fmt: str) -> Path:
     return intake_path.with_name(f"{intake_path.stem}-report.{fmt}")
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def export_reports(
     kb: KnowledgeBase,
     intake: Intake,
@@ -50,6 +37,7 @@ def export_reports(
     lang: str,
 ) -> list[Path]:
     """Render and write ``<intake>-report.md`` and ``.html``; returns the paths written."""
+    from coachassist.intake.files import write_text_atomic
     from coachassist.report import render
 
     written = []
