@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from coachassist.cli.case import add_case_arguments, diagnose_case
 from coachassist.diagnosis import Diagnosis
 from coachassist.i18n import Lang, t
 from coachassist.kb.loader import load
@@ -14,32 +14,15 @@ from coachassist.kb.loader import load
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "diagnose":
-        parser.add_argument("files", nargs="+", type=Path, metavar="INTAKE_OR_RESPONSE")
-        parser.add_argument(
-            "--context", type=Path, help="an intake file (or TOML table) with the team context"
-        )
+        add_case_arguments(parser, "INTAKE_OR_RESPONSE", "an intake file and/or response files")
         parser.add_argument("--json", action="store_true", help="print the documented JSON shape")
-        parser.add_argument(
-            "--min-group",
-            type=int,
-            default=None,
-            metavar="K",
-            help="anonymity threshold: fewest respondents a group needs (default 3)",
-        )
 
 
 def run(name: str, args: argparse.Namespace) -> int:
     kb = load(args.kb)  # problems: main() lists them and exits 1
     if name == "test-rules":
         return _test_rules(kb, args.lang)
-    from coachassist.engine import diagnose
-    from coachassist.errors import UserError
-    from coachassist.intake.files import load_case
-
-    if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
-    intake = load_case(kb, args.files, args.context)
-    result = diagnose(kb, intake, min_group=args.min_group)
+    _, result = diagnose_case(kb, args)
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from coachassist.cli.case import add_case_arguments, diagnose_case
 from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
 from coachassist.i18n import Lang
@@ -18,23 +19,7 @@ from coachassist.plan import Plan, PlanConstraints, build_plan
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "files",
-        nargs="+",
-        type=Path,
-        metavar="INTAKE",
-        help="an intake file (optionally followed by response files)",
-    )
-    parser.add_argument(
-        "--context", type=Path, help="an intake file (or TOML table) with the team context"
-    )
-    parser.add_argument(
-        "--min-group",
-        type=int,
-        default=None,
-        metavar="K",
-        help="anonymity threshold: fewest respondents a group needs (default 3)",
-    )
+    add_case_arguments(parser, "INTAKE", "an intake file (optionally followed by response files)")
     if name == "plan":
         parser.add_argument("--sessions", type=int, metavar="N", help="number of sessions (1-12)")
         parser.add_argument("--minutes", type=int, metavar="M", help="minutes per session (30-480)")
@@ -50,14 +35,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace) -> int:
     kb = load(args.kb)  # problems: main() lists them and exits 1
-    from coachassist.engine import diagnose
-    from coachassist.intake.files import load_case, write_text_atomic
+    from coachassist.intake.files import write_text_atomic
 
-    if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
     constraints = _constraints(args) if name == "plan" else PlanConstraints()
-    intake = load_case(kb, args.files, args.context)
-    diagnosis = diagnose(kb, intake, min_group=args.min_group)
+    intake, diagnosis = diagnose_case(kb, args)
     plan = build_plan(kb, diagnosis, intake.context, constraints)
     if name == "plan":
         if args.json:
