@@ -41,10 +41,8 @@ def findings_of(kb: KnowledgeBase, fired: list[str]) -> set[str]:
     found = set()
     for rid in fired:
         then = kb.rules[rid].then
-        if then.signal:
-            found.add(f"signal.{then.signal}")
-        elif then.dysfunction:
-            found.add(f"dysfunction.{then.dysfunction}")
+        if then.fact_key:
+            found.add(then.fact_key)
         found.update(f"format.{fmt}" for fmt in then.suggest)
     return found
 

@@ -64,9 +64,7 @@ def build_diagnosis(
     evidence = {r.id: _evidence(kb, r, table, privacy) for r in rules}
     by_key: dict[str, list[Rule]] = {}
     for rule in rules:
-        key = (rule.then.signal and f"signal.{rule.then.signal}") or (
-            rule.then.dysfunction and f"dysfunction.{rule.then.dysfunction}"
-        )
+        key = rule.then.fact_key
         if key:
             by_key.setdefault(key, []).append(rule)
 

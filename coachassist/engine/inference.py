@@ -17,24 +17,12 @@ from coachassist.kb.conditions import holds
 from coachassist.kb.models import SEVERITY_RANK, Rule
 
 
-def conclusion(rule: Rule) -> tuple[str, dict[str, Any]] | None:
-    """The fact a rule adds (key, fields), or None for a suggestion."""
-    then = rule.then
-    if then.signal:
-        return f"signal.{then.signal}", {}
-    if then.dysfunction:
-        return f"dysfunction.{then.dysfunction}", {
-            "severity": SEVERITY_RANK[then.severity or "low"]
-        }
-    return None
-
-
 def _apply(rule: Rule, table: FactTable) -> list[dict[str, Any]]:
     """Record a rule's conclusion in the table; the new fact, if the key is new."""
-    concluded = conclusion(rule)
-    if concluded is None:
+    key = rule.then.fact_key
+    if key is None:
         return []
-    key, fields = concluded
+    fields = {"severity": SEVERITY_RANK[rule.then.severity]} if rule.then.severity else {}
     is_new = key not in table.facts
     table.add(key, **fields)
     return [{"key": key, **fields}] if is_new else []

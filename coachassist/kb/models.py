@@ -229,8 +229,11 @@ class Then(Model):
         return self
 
     @property
-    def stage(self) -> Literal["signal", "dysfunction", "suggest"]:
-        return "signal" if self.signal else "dysfunction" if self.dysfunction else "suggest"
+    def fact_key(self) -> str | None:
+        """The fact this conclusion adds (``signal.x`` / ``dysfunction.y``); None for suggest."""
+        if self.signal:
+            return f"signal.{self.signal}"
+        return f"dysfunction.{self.dysfunction}" if self.dysfunction else None
 
 
 class Rule(Model):

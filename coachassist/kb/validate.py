@@ -252,14 +252,7 @@ def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
     """Conclusions feeding back into their own conditions would chain forever."""
     produces = {}
     for rule in kb.rules.values():
-        then = rule.then
-        out = (
-            f"signal.{then.signal}"
-            if then.signal
-            else f"dysfunction.{then.dysfunction}"
-            if then.dysfunction
-            else None
-        )
+        out = rule.then.fact_key
         if out:
             needs = {
                 c.key
@@ -274,11 +267,7 @@ def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
             return
         if state.get(node) == "active":
             cycle = " -> ".join([*path[path.index(node) :], node])
-            owner = next(
-                r.id
-                for r in kb.rules.values()
-                if f"signal.{r.then.signal}" == node or f"dysfunction.{r.then.dysfunction}" == node
-            )
+            owner = next(r.id for r in kb.rules.values() if r.then.fact_key == node)
             problems.append(
                 _at(
                     kb,
