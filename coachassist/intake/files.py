@@ -130,17 +130,13 @@ def load_case(kb: KnowledgeBase, paths: Sequence[Path], context_path: Path | Non
                 f"but this case uses {intake.scan!r}"
             )
     if context_path is not None:
-        context = (
-            read_intake(context_path).context if _is_intake(context_path) else _read(context_path)
-        )
+        data = _read(context_path)  # an intake file, or a plain table of context answers
+        is_intake = data.get("format") == "coachassist-intake/1"
+        context = _model(context_path, Intake, data).context if is_intake else data
         intake = intake.model_copy(update={"context": {**intake.context, **context}})
     intake = intake.model_copy(update={"responses": [*intake.responses, *extra]})
     validate_intake(kb, intake, paths[0])
     return intake
-
-
-def _is_intake(path: Path) -> bool:
-    return _read(path).get("format") == "coachassist-intake/1"
 
 
 def validate_intake(kb: KnowledgeBase, intake: Intake, path: Path) -> None:
