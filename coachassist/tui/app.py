@@ -202,21 +202,6 @@ class CoachApp(App[None]):
         self.exit()
 
 
-def create_app(
-    kb_dirs: Sequence[Path] = (),
-    lang: Lang | None = None,
-    intake_path: Path | None = None,
-    *,
-    bundled: bool = True,
-    diagnose: DiagnoseFn | None = None,
-    first_question_file: Path | None = None,
-) -> CoachApp:
-    """The app as ``coachassist app`` runs it; tests pass a fixed KB and a fake diagnose."""
-    return CoachApp(
-        kb_dirs,
-        lang,
-        intake_path,
-        bundled=bundled,
-        diagnose=diagnose,
-        first_question_file=first_question_file,
-    )
+# The one factory the CLI and the tests build the app with (as Posting does); tests pass a
+# fixed knowledge base and a fake diagnose through the same keyword arguments.
+create_app = CoachApp
