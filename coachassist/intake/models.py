@@ -6,13 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coachassist.kb.answers import DONT_KNOW, Answer, Answers
+
 INTAKE_FORMAT = "coachassist-intake/1"
 RESPONSE_FORMAT = "coachassist-response/1"
-DONT_KNOW = "dont_know"
-
-# A likert point, a number, a choice, several choices, free text, or DONT_KNOW.
-Answer = int | float | str | list[str]
-Answers = dict[str, Answer]
+__all__ = ["DONT_KNOW", "Answer", "Answers", "Intake", "Respondent", "Response"]
 IdStr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from coachassist.kb.answers import answer_problem, answers_problem
 from coachassist.kb.conditions import Condition
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
@@ -293,8 +294,6 @@ def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
 def _check_cases(kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     signals = {r.then.signal for r in kb.rules.values() if r.then.signal}
-    from coachassist.intake.files import answer_problem, answers_problem  # imports the loader
-
     scales = kb.scale_ids()
     items = kb.scan_questions()
     context = {q.id: (qn, q) for qn in kb.by_purpose("context") for q in qn.questions}

@@ -14,9 +14,9 @@ from textual.reactive import reactive
 
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, default_lang, t
+from coachassist.intake.progress import IntakeProgress, Mode
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.problems import KnowledgeBaseError
-from coachassist.tui.session import Mode, Session
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -62,7 +62,7 @@ class CoachApp(App[None]):
     # --- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from coachassist.tui.kbcache import load_cached
+        from coachassist.kb.cache import load_cached
         from coachassist.tui.screens.error import ErrorScreen
 
         try:
@@ -118,7 +118,7 @@ class CoachApp(App[None]):
         from coachassist.tui.screens.error import ErrorScreen
 
         try:
-            session = Session.open(self.kb, path)
+            session = IntakeProgress.open(self.kb, path)
         except UserError as error:
             self.push_screen(
                 ErrorScreen("tui.error.intake_title", "tui.error.intake_body", [str(error)])
@@ -130,14 +130,14 @@ class CoachApp(App[None]):
     def start_intake(self, mode: Mode, path: Path, title: str) -> str | None:
         """Create a new intake file and begin; returns a problem to show, or None."""
         try:
-            session = Session.new(self.kb, path, title, mode)
+            session = IntakeProgress.new(self.kb, path, title, mode)
         except (UserError, OSError) as error:
             return str(error)
         session.remember()
         self.continue_session(session, replace=True)
         return None
 
-    def continue_session(self, session: Session, *, replace: bool = False) -> None:
+    def continue_session(self, session: IntakeProgress, *, replace: bool = False) -> None:
         step = session.next_step()
         screen: Any
         if step.kind == "context":
@@ -175,7 +175,9 @@ class CoachApp(App[None]):
             self._diagnose = diagnose
         return self._diagnose(self.kb, intake, min_group=intake.min_group)
 
-    def export(self, session: Session, diagnosis: Diagnosis, plan: Plan | None = None) -> None:
+    def export(
+        self, session: IntakeProgress, diagnosis: Diagnosis, plan: Plan | None = None
+    ) -> None:
         """Write the report (md and html) next to the intake; in a browser, also download it."""
         from coachassist.tui.export import export_reports, make_plan
 

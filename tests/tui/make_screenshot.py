@@ -19,16 +19,16 @@ TARGET = ROOT / "docs" / "img" / "results.svg"
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["COACHASSIST_HOME"] = str(Path(tmp) / "home")
+        from coachassist.intake.progress import IntakeProgress
         from coachassist.tui.app import create_app
         from coachassist.tui.screens.results import ResultsScreen
-        from coachassist.tui.session import Session
 
         path = Path(tmp) / EXAMPLE.name
         shutil.copy(EXAMPLE, path)
         app = create_app([], "en")
         async with app.run_test(size=(100, 44)) as pilot:
             await pilot.pause()
-            await app.push_screen(ResultsScreen(Session.open(app.kb, path)))
+            await app.push_screen(ResultsScreen(IntakeProgress.open(app.kb, path)))
             await pilot.pause()
             TARGET.parent.mkdir(parents=True, exist_ok=True)
             app.save_screenshot(TARGET.name, str(TARGET.parent))

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from coachassist import workspace
 from coachassist.intake.models import Respondent
+from coachassist.intake.progress import CONTEXT_DONE, IntakeProgress
+from coachassist.intake.walk import Walk
+from coachassist.kb import cache as kbcache
 from coachassist.kb.loader import load
 from coachassist.kb.problems import KnowledgeBaseError
-from coachassist.tui import kbcache, store
 from coachassist.tui.render import filter_formats
-from coachassist.tui.session import CONTEXT_DONE, Session
-from coachassist.tui.walk import Walk
 from coachassist.tui.widgets.charts import bar, pyramid
 
 from .conftest import KB_DIR, write_intake
@@ -56,7 +57,7 @@ def test_resume_is_after_the_last_answer(kb) -> None:
 
 
 def test_next_step_of_a_session(kb, tmp_path: Path) -> None:
-    session = Session.new(kb, tmp_path / "a.toml", "Team", "coach")
+    session = IntakeProgress.new(kb, tmp_path / "a.toml", "Team", "coach")
     step = session.next_step()
     assert (step.kind, step.question.id) == ("context", "team_type")
     session.mark_done(CONTEXT_DONE)
@@ -68,19 +69,19 @@ def test_next_step_of_a_session(kb, tmp_path: Path) -> None:
     session.mark_done("r01")
     assert session.next_step().kind == "between"
     with pytest.raises(Exception, match="already exists"):
-        Session.new(kb, tmp_path / "a.toml", "Again", "coach")
+        IntakeProgress.new(kb, tmp_path / "a.toml", "Again", "coach")
 
 
 def test_a_finished_respondent_is_remembered_across_openings(kb, tmp_path: Path) -> None:
     path = write_intake(tmp_path / "t.toml", [Respondent(id="r01", answers={"trust_1": 4})])
-    session = Session.open(kb, path)
+    session = IntakeProgress.open(kb, path)
     assert session.next_step().kind == "respondent"
     session.mark_done("r01")
-    assert Session.open(kb, path).next_step().kind == "between"
+    assert IntakeProgress.open(kb, path).next_step().kind == "between"
 
 
 def test_self_scan_has_threshold_one(kb, tmp_path: Path) -> None:
-    session = Session.new(kb, tmp_path / "s.toml", "Zelfscan", "self")
+    session = IntakeProgress.new(kb, tmp_path / "s.toml", "Zelfscan", "self")
     assert session.intake.min_group == 1 and session.mode == "self"
     assert session.default_role() == "lead"
 
@@ -88,26 +89,26 @@ def test_self_scan_has_threshold_one(kb, tmp_path: Path) -> None:
 def test_recent_list_survives_a_broken_file(private_home: Path, tmp_path: Path) -> None:
     private_home.mkdir(parents=True)
     (private_home / "recent.json").write_text("{not json", "utf-8")
-    assert store.load_recent() == []
-    for number in range(store.MAX_RECENT + 2):
+    assert workspace.load_recent() == []
+    for number in range(workspace.MAX_RECENT + 2):
         intake = tmp_path / f"i{number}.toml"
         intake.write_text("", "utf-8")
-        store.remember(intake, f"Team {number}", {"r01"})
-    recent = store.recent_existing()
-    assert len(recent) == store.MAX_RECENT
-    assert recent[0].title == f"Team {store.MAX_RECENT + 1}"
-    assert store.done_for(tmp_path / f"i{store.MAX_RECENT + 1}.toml") == {"r01"}
+        workspace.remember(intake, f"Team {number}", {"r01"})
+    recent = workspace.recent_existing()
+    assert len(recent) == workspace.MAX_RECENT
+    assert recent[0].title == f"Team {workspace.MAX_RECENT + 1}"
+    assert workspace.done_for(tmp_path / f"i{workspace.MAX_RECENT + 1}.toml") == {"r01"}
     assert json.loads((private_home / "recent.json").read_text("utf-8"))["version"] == 1
 
 
 def test_new_intake_paths_are_free_and_readable(private_home: Path) -> None:
     day = date(2025, 3, 4)
-    first = store.suggest_path("Wijkteam Zuid-Oost!", day)
+    first = workspace.suggest_path("Wijkteam Zuid-Oost!", day)
     assert first == private_home / "intakes" / "wijkteam-zuid-oost-2025-03-04.toml"
     first.parent.mkdir(parents=True)
     first.write_text("", "utf-8")
-    assert store.suggest_path("Wijkteam Zuid-Oost!", day).name.endswith("-2.toml")
-    assert store.suggest_path("Intake 2025-03-04", day).name == "intake-2025-03-04.toml"
+    assert workspace.suggest_path("Wijkteam Zuid-Oost!", day).name.endswith("-2.toml")
+    assert workspace.suggest_path("Intake 2025-03-04", day).name == "intake-2025-03-04.toml"
 
 
 def test_kb_cache_hits_and_notices_changes(tmp_path: Path) -> None:

@@ -266,9 +266,9 @@ async def test_engine_failure_is_a_message(tmp_path: Path) -> None:
     app = make_app("en", path, diagnose=broken)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        from coachassist.tui.session import Session
+        from coachassist.intake.progress import IntakeProgress
 
-        app.push_screen(ResultsScreen(Session.open(app.kb, path)))
+        app.push_screen(ResultsScreen(IntakeProgress.open(app.kb, path)))
         await pilot.pause()
         assert "could not be made" in text_of(app)
         assert "no respondents with enough answers" in text_of(app)

@@ -26,8 +26,8 @@ import pytest
 
 from coachassist.intake.files import save_intake
 from coachassist.intake.models import Intake, Respondent
+from coachassist.intake.walk import Walk
 from coachassist.kb.loader import load
-from coachassist.tui.walk import Walk
 
 fcntl = pytest.importorskip("fcntl", reason="needs a POSIX pseudo-terminal")
 termios = pytest.importorskip("termios", reason="needs a POSIX pseudo-terminal")

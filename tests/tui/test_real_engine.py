@@ -7,10 +7,10 @@ from pathlib import Path
 
 from textual.widgets import Collapsible
 
+from coachassist.intake.progress import IntakeProgress
 from coachassist.tui.app import create_app
 from coachassist.tui.screens.plan import PlanScreen
 from coachassist.tui.screens.results import ResultsScreen
-from coachassist.tui.session import Session
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "ketenoverleg_sociaal_domein.toml"
 
@@ -21,7 +21,7 @@ async def test_results_plan_and_export_with_the_real_engine(tmp_path: Path) -> N
     app = create_app([], "nl")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        screen = ResultsScreen(Session.open(app.kb, path))
+        screen = ResultsScreen(IntakeProgress.open(app.kb, path))
         await app.push_screen(screen)
         await pilot.pause()
         assert screen.diagnosis is not None, screen.problem

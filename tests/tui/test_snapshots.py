@@ -13,9 +13,9 @@ import pytest
 from textual.pilot import Pilot
 
 from coachassist.intake.models import Respondent
+from coachassist.intake.progress import IntakeProgress
 from coachassist.tui.screens.format_detail import FormatScreen
 from coachassist.tui.screens.results import ResultsScreen
-from coachassist.tui.session import Session
 
 from .conftest import make_app, write_intake
 
@@ -48,7 +48,7 @@ def test_results_screen(snap_compare, lang: str, tmp_path: Path) -> None:
     app = make_app(lang)
 
     async def open_results(pilot: Pilot) -> None:
-        await app.push_screen(ResultsScreen(Session.open(app.kb, path)))
+        await app.push_screen(ResultsScreen(IntakeProgress.open(app.kb, path)))
         await pilot.pause()
 
     assert snap_compare(app, run_before=open_results)

@@ -13,8 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
+from coachassist.intake.progress import IntakeProgress
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.session import Session
 from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -24,7 +24,7 @@ class BetweenScreen(BaseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "start", "tui.key.start")]
     AUTO_FOCUS = "#next"
 
-    def __init__(self, session: Session, *, just_finished: bool = False) -> None:
+    def __init__(self, session: IntakeProgress, *, just_finished: bool = False) -> None:
         super().__init__()
         self.session = session
         self.just_finished = just_finished

@@ -3,9 +3,9 @@ time like the scan (same keys, same autosave), saved under ``[context]`` in the 
 
 from __future__ import annotations
 
+from coachassist.intake.progress import CONTEXT_DONE
+from coachassist.intake.walk import Walk
 from coachassist.tui.screens.question import QuestionScreen
-from coachassist.tui.session import CONTEXT_DONE
-from coachassist.tui.walk import Walk
 
 
 class ContextScreen(QuestionScreen):

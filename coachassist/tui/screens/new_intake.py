@@ -12,9 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from coachassist.tui import store
+from coachassist import workspace
+from coachassist.intake.progress import Mode
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.session import Mode
 from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -48,7 +48,7 @@ class NewIntakeScreen(BaseScreen):
         yield LangFooter()
 
     def path_for(self, title: str) -> Path:
-        return self.fixed_path or store.suggest_path(title or self.default_title())
+        return self.fixed_path or workspace.suggest_path(title or self.default_title())
 
     def before_relang(self) -> None:
         self.title_text = self.query_one("#title", Input).value

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DirectoryTree, Input, Label, Static
 
-from coachassist.tui import store
+from coachassist import workspace
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -34,7 +34,7 @@ class OpenScreen(BaseScreen):
         self.typed = ""
 
     def compose(self) -> ComposeResult:
-        folder = store.intake_dir()
+        folder = workspace.intake_dir()
         root = folder if folder.is_dir() else Path.home()
         yield TitleBar(self.tr("tui.open.heading"))
         yield Static(self.tr("tui.open.intro"), classes="intro")

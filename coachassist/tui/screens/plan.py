@@ -12,9 +12,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist.diagnosis import Diagnosis
+from coachassist.intake.progress import IntakeProgress
 from coachassist.plan import Plan
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.session import Session
 from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -26,7 +26,7 @@ class PlanScreen(BaseScreen):
     ]
     AUTO_FOCUS = "#plan-items"
 
-    def __init__(self, session: Session, diagnosis: Diagnosis, plan: Plan) -> None:
+    def __init__(self, session: IntakeProgress, diagnosis: Diagnosis, plan: Plan) -> None:
         super().__init__()
         self.session, self.diagnosis, self.plan = session, diagnosis, plan
 

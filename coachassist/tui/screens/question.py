@@ -18,12 +18,12 @@ from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Stati
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from coachassist.intake.files import answer_problem
 from coachassist.intake.models import DONT_KNOW, Answer
+from coachassist.intake.progress import IntakeProgress
+from coachassist.intake.walk import Walk
+from coachassist.kb.answers import answer_problem
 from coachassist.kb.models import Question
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.session import Session
-from coachassist.tui.walk import Walk
 from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -36,7 +36,9 @@ class QuestionScreen(BaseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.key.back")]
     AUTO_FOCUS = "#answer"
 
-    def __init__(self, session: Session, respondent: str | None, start: Question | None) -> None:
+    def __init__(
+        self, session: IntakeProgress, respondent: str | None, start: Question | None
+    ) -> None:
         super().__init__()
         self.session = session
         self.respondent = respondent

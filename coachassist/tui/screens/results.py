@@ -17,10 +17,10 @@ from textual.widgets import Collapsible, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist.diagnosis import Diagnosis, Finding
+from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.models import SEVERITY_RANK
 from coachassist.tui.render import evidence_text, finding_text
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.session import Session
 from coachassist.tui.widgets.charts import pyramid, score_bars
 from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -42,7 +42,7 @@ class ResultsScreen(BaseScreen):
     ]
     AUTO_FOCUS = "#results"
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: IntakeProgress) -> None:
         super().__init__()
         self.session = session
         self.diagnosis: Diagnosis | None = None

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachassist.tui import store
+from coachassist import workspace
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.footer import LangFooter
@@ -45,7 +45,7 @@ class StartScreen(BaseScreen):
     def fill_recent(self) -> None:
         recent = self.query_one("#recent", OptionList)
         recent.clear_options()
-        entries = store.recent_existing()
+        entries = workspace.recent_existing()
         for entry in entries:
             title = entry.title or entry.path.stem
             prompt = Text.assemble(title, ("  " + entry.path.name, "dim"))

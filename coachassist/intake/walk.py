@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coachassist.intake.files import is_shown, qid_missing
 from coachassist.intake.models import Answer, Answers
+from coachassist.kb.answers import is_shown, qid_missing
 from coachassist.kb.models import Question, Questionnaire
 
 

@@ -19,14 +19,14 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from coachassist import workspace
 from coachassist.kb.loader import KnowledgeBase, bundled_dirs, load
-from coachassist.tui import store
 
-KB_SOURCE = Path(__file__).resolve().parent.parent / "kb"
+KB_SOURCE = Path(__file__).resolve().parent
 
 
 def cache_file() -> Path:
-    return store.data_dir() / "kb-cache.pickle"
+    return workspace.data_dir() / "kb-cache.pickle"
 
 
 def fingerprint(dirs: Sequence[Path], bundled: bool) -> str:

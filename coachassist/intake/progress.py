@@ -13,13 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from coachassist import workspace
 from coachassist.errors import UserError
 from coachassist.intake.files import read_intake, save_intake, validate_intake
 from coachassist.intake.models import Intake, Respondent
+from coachassist.intake.walk import Walk
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire
-from coachassist.tui import store
-from coachassist.tui.walk import Walk
 
 Mode = Literal["coach", "self"]
 SELF_SCAN_MIN_GROUP = 1
@@ -36,7 +36,7 @@ class Step:
 
 
 @dataclass
-class Session:
+class IntakeProgress:
     kb: KnowledgeBase
     path: Path
     intake: Intake
@@ -45,7 +45,7 @@ class Session:
     # --- creating and opening ---------------------------------------------------------------
 
     @classmethod
-    def new(cls, kb: KnowledgeBase, path: Path, title: str, mode: Mode) -> Session:
+    def new(cls, kb: KnowledgeBase, path: Path, title: str, mode: Mode) -> IntakeProgress:
         if path.exists():
             raise UserError(f"{path}: this file already exists; choose another name or open it")
         scans = kb.by_purpose("scan")
@@ -67,13 +67,13 @@ class Session:
         return session
 
     @classmethod
-    def open(cls, kb: KnowledgeBase, path: Path) -> Session:
+    def open(cls, kb: KnowledgeBase, path: Path) -> IntakeProgress:
         """Read and check an intake; raises UserError and never touches a damaged file."""
         if not path.is_file():
             raise UserError(f"{path}: file not found")
         intake = read_intake(path)
         validate_intake(kb, intake, path)
-        return cls(kb, path, intake, store.done_for(path))
+        return cls(kb, path, intake, workspace.done_for(path))
 
     # --- what it is -------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class Session:
         save_intake(self.path, self.intake)
 
     def remember(self) -> None:
-        store.remember(self.path, self.intake.title, self.done)
+        workspace.remember(self.path, self.intake.title, self.done)
 
     def add_respondent(self, role: str, lang: str) -> Respondent:
         taken = {r.id for r in self.intake.responses}

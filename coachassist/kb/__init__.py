@@ -1,0 +1,1 @@
+"""The knowledge base: file models, the condition language, loading, validation and its cache."""
