@@ -202,7 +202,7 @@ class Format(Model):
     source: Annotated[str, Field(min_length=1)]
     licence: str = ""
     # Why no rule suggests this format and coaches find it only in the library (e.g. an
-    # energizer). `check` accepts a format that no rule suggests only when this is given.
+    # energizer); shown on the format card. Every bundled core format has a rule or this.
     library_only: Text | None = None
 
     @model_validator(mode="after")
