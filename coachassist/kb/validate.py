@@ -213,7 +213,6 @@ def _check_rules(kb: KnowledgeBase) -> list[Problem]:
     return problems
 
 
-
 def _rule_condition_problem(
     cond: Condition,
     scales: set[str],
