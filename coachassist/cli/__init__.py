@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
     "plan": ("report", "make a session plan for a team from its intake"),
     "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
+    "format": ("formats", "print one session format as a printable card (Markdown or HTML)"),
+    "formats": ("formats", "list and search the session formats, with filters"),
 }
 
 

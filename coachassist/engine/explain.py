@@ -185,17 +185,23 @@ def _suggestions(
 ) -> list[Suggestion]:
     answers: dict[str, list[str]] = {}
     because: dict[str, list[Evidence]] = {}
+    fit: dict[str, int] = {}  # conditions of the most specific rule that suggested the format
     for rule in rules:
         targets = [
             c.name for c in [*rule.conditions, *rule.any_conditions] if c.kind == "dysfunction"
         ]
+        specific = len(rule.conditions) + (1 if rule.any_conditions else 0)
         for fmt in rule.then.suggest:
             answers.setdefault(fmt, [])
             answers[fmt] += [t_ for t_ in targets if t_ not in answers[fmt]]
             because.setdefault(fmt, []).append(evidence[rule.id])
+            fit[fmt] = max(fit.get(fmt, 0), specific)
 
-    def rank(fmt: str) -> tuple[int, str]:
-        return (min((order.index(a) for a in answers[fmt] if a in order), default=99), fmt)
+    def rank(fmt: str) -> tuple[int, int, str]:
+        # the most pressing finding first; within it, formats from rules that matched more of
+        # the situation (e.g. unsafe AND a strained lead relation) before general ones
+        first = min((order.index(a) for a in answers[fmt] if a in order), default=99)
+        return (first, -fit[fmt], fmt)
 
     return [
         Suggestion(

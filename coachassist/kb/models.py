@@ -201,6 +201,9 @@ class Format(Model):
     recurring: bool = False
     source: Annotated[str, Field(min_length=1)]
     licence: str = ""
+    # Why no rule suggests this format and coaches find it only in the library (e.g. an
+    # energizer); shown on the format card. Every bundled core format has a rule or this.
+    library_only: Text | None = None
 
     @model_validator(mode="after")
     def _group_range(self) -> Format:

@@ -199,6 +199,17 @@ def _check_rules(kb: KnowledgeBase) -> list[Problem]:
                 "'dysfunction.<id>'",
                 "when",
             )
+        for fmt in then.suggest:
+            known = kb.formats.get(fmt)
+            if known is None or not set(known.addresses) <= set(kb.dysfunctions):
+                continue  # an unknown format or dysfunction is reported on its own
+            missing = [c.name for c in answered if c.name not in known.addresses]
+            if missing and all(name in kb.dysfunctions for name in missing):
+                report(
+                    f"suggests {fmt!r}, whose 'addresses' lack {', '.join(missing)}; add them "
+                    "to the format so the library filter finds it for this finding too",
+                    "then",
+                )
     problems += _signal_cycles(kb)
     return problems
 

@@ -556,3 +556,16 @@ def test_every_problem_of_a_file_is_reported(mini: Path) -> None:
     _, problems = load_dir(mini)
     assert sorted(p.item for p in problems) == ["absence_of_trust", "silos_and_power"]
     assert {p.line for p in problems} == {line_of(text, "level = 7"), line_of(text, 'en = ""')}
+
+
+def test_suggested_format_must_address_the_rules_finding(mini: Path) -> None:
+    """The library filter and the diagnosis agree: a rule that suggests a format for a finding
+    needs that finding in the format's `addresses`."""
+    text = edit(FILES[FMT], 'addresses = ["silos_and_power"]', 'addresses = ["absence_of_trust"]')
+    (mini / FMT).write_text(text, encoding="utf-8")
+    _, problems = load_dir(mini)
+    assert len(problems) == 1, lines(problems)
+    line = str(problems[0])
+    assert line.startswith(f"{mini / RULES}:"), line
+    assert "silos.formats" in line and "'one_two_four_all'" in line
+    assert "lack silos_and_power; add them to the format" in line
