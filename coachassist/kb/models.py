@@ -131,6 +131,8 @@ class Question(Model):
     integer: bool = True
     required: bool = False
     show_if: list[str] = []
+    # The coach's own observation: left out of the client report unless the coach shares it.
+    private: bool = False
 
     _check_conditions = field_validator("show_if")(_condition_list)
 
