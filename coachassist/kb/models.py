@@ -202,6 +202,7 @@ class Format(Model):
     role: Literal["opening", "core", "closing"] = "core"
     recurring: bool = False
     source: Annotated[str, Field(min_length=1)]
+    source_text: Text | None = None  # the source in both languages; reports prefer it
     licence: str = ""
 
     @model_validator(mode="after")
