@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-
 from typing import TYPE_CHECKING
 
 from coachassist.i18n import Lang, t
