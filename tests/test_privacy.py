@@ -222,6 +222,16 @@ def _plain(text: str) -> str:
     return text.replace("\\", "").replace("&#x27;", "'")
 
 
+def test_sources_are_in_the_reports_language():
+    intake = load_case(KB, [REPO / "examples" / "ketenoverleg_sociaal_domein.toml"])
+    dx = diagnose(KB, intake)
+    plan = build_plan(KB, dx, intake.context)
+    dutch = render(KB, intake, dx, plan, "md", "nl", "client")
+    assert "Seed case" not in dutch and "described in our own words" not in dutch
+    assert "Praktijkcasus" in dutch
+    assert "Seed case" in render(KB, intake, dx, plan, "md", "en", "client")
+
+
 def test_client_reasons_are_few_and_unique():
     intake = load_case(KB, [REPO / "examples" / "ketenoverleg_sociaal_domein.toml"])
     dx = diagnose(KB, intake)
