@@ -81,10 +81,14 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
     if not d.findings:
         key = "diagnose.no_findings" if d.privacy.team_shown else "anonymity.more_needed"
         lines.append("  " + t(key, lang, more=d.privacy.needed, k=d.min_group))
+    shown: set[str] = set()  # a reason a finding built on is told once, where it first appears
     for f in d.findings:
         severity = t(f"severity.{f.severity}", lang)
         lines.append(f"  [{severity}] {f.name(lang)}")
-        for reason in reasons(f.evidence, kb, d, lang):
+        for reason in reasons(f.evidence, kb, d, lang, concludes=f"dysfunction.{f.id}"):
+            if reason.text in shown and not reason.own:
+                continue
+            shown.add(reason.text)
             rules = ", ".join(reason.rules)
             lines.append(f"      - {t('diagnose.because', lang)} {reason.text} [{rules}]")
             lines += [f"          {c.text}" for c in reason.conditions if c.verdict == "holds"]

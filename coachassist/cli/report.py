@@ -62,11 +62,6 @@ def run(name: str, args: argparse.Namespace) -> int:
         return 0
     from coachassist.report import render
 
-    if args.audience == "client" and diagnosis.privacy.low_threshold:
-        raise UserError(
-            f"--min-group {diagnosis.min_group}: a client report needs a threshold of 3 or more; "
-            "use --for coach for your own eyes"
-        )
     if args.share_observations:
         intake = intake.model_copy(update={"share_observations": True})
     text = render(kb, intake, diagnosis, plan, args.format, args.lang, args.audience)

@@ -37,13 +37,21 @@ class Reason:
     sources: list[str] = field(default_factory=list)  # file:line of each rule
     conditions: list[ConditionLine] = field(default_factory=list)
     private: bool = False  # rests on a coach observation that is not shared
+    own: bool = False  # one of its rules concluded the finding itself (not a signal it built on)
 
 
 def reasons(
-    evidence: list[Evidence], kb: KnowledgeBase, dx: Diagnosis, lang: Lang, *, skip: str = ""
+    evidence: list[Evidence],
+    kb: KnowledgeBase,
+    dx: Diagnosis,
+    lang: Lang,
+    *,
+    skip: str = "",
+    concludes: str = "",
 ) -> list[Reason]:
     """The evidence as reasons, merged by text; ``skip`` drops a reason that only repeats the
-    finding's own name (a signal's name is its concluding rule's "because")."""
+    finding's own name (a signal's name is its concluding rule's "because"); ``concludes`` (a
+    fact key like ``dysfunction.fear_of_conflict``) marks the reasons that concluded it."""
     private = private_rules(kb, dx)
     merged: dict[str, Reason] = {}
     for ev in evidence:
@@ -57,6 +65,8 @@ def reasons(
             if line not in reason.conditions:
                 reason.conditions.append(line)
         reason.private = reason.private or ev.rule in private
+        rule = kb.rules.get(ev.rule)
+        reason.own = reason.own or bool(rule and concludes and rule.then.fact_key == concludes)
     return [r for r in merged.values() if not (skip and r.text == skip and not r.conditions)]
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 
 from coachassist import __version__
 from coachassist.diagnosis import Diagnosis, Finding
+from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
@@ -120,6 +121,8 @@ def report_view(
     lang: Lang,
     audience: Audience = "client",
 ) -> ReportView:
+    if audience == "client" and dx.privacy.low_threshold:  # every path: CLI, app, library
+        raise UserError(t("report.refused_low_threshold", lang, k=dx.min_group))
     coach = audience == "coach"
     shared = coach or intake.share_observations
     title = intake.title.strip() or t("report.untitled", lang)
