@@ -324,6 +324,21 @@ def test_the_same_response_file_twice_is_refused(tmp_path, capsys):
         assert code == 2 and "the same file as" in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_response_file_carries_the_leads_consent(tmp_path):
+    paths = []
+    for i, (role, consent) in enumerate([("lead", "true"), *[("member", "false")] * 3]):
+        path = tmp_path / f"r{i}.toml"
+        path.write_text(
+            'format = "coachassist-response/1"\nquestionnaire = "teamscan"\nversion = "1.0"\n'
+            f'role = "{role}"\nlead_view_consent = {consent}\n[answers]\ntrust_1 = {2 + i}\n',
+            encoding="utf-8",
+        )
+        paths.append(path)
+    intake = load_case(KB, paths)
+    assert [r.lead_view_consent for r in intake.responses] == [True, False, False, False]
+    assert diagnose(KB, intake).privacy.lead_view
+
+
 def test_consent_is_saved_and_old_files_mean_no_consent(tmp_path):
     from coachassist.intake.files import read_intake, save_intake
 
