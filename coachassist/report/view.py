@@ -222,5 +222,5 @@ def _section_title(key: str, lang: Lang) -> str:
 
 
 def _rules(rules: list[str], sources: list[str], lang: Lang) -> str:
-    where = f" ({', '.join(sources)})" if sources else ""
+    where = f"; {', '.join(sources)}" if sources else ""
     return t("report.findings.rule", lang, rule=", ".join(rules)) + where
