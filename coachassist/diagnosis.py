@@ -2,7 +2,9 @@
 
 This is the one shape every output reads (CLI text, ``--json``, the app, plan and report).
 ``Diagnosis.model_dump(mode="json")`` is the documented JSON shape (docs/diagnosis-json.md).
-Anonymity is already applied here: withheld values are ``None`` with a note saying why.
+Privacy is decided here, once (coachassist/engine/privacy.py): a Diagnosis holds only what may
+be shown, so no output decides anything about hiding. Withheld values are ``None`` or absent,
+and ``notes`` say why.
 """
 
 from __future__ import annotations
@@ -30,30 +32,31 @@ class RoleMean(_Model):
 class ScaleScore(_Model):
     scale: str
     name: Text
-    n: int  # respondents with enough answers on this scale
+    n: int | None  # respondents with enough answers on this scale; None with the team below k
     mean: float | None  # None: withheld (fewer than min_group respondents) or not enough answers
     sd: float | None
     rwg: float | None  # within-group agreement rwg(j), 0..1; >= 0.70 is conventional agreement
     polarised: bool  # at least 25% in the bottom third and 25% in the top third of the range
     band: Text | None
-    by_role: list[RoleMean] = []  # only roles with at least min_group respondents
+    by_role: list[RoleMean] = []  # only when every role may be shown on its own
 
 
 class Gap(_Model):
-    """Team lead's mean minus the members' mean on one scale."""
+    """Team lead's mean minus the members' mean on one scale; only present when shown."""
 
     scale: str
     name: Text
     direction: Literal["lead_higher", "lead_lower", "same"]
-    value: float | None  # None when a group is smaller than min_group (the lead usually is)
+    value: float | None
     large: bool  # |gap| >= 1.0 point
 
 
 class CheckedCondition(_Model):
     text: str  # the condition as the trainer wrote it
     actual: Value  # the value it was checked against; None when withheld or missing
-    withheld: bool = False
+    withheld: bool = False  # then actual is None and holds is False: nothing about it is shown
     holds: bool
+    agreed: float | None = None  # reverse-worded question: share who agreed as worded (0..1)
 
 
 class Evidence(_Model):
@@ -81,6 +84,16 @@ class Suggestion(_Model):
     evidence: list[Evidence]
 
 
+class PrivacyInfo(_Model):
+    """What was decided about showing this team's figures (docs/privacy.md)."""
+
+    self_scan: bool = False  # the lead alone is respondent and reader: everything is shown
+    team_shown: bool = True  # False: fewer than min_group respondents, nothing is shown
+    needed: int = 0  # more respondents needed before anything can be shown
+    lead_view: bool = False  # the lead's answers are shown on their own (consent or k leads)
+    low_threshold: bool = False  # min_group below 3 on a coach intake: coach's eyes only
+
+
 class Diagnosis(_Model):
     schema_: str = SCHEMA
     scan: str
@@ -95,6 +108,7 @@ class Diagnosis(_Model):
     open_answers: dict[str, list[str]]  # question id -> answers, sorted, never attributed
     context: dict[str, Value]
     notes: list[Text]  # e.g. why a value is withheld
+    privacy: PrivacyInfo = PrivacyInfo()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

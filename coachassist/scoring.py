@@ -36,6 +36,7 @@ class ItemStats:
     n: int
     mean: float
     sd: float
+    agreed: float  # share of answers above the middle of the range, on the statement as worded
 
 
 @dataclass
@@ -65,7 +66,11 @@ def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
     for q in likert:
         answered = [v[q.id] for v in values if v[q.id] is not None]
         if answered:
-            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), _sd(answered))
+            anchors = qn.anchors[q.anchors or ""]
+            middle = (anchors.min + anchors.max) / 2
+            worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
+            agreed = round(sum(a > middle for a in worded) / len(worded), 4)
+            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), _sd(answered), agreed)
     scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles) for s in qn.scales}
     gaps = {}
     for scale_id, stats in scales.items():
@@ -117,7 +122,7 @@ def rwg_j(item_columns: list[list[float]], points: int) -> float | None:
     if not variances:
         return None
     expected = (points**2 - 1) / 12
-    ratio = sum(variances) / len(variances) / expected
+    ratio = math.fsum(variances) / len(variances) / expected
     j = len(variances)
     if ratio >= 1:
         return 0.0
@@ -131,13 +136,14 @@ def _thirds(low: int, high: int) -> tuple[float, float]:
 
 
 def _mean(values: list[float]) -> float:
-    return round(sum(values) / len(values), 4)
+    # fsum is exactly rounded, so the order of respondents never changes a shown figure
+    return round(math.fsum(values) / len(values), 4)
 
 
 def _variance(values: list[float]) -> float:
-    """Sample variance (n - 1), in plain floats: statistics.variance is exact but slow."""
-    mean = sum(values) / len(values)
-    return sum((v - mean) ** 2 for v in values) / (len(values) - 1)
+    """Sample variance (n - 1); fsum makes it independent of the order of respondents."""
+    mean = math.fsum(values) / len(values)
+    return math.fsum(sorted((v - mean) ** 2 for v in values)) / (len(values) - 1)
 
 
 def _sd(values: list[float]) -> float:

@@ -57,7 +57,7 @@ def hostile_case(lang: str = "en") -> tuple[Intake, object, object]:
         },
     )
     trust = finding(KB, "absence_of_trust", "high")
-    withheld = CheckedCondition(text="gap.trust >= 1.0", actual=None, withheld=True, holds=True)
+    withheld = CheckedCondition(text="gap.trust >= 1.0", actual=None, withheld=True, holds=False)
     trust = trust.model_copy(
         update={
             "evidence": [
@@ -151,23 +151,25 @@ def test_markdown_text_chart_shows_mean_and_spread():
     assert all(line.rstrip().endswith("3.00 ± 0.80") for line in chart)
 
 
-def test_withheld_values_say_so_with_the_reason_and_no_verdict():
+def test_withheld_conditions_name_no_threshold_and_no_verdict():
     intake, dx, plan = hostile_case()
     for fmt in ("md", "html"):
-        text = render(KB, intake, dx, plan, fmt, "en")
-        assert "value withheld: Lead: group of 1 is below 3." in text
-        if fmt == "md":
-            line = next(line for line in text.splitlines() if "value withheld" in line)
-            assert "holds" not in line  # the verdict would reveal the withheld value
-        else:
-            marks = re.findall(r'<li class="(\w+)">[^<]*value withheld', text)
+        text = render(KB, intake, dx, plan, fmt, "en", "coach")
+        assert "Lead: group of 1 is below 3." in text  # the note says why
+        said = "trust: lead minus members: not shown, the group is too small"
+        line = next(line for line in text.splitlines() if said in line)
+        assert "1.0" not in line and "1.00" not in line  # no threshold bounding the lead
+        after = line.split(said, 1)[1][:40]
+        assert "hold" not in after  # no verdict on a withheld condition
+        if fmt == "html":
+            marks = re.findall(r'<li class="(\w+)">[^<]*lead minus members: not shown', text)
             assert marks == ["withheld"]
 
 
 def test_every_planned_format_is_in_the_report_with_all_its_steps():
     intake, dx, plan = hostile_case()
     for fmt in ("md", "html"):
-        text = render(KB, intake, dx, plan, fmt, "nl")
+        text = render(KB, intake, dx, plan, fmt, "nl", "coach")
         for session in plan.sessions:
             for item in session.items:
                 assert item.name.nl.replace("'", "&#x27;") in text or item.name.nl in text
@@ -176,7 +178,7 @@ def test_every_planned_format_is_in_the_report_with_all_its_steps():
             plain = step.nl if fmt == "md" else step.nl.replace("'", "&#x27;")
             assert _loose(plain) in _loose(text)
     if len(plan.sessions) > 1:
-        assert "Stappen: zie sessie 1." in render(KB, intake, dx, plan, "md", "nl")
+        assert "Stappen: zie sessie 1." in render(KB, intake, dx, plan, "md", "nl", "coach")
 
 
 def _loose(text: str) -> str:
@@ -289,8 +291,9 @@ def test_a_single_lead_stays_anonymous_in_both_formats():
                 assert f"Leidinggevende {shown}" not in text and f"Team lead {shown}" not in text
             # no per-role column at all: members' mean and team mean would give the lead away
             assert "By role" not in text and "Per rol" not in text
-            for gap in dx.gaps:
-                assert gap.value is None
+            assert dx.gaps == []  # not even a direction without the lead's consent
+            for direction in ("lead_higher", "lead_lower"):
+                assert t(f"report.gaps.{direction}", lang) not in text
             assert "-2.0" not in text and "−2" not in text
 
 
@@ -316,8 +319,8 @@ def test_too_few_respondents_hides_scores_and_open_answers():
             # one lead and one member: even the direction of their difference is not shown
             for direction in ("lead_higher", "lead_lower"):
                 assert t(f"report.gaps.{direction}", lang) not in text
-            word = "niet getoond" if lang == "nl" else "withheld"
-            assert text.count(word) >= len(dx.scores)
+            assert t("anonymity.more_needed", lang, more=1, k=3) in text
+    assert dx.findings == [] and dx.signals == [] and dx.suggestions == []
 
 
 # --- the bundled examples, end to end ----------------------------------------------------------

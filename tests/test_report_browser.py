@@ -1,5 +1,6 @@
-"""The HTML report in a real browser: headless Chromium renders it without console messages,
-prints it on A4, and a screenshot of its first page lands in test-artifacts/.
+"""The HTML reports (client and coach) in a real browser: headless Chromium renders each without
+console messages, prints it on A4, and a screenshot of its first page at A4 size (794 x 1123
+pixels, A4 at 96 dpi) lands in test-artifacts/.
 
 How console errors are caught: Chromium runs with ``--enable-logging=stderr --v=0``, which
 writes every console message of the page (errors, blocked loads, CSP violations, uncaught
@@ -99,14 +100,15 @@ def console_messages(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
 
 
-@pytest.fixture(scope="module")
-def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["client", "coach"])
+def report_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     kb = load()
     intake = load_case(kb, [EXAMPLE])
     diagnosis = diagnose(kb, intake)
     plan = build_plan(kb, diagnosis, intake.context, PlanConstraints())
-    page = tmp_path_factory.mktemp("report") / "report.html"
-    page.write_text(render(kb, intake, diagnosis, plan, "html", "nl"), encoding="utf-8")
+    page = tmp_path_factory.mktemp("report") / f"report-{request.param}.html"
+    text = render(kb, intake, diagnosis, plan, "html", "nl", request.param)
+    page.write_text(text, encoding="utf-8")
     return page
 
 
@@ -133,7 +135,7 @@ def test_console_check_catches_a_broken_page(chromium, tmp_path, report_page):
 
 def test_first_page_screenshot(chromium, tmp_path, report_page):
     ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "report-first-page.png"
+    target = ARTIFACTS / f"{report_page.stem}-first-page-a4.png"
     target.unlink(missing_ok=True)
     size = f"--window-size={A4_PIXELS[0]},{A4_PIXELS[1]}"
     result = run_chromium(chromium, tmp_path, report_page, size, f"--screenshot={target}")

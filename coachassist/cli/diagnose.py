@@ -9,7 +9,7 @@ import sys
 from coachassist.cli.case import add_case_arguments, diagnose_case
 from coachassist.diagnosis import Diagnosis
 from coachassist.i18n import Lang, t
-from coachassist.kb.loader import load
+from coachassist.kb.loader import KnowledgeBase, load
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def run(name: str, args: argparse.Namespace) -> int:
         json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
-        print(render_text(result, args.lang))
+        print(render_text(result, args.lang, kb))
     return 0
 
 
@@ -53,11 +53,15 @@ def _test_rules(kb, lang: Lang) -> int:
     return 0
 
 
-def render_text(d: Diagnosis, lang: Lang) -> str:
-    """A readable summary for the terminal."""
+def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
+    """A readable summary for the terminal; evidence through the one evidence renderer."""
+    from coachassist.report.evidence import reasons
+
     withheld = t("diagnose.withheld", lang)
     roles = ", ".join(f"{role} {n}" for role, n in d.roles.items())
     lines = [t("diagnose.respondents", lang, n=d.respondents, roles=roles), ""]
+    if d.privacy.low_threshold:
+        lines[:0] = [f"!!! {t('anonymity.low_threshold', lang, k=d.min_group)}", ""]
     lines.append(t("diagnose.scores", lang))
     for s in d.scores:
         if s.mean is None:
@@ -71,28 +75,30 @@ def render_text(d: Diagnosis, lang: Lang) -> str:
     if large:
         lines += ["", t("diagnose.gaps", lang)]
         for g in large:
-            value = withheld if g.value is None else f"{g.value:+.2f}"
+            value = f"{g.value:+.2f}" if g.value is not None else withheld
             lines.append(f"  {g.name(lang):<38} {t('diagnose.' + g.direction, lang)} ({value})")
     lines += ["", t("diagnose.findings", lang)]
     if not d.findings:
-        lines.append("  " + t("diagnose.no_findings", lang))
+        key = "diagnose.no_findings" if d.privacy.team_shown else "anonymity.more_needed"
+        lines.append("  " + t(key, lang, more=d.privacy.needed, k=d.min_group))
+    shown: set[str] = set()  # a reason a finding built on is told once, where it first appears
     for f in d.findings:
         severity = t(f"severity.{f.severity}", lang)
         lines.append(f"  [{severity}] {f.name(lang)}")
-        for ev in f.evidence:
-            values = "; ".join(
-                f"{c.text} = {withheld if c.withheld else c.actual}"
-                for c in ev.conditions
-                if c.holds
-            )
-            lines.append(
-                f"      - {t('diagnose.because', lang)} {ev.because(lang)} [{ev.rule}: {values}]"
-            )
+        for reason in reasons(f.evidence, kb, d, lang, concludes=f"dysfunction.{f.id}"):
+            if reason.text in shown and not reason.own:
+                continue
+            shown.add(reason.text)
+            rules = ", ".join(reason.rules)
+            lines.append(f"      - {t('diagnose.because', lang)} {reason.text} [{rules}]")
+            lines += [f"          {c.text}" for c in reason.conditions if c.verdict == "holds"]
     if d.suggestions:
         lines += ["", t("diagnose.suggestions", lang)]
         for s in d.suggestions:
+            names = {f.id: f.name(lang) for f in d.findings}
+            answers = ", ".join(names.get(a, a) for a in s.answers)
             lines.append(
-                f"  {s.name(lang)} ({s.minutes} min) {t('diagnose.answers', lang)}: {', '.join(s.answers)}"
+                f"  {s.name(lang)} ({s.minutes} min) {t('diagnose.answers', lang)}: {answers}"
             )
     if d.notes:
         lines += ["", t("diagnose.notes", lang)]

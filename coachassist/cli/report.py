@@ -1,4 +1,5 @@
-"""``coachassist plan`` and ``coachassist report``: the session plan and the shareable report.
+"""``coachassist plan`` and ``coachassist report``: the session plan and the report for the
+client (``--for client``, the default) or the coach (``--for coach``).
 
 Neither command imports Textual.
 """
@@ -31,6 +32,18 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
         )
+        parser.add_argument(
+            "--for",
+            dest="audience",
+            choices=("client", "coach"),
+            default="client",
+            help="client: plain language, to hand over (default); coach: with the full evidence",
+        )
+        parser.add_argument(
+            "--share-observations",
+            action="store_true",
+            help="show the coach's own observations in the client report too",
+        )
 
 
 def run(name: str, args: argparse.Namespace) -> int:
@@ -49,7 +62,9 @@ def run(name: str, args: argparse.Namespace) -> int:
         return 0
     from coachassist.report import render
 
-    text = render(kb, intake, diagnosis, plan, args.format, args.lang)
+    if args.share_observations:
+        intake = intake.model_copy(update={"share_observations": True})
+    text = render(kb, intake, diagnosis, plan, args.format, args.lang, args.audience)
     if args.output is None:
         sys.stdout.write(text)
     else:

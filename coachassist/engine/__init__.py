@@ -6,6 +6,7 @@ from coachassist.diagnosis import Diagnosis
 from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.inference import Engine, reference
+from coachassist.engine.privacy import Privacy
 from coachassist.errors import UserError
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
@@ -39,8 +40,13 @@ def diagnose(
     """Diagnose one team. ``min_group`` is the anonymity threshold k (default 3)."""
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
-    fired = engine_for(kb).run(table) if use_engine else reference(kb.rules, table)
-    return build_diagnosis(kb, intake, scores, table, fired, k)  # type: ignore[arg-type]
+    privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
+    visible = privacy.visible_facts(table)  # the rules see only what may be shown
+    if not privacy.team_ok:
+        fired: list[str] = []  # the whole team below k: no finding at all
+    else:
+        fired = engine_for(kb).run(visible) if use_engine else reference(kb.rules, visible)
+    return build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
 
 
 __all__ = ["DEFAULT_MIN_GROUP", "Diagnosis", "diagnose", "engine_for", "reference", "team_facts"]

@@ -1,9 +1,8 @@
-"""Turn fired rules into a Diagnosis: findings with their evidence chain, anonymity applied.
+"""Turn fired rules into a Diagnosis: findings with their evidence chain, privacy applied.
 
-Anonymity (threshold k): team values are withheld with fewer than k respondents; per-role means
-only when every role has at least k (otherwise the team mean would give a small role's mean away); a lead-vs-members gap keeps its direction but not its value when
-either group is smaller than k; free-text answers only with k or more respondents, sorted and
-never attributed. Evidence values fall under the same rules.
+What may be shown is decided in coachassist/engine/privacy.py; the rules ran on the visible
+facts only, so here every figure, verdict and value is either shown or absent. Free-text answers
+appear only with k or more respondents, sorted and never attributed.
 """
 
 from __future__ import annotations
@@ -14,15 +13,17 @@ from coachassist.diagnosis import (
     Evidence,
     Finding,
     Gap,
+    PrivacyInfo,
     RoleMean,
     ScaleScore,
     Suggestion,
     Value,
 )
 from coachassist.engine.facts import FactTable
+from coachassist.engine.privacy import Privacy
 from coachassist.i18n import LANGS, t
 from coachassist.intake.models import Intake
-from coachassist.kb.conditions import Condition, holds
+from coachassist.kb.conditions import holds
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK, Rule, Text
 from coachassist.scoring import LARGE_GAP, TeamScores
@@ -32,16 +33,29 @@ def _text(key: str, **values: object) -> Text:
     return Text(**{lang: t(key, lang, **values) for lang in LANGS})
 
 
-class _Privacy:
-    def __init__(self, scores: TeamScores, k: int) -> None:
-        self.k = k
-        self.team_ok = scores.respondents >= k
-        self.groups_ok = all(scores.roles.get(r, 0) >= k for r in ("lead", "member"))
-
-    def withheld(self, cond: Condition) -> bool:
-        if cond.kind in ("score", "item"):
-            return not self.team_ok
-        return cond.kind == "gap" and not self.groups_ok
+def _notes(scan, scores: TeamScores, privacy: Privacy) -> list[Text]:
+    k, notes = privacy.k, []
+    if privacy.low_threshold:
+        notes.append(_text("anonymity.low_threshold", k=k))
+    if not privacy.team_ok:
+        more = k - scores.respondents
+        notes.append(_text("anonymity.team", n=scores.respondents, k=k, more=more))
+        return notes
+    small = sorted(r for r, n in scores.roles.items() if n and n < k and r != "lead")
+    leads = scores.roles.get("lead", 0)
+    if leads and not privacy.lead_view:
+        notes.append(_text("anonymity.lead", k=k))
+    if small:
+        notes.append(_text("anonymity.roles", roles=", ".join(small), k=k))
+    elif privacy.lead_view and leads < k:
+        notes.append(_text("anonymity.lead_consented"))
+    hidden = [s.name for s in scan.scales if s.id in scores.scales and s.id not in privacy.scales]
+    if hidden:
+        names = {lang: ", ".join(n(lang) for n in hidden) for lang in LANGS}
+        notes.append(
+            Text(**{lang: t("anonymity.scales", lang, scales=names[lang], k=k) for lang in LANGS})
+        )
+    return notes
 
 
 def build_diagnosis(
@@ -50,18 +64,13 @@ def build_diagnosis(
     scores: TeamScores,
     table: FactTable,
     fired: list[str],
-    k: int,
+    privacy: Privacy,
 ) -> Diagnosis:
-    privacy = _Privacy(scores, k)
+    """``table`` holds the visible facts only (``Privacy.visible_facts``), as the rules saw."""
     scan = kb.questionnaires[intake.scan]
-    notes: list[Text] = []
-    if not privacy.team_ok:
-        notes.append(_text("anonymity.team", n=scores.respondents, k=k))
-    small_roles = sorted(r for r, n in scores.roles.items() if n < k)
-    if small_roles and privacy.team_ok:
-        notes.append(_text("anonymity.roles", roles=", ".join(small_roles), k=k))
+    notes = _notes(scan, scores, privacy)
     rules = [kb.rules[rid] for rid in sorted(set(fired))]
-    evidence = {r.id: _evidence(kb, r, table, privacy) for r in rules}
+    evidence = {r.id: _evidence(kb, r, table, privacy, scores) for r in rules}
     by_key: dict[str, list[Rule]] = {}
     for rule in rules:
         key = rule.then.fact_key
@@ -108,27 +117,42 @@ def build_diagnosis(
         scan=scan.id,
         respondents=scores.respondents,
         roles=dict(sorted(scores.roles.items())),
-        min_group=k,
+        min_group=privacy.k,
         scores=_scores(scan, scores, privacy),
         gaps=_gaps(scan, scores, privacy),
         signals=signals,
         findings=findings,
         suggestions=_suggestions(kb, rules, evidence, [f.id for f in findings]),
-        open_answers=_open_answers(scan, intake, privacy, notes),
-        context={k_: v for k_, v in sorted(intake.context.items())},
+        open_answers=_open_answers(scan, intake, privacy),
+        context=dict(sorted(intake.context.items())),
         notes=notes,
+        privacy=PrivacyInfo(
+            self_scan=privacy.self_scan,
+            team_shown=privacy.team_ok,
+            needed=max(privacy.k - scores.respondents, 0),
+            lead_view=privacy.lead_view,
+            low_threshold=privacy.low_threshold,
+        ),
     )
 
 
-def _evidence(kb: KnowledgeBase, rule: Rule, table: FactTable, privacy: _Privacy) -> Evidence:
+def _evidence(
+    kb: KnowledgeBase, rule: Rule, table: FactTable, privacy: Privacy, scores: TeamScores
+) -> Evidence:
     checked = []
+    questions = kb.scan_questions()
     for cond in [*rule.conditions, *rule.any_conditions]:
-        actual: Value = table.value(cond)
-        ok = holds(cond, actual)
         hidden = privacy.withheld(cond)
+        actual: Value = None if hidden else table.value(cond)
+        question = questions.get(cond.name) if cond.kind == "item" else None
+        item = scores.items.get(cond.name) if question and question.reverse else None
         checked.append(
             CheckedCondition(
-                text=cond.text, actual=None if hidden else actual, withheld=hidden, holds=ok
+                text=cond.text,
+                actual=actual,
+                withheld=hidden,
+                holds=not hidden and holds(cond, actual),
+                agreed=item.agreed if item and not hidden else None,
             )
         )
     origin = kb.origin("rule", rule.id)
@@ -136,11 +160,11 @@ def _evidence(kb: KnowledgeBase, rule: Rule, table: FactTable, privacy: _Privacy
     return Evidence(rule=rule.id, because=rule.because, conditions=checked, source=source)
 
 
-def _scores(scan, scores: TeamScores, privacy: _Privacy) -> list[ScaleScore]:
+def _scores(scan, scores: TeamScores, privacy: Privacy) -> list[ScaleScore]:
     result = []
     for scale in scan.scales:
         stats = scores.scales[scale.id]
-        shown = privacy.team_ok and stats.mean is not None
+        shown = scale.id in privacy.scales
         band = next((b.label for b in scale.bands if shown and stats.mean <= b.upto), None)
         if shown and band is None and scale.bands:
             band = scale.bands[-1].label
@@ -148,35 +172,34 @@ def _scores(scan, scores: TeamScores, privacy: _Privacy) -> list[ScaleScore]:
             ScaleScore(
                 scale=scale.id,
                 name=scale.name,
-                n=stats.n,
+                n=stats.n if privacy.team_ok else None,
                 mean=stats.mean if shown else None,
                 sd=stats.sd if shown else None,
                 rwg=stats.rwg if shown else None,
                 polarised=stats.polarised and shown,
                 band=band,
-                # All roles or none: with one small role, the team mean and the other roles'
-                # means would give away the small role's mean.
                 by_role=[
                     RoleMean(role=role, n=n, mean=mean)
                     for role, (n, mean) in stats.by_role.items()
-                    if shown and all(m >= privacy.k for m, _ in stats.by_role.values())
+                    if scale.id in privacy.gaps
                 ],
             )
         )
     return result
 
 
-def _gaps(scan, scores: TeamScores, privacy: _Privacy) -> list[Gap]:
+def _gaps(scan, scores: TeamScores, privacy: Privacy) -> list[Gap]:
     names = {s.id: s.name for s in scan.scales}
     return [
         Gap(
             scale=scale,
             name=names[scale],
             direction="lead_higher" if value > 0 else "lead_lower" if value < 0 else "same",
-            value=value if privacy.groups_ok else None,
+            value=value,
             large=abs(value) >= LARGE_GAP,
         )
         for scale, value in scores.gaps.items()
+        if scale in privacy.gaps
     ]
 
 
@@ -215,9 +238,7 @@ def _suggestions(
     ]
 
 
-def _open_answers(
-    scan, intake: Intake, privacy: _Privacy, notes: list[Text]
-) -> dict[str, list[str]]:
+def _open_answers(scan, intake: Intake, privacy: Privacy) -> dict[str, list[str]]:
     texts = [q.id for q in scan.questions if q.type == "text"]
     if not privacy.team_ok:
         return {}

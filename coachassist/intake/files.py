@@ -104,7 +104,11 @@ def load_case(kb: KnowledgeBase, paths: Sequence[Path], context_path: Path | Non
         raise UserError("give an intake file or one or more response files")
     intake: Intake | None = None
     responses: list[tuple[Path, Response]] = []
+    seen: dict[Path, Path] = {}
     for path in paths:
+        same = seen.setdefault(_identity(path), path)
+        if same is not path:  # one person's answers counted twice would skew every figure
+            raise UserError(f"{path}: the same file as {same}; give each response file once")
         data = _read(path)
         if data.get("format") == "coachassist-intake/1":
             if intake is not None:
@@ -119,7 +123,13 @@ def load_case(kb: KnowledgeBase, paths: Sequence[Path], context_path: Path | Non
             )
     intake = intake or Intake(scan=responses[0][1].questionnaire)
     extra = [
-        Respondent(id=f"f{i + 1:02d}", role=r.role, lang=r.lang, answers=r.answers)
+        Respondent(
+            id=f"f{i + 1:02d}",
+            role=r.role,
+            lang=r.lang,
+            lead_view_consent=r.lead_view_consent,
+            answers=r.answers,
+        )
         for i, (_, r) in enumerate(responses)
     ]
     for path, response in responses:
@@ -136,6 +146,14 @@ def load_case(kb: KnowledgeBase, paths: Sequence[Path], context_path: Path | Non
     intake = intake.model_copy(update={"responses": [*intake.responses, *extra]})
     validate_intake(kb, intake, paths[0])
     return intake
+
+
+def _identity(path: Path) -> Path:
+    """The file a path names: the same file under two spellings or via a link counts once."""
+    try:
+        return path.resolve(strict=True)
+    except OSError:
+        return path.absolute()
 
 
 def validate_intake(kb: KnowledgeBase, intake: Intake, path: Path) -> None:

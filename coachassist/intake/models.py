@@ -24,6 +24,9 @@ class Respondent(_Model):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
     role: IdStr = "member"
     lang: Literal["nl", "en"] = "nl"
+    # A lead agreed, at the start of their questionnaire, that their answers are shown as "the
+    # lead's view". Missing (older files) means no consent.
+    lead_view_consent: bool = False
     answers: Answers = {}
 
 
@@ -35,6 +38,7 @@ class Response(_Model):
     version: str
     role: IdStr = "member"
     lang: Literal["nl", "en"] = "nl"
+    lead_view_consent: bool = False
     answers: Answers = {}
 
 
@@ -49,4 +53,6 @@ class Intake(_Model):
     context_questionnaire: IdStr = "coach_intake"
     min_group: Annotated[int, Field(ge=1, le=50)] | None = None  # anonymity threshold k
     context: Answers = {}
+    # The coach ticked "share my observations": private context questions may go to the client.
+    share_observations: bool = False
     responses: list[Respondent] = []

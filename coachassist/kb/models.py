@@ -131,6 +131,8 @@ class Question(Model):
     integer: bool = True
     required: bool = False
     show_if: list[str] = []
+    # The coach's own observation: left out of the client report unless the coach shares it.
+    private: bool = False
 
     _check_conditions = field_validator("show_if")(_condition_list)
 
@@ -200,6 +202,7 @@ class Format(Model):
     role: Literal["opening", "core", "closing"] = "core"
     recurring: bool = False
     source: Annotated[str, Field(min_length=1)]
+    source_text: Text | None = None  # the source in both languages; reports prefer it
     licence: str = ""
     # Why no rule suggests this format and coaches find it only in the library (e.g. an
     # energizer); shown on the format card. Every bundled core format has a rule or this.

@@ -1,7 +1,7 @@
-"""The shareable report: team context, respondents, scores, findings, plan and open answers.
+"""The report for two audiences (client, coach) in two formats (Markdown, HTML).
 
-``render`` reads only the diagnosis (anonymity already applied there) and the intake's title and
-context; it never looks at individual responses.
+``render`` builds one ReportView from the diagnosis (privacy already decided there), the plan and
+the intake's title and context, and lays it out; it never looks at individual responses.
 """
 
 from __future__ import annotations
@@ -13,9 +13,20 @@ from coachassist.i18n import Lang
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
+from coachassist.report.view import AUDIENCES, Audience, ReportView, report_view
 
 ReportFormat = Literal["md", "html"]
 FORMATS: tuple[ReportFormat, ...] = ("md", "html")
+
+__all__ = [
+    "AUDIENCES",
+    "FORMATS",
+    "Audience",
+    "ReportFormat",
+    "ReportView",
+    "render",
+    "report_view",
+]
 
 
 def render(
@@ -25,14 +36,18 @@ def render(
     plan: Plan,
     fmt: ReportFormat = "md",
     lang: Lang = "en",
+    audience: Audience = "client",
 ) -> str:
     """The whole report as one Markdown or one self-contained HTML document."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; use one of {', '.join(AUDIENCES)}")
+    view = report_view(kb, intake, diagnosis, plan, lang, audience)
     if fmt == "md":
         from coachassist.report import markdown
 
-        return markdown.render(kb, intake, diagnosis, plan, lang)
-    if fmt == "html":
-        from coachassist.report import html
+        return markdown.render(view)
+    from coachassist.report import html
 
-        return html.render(kb, intake, diagnosis, plan, lang)
-    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return html.render(view)

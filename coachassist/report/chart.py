@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
-from coachassist.diagnosis import Diagnosis
 from coachassist.i18n import Lang, t
-from coachassist.kb.loader import KnowledgeBase
-from coachassist.report.common import Range, number, scale_range
+from coachassist.report.common import Range, number
+
+if TYPE_CHECKING:
+    from coachassist.report.view import ChartRow
 
 WIDTH, VALUE_W, ROW, TOP, BOTTOM = 720, 110, 30, 8, 28
 CHAR_W = 6.8  # average width of a 12px sans-serif character, to size the label column
@@ -23,12 +25,12 @@ TEXT_WIDTH = 24
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 
 
-def svg(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> str:
-    ranges = [scale_range(kb, dx, s.scale, lang) for s in dx.scores]
+def svg(rows: list[ChartRow], lang: Lang) -> str:
+    ranges = [row.range for row in rows]
     low = min((r.low for r in ranges), default=1.0)
     high = max((r.high for r in ranges), default=5.0)
-    height = TOP + ROW * len(dx.scores) + BOTTOM
-    longest = max((len(s.name(lang)) for s in dx.scores), default=10)
+    height = TOP + ROW * len(rows) + BOTTOM
+    longest = max((len(row.name) for row in rows), default=10)
     label_w = round(min(max(longest * CHAR_W + 16, 120), WIDTH / 2))
     x1 = WIDTH - VALUE_W
 
@@ -42,13 +44,13 @@ def svg(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> str:
         f'width="{WIDTH}" height="{height}" font-family="sans-serif" font-size="12">',
         f"<title>{title}</title>",
     ]
-    for index, (score, rng) in enumerate(zip(dx.scores, ranges, strict=True)):
+    for index, (score, rng) in enumerate(zip(rows, ranges, strict=True)):
         y = TOP + index * ROW
         parts += _bands(rng, y, x)
         middle = y + ROW / 2
         parts.append(
             f'<text x="{label_w - 8}" y="{middle + 4}" text-anchor="end" fill="{INK}">'
-            f"{escape(score.name(lang))}</text>"
+            f"{escape(score.name)}</text>"
         )
         if score.mean is None:
             value = escape(t("report.scores.withheld", lang))
@@ -73,7 +75,7 @@ def svg(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> str:
             f'<text x="{x1 + 8}" y="{middle + 4}" fill="{INK}">'
             f"{escape(number(score.mean, lang) + spread)}</text>"
         )
-    axis_y = TOP + ROW * len(dx.scores)
+    axis_y = TOP + ROW * len(rows)
     parts.append(f'<path d="M{label_w} {axis_y}H{x1}" stroke="{INK}" stroke-width="1"/>')
     tick = low
     while tick <= high + 1e-9:
@@ -99,13 +101,13 @@ def _bands(rng: Range, y: float, x: Callable[[float], float]) -> list[str]:
     return shapes
 
 
-def text(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> str:
+def text(rows: list[ChartRow], lang: Lang) -> str:
     """A bar chart in plain characters, for a fenced code block."""
-    names = [s.name(lang) for s in dx.scores]
+    names = [" ".join(row.name.split()) for row in rows]
     pad = max((len(n) for n in names), default=0)
     lines = []
-    for score, name in zip(dx.scores, names, strict=True):
-        rng = scale_range(kb, dx, score.scale, lang)
+    for score, name in zip(rows, names, strict=True):
+        rng = score.range
         low, high = number(rng.low, lang, 0), number(rng.high, lang, 0)
         if score.mean is None:
             bar = " " * TEXT_WIDTH

@@ -8,14 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from coachassist.diagnosis import CheckedCondition, Diagnosis, Finding, ScaleScore
+from coachassist.diagnosis import Diagnosis, Finding, ScaleScore
 from coachassist.i18n import Lang, t
 from coachassist.intake.models import Intake
-from coachassist.kb import conditions
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Text
 
-OPS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne", "in": "in"}
 CONTEXT_SKIP = ("client_question",)  # shown on its own, as a quote
 
 
@@ -73,8 +71,11 @@ def scale_range(kb: KnowledgeBase, dx: Diagnosis, scale: str, lang: Lang) -> Ran
     return Range(low, high, bands)
 
 
-def context_rows(kb: KnowledgeBase, intake: Intake, lang: Lang) -> list[tuple[str, str]]:
-    """(question, answer) for every answered context question, in questionnaire order."""
+def context_rows(
+    kb: KnowledgeBase, intake: Intake, lang: Lang, *, private: bool = True
+) -> list[tuple[str, str]]:
+    """(question, answer) for every answered context question, in questionnaire order;
+    the coach's private observations only with ``private``."""
     qn = kb.questionnaires.get(intake.context_questionnaire)
     questions = {q.id: q for q in qn.questions} if qn else {}
     order = list(questions) + sorted(set(intake.context) - set(questions))
@@ -84,6 +85,8 @@ def context_rows(kb: KnowledgeBase, intake: Intake, lang: Lang) -> list[tuple[st
         if qid in CONTEXT_SKIP or value in (None, "", []):
             continue
         question = questions.get(qid)
+        if question is not None and question.private and not private:
+            continue
         rows.append((question.text(lang) if question else qid, answer_text(question, value, lang)))
     return rows
 
@@ -100,87 +103,8 @@ def answer_text(question: Question | None, value: Any, lang: Lang) -> str:
     return options.get(str(value), str(value))
 
 
-def withheld_reason(dx: Diagnosis, lang: Lang) -> str:
-    return " ".join(note(lang) for note in dx.notes) or t("report.cond.withheld_default", lang)
-
-
 def severity_label(severity: str | None, lang: Lang) -> str:
     return t(f"report.severity.{severity}", lang) if severity else "-"
-
-
-def describe(cond: CheckedCondition, kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> str:
-    """A checked condition in words: subject, comparison, value, what was measured, verdict."""
-    verdict = t("report.cond.holds" if cond.holds else "report.cond.fails", lang)
-    if cond.withheld:  # the verdict would give the withheld value away
-        verdict = ""
-    try:
-        parsed = conditions.parse(cond.text)
-    except conditions.ConditionError:
-        return f"{cond.text} ({_join(_measured(cond, None, dx, lang), verdict)})"
-    question = kb.context_questions().get(parsed.name) if parsed.kind == "context" else None
-    if parsed.op == "?":  # a signal or finding another rule concluded, or not
-        return _subject(parsed, kb, dx, lang, concluded=cond.holds)
-    subject = _subject(parsed, kb, dx, lang)
-    if parsed.stat == "polarised":
-        return f"{subject} ({_join(_measured(cond, question, dx, lang), verdict)})"
-    if parsed.op == "has":  # listing every other choice adds nothing
-        expected = _value(parsed.value, question, lang)
-        return f"{subject} {t('report.op.has', lang)} '{expected}' ({verdict or '-'})"
-    op = t(f"report.op.{OPS[parsed.op]}", lang)
-    expected = _value(parsed.value, question, lang)
-    return f"{subject} {op} {expected} ({_join(_measured(cond, question, dx, lang), verdict)})"
-
-
-def _join(*parts: str) -> str:
-    return "; ".join(part for part in parts if part)
-
-
-def _measured(cond: CheckedCondition, question: Question | None, dx: Diagnosis, lang: Lang) -> str:
-    if cond.withheld:
-        return t("report.cond.withheld", lang, reason=withheld_reason(dx, lang))
-    if cond.actual is None:
-        return t("report.cond.missing", lang)
-    return t("report.cond.measured", lang, value=_value(cond.actual, question, lang))
-
-
-def _value(value: Any, question: Question | None, lang: Lang) -> str:
-    if isinstance(value, tuple | list):
-        return ", ".join(_value(v, question, lang) for v in value)
-    if isinstance(value, bool):
-        return t(f"report.value.{str(value).lower()}", lang)
-    if isinstance(value, float):
-        return number(value, lang)
-    return answer_text(question, value, lang)
-
-
-def _subject(
-    parsed: conditions.Condition,
-    kb: KnowledgeBase,
-    dx: Diagnosis,
-    lang: Lang,
-    *,
-    concluded: bool = True,
-) -> str:
-    kind, name, stat = parsed.kind, parsed.name, parsed.stat
-    if kind == "score":
-        return t(f"report.subject.score.{stat}", lang, scale=scale_name(dx, name, lang))
-    if kind == "gap":
-        return t("report.subject.gap", lang, scale=scale_name(dx, name, lang))
-    if kind == "item":
-        question = kb.scan_questions().get(name)
-        text = question.text(lang) if question else name
-        return t(f"report.subject.item.{stat}", lang, question=text)
-    if kind == "context":
-        question = kb.context_questions().get(name)
-        return t("report.subject.context", lang, question=question.text(lang) if question else name)
-    if kind == "respondents":
-        return t(f"report.subject.respondents.{stat}", lang)
-    if kind in ("signal", "dysfunction"):
-        found = [f for f in [*dx.signals, *dx.findings] if f.id == name]
-        known = kb.dysfunctions.get(name)
-        text = found[0].name(lang) if found else known.name(lang) if known else name
-        return t(f"report.subject.{kind}{'' if concluded else '_not'}", lang, name=text)
-    return parsed.text
 
 
 def scale_name(dx: Diagnosis, scale: str, lang: Lang) -> str:
@@ -197,17 +121,6 @@ def score_cells(score: ScaleScore, lang: Lang) -> tuple[str, str, str, str]:
     if score.polarised:
         band = f"{band}, {t('report.scores.polarised', lang)}"
     return (number(score.mean, lang), number(score.sd, lang), number(score.rwg, lang), band)
-
-
-def show_by_role(dx: Diagnosis) -> bool:
-    """Per-role means only when every role that answered is shown.
-
-    With one role withheld (say a single lead), the team mean and the members' mean together
-    would give away the withheld role's mean; so then no role is broken out at all.
-    """
-    shown = {r.role for s in dx.scores for r in s.by_role}
-    answered = {role for role, n in dx.roles.items() if n > 0}
-    return bool(shown) and answered <= shown and all(n >= dx.min_group for n in dx.roles.values())
 
 
 def by_role(score: ScaleScore, lang: Lang) -> str:
@@ -232,36 +145,28 @@ def text_of(value: Text | None, lang: Lang) -> str:
 
 
 def score_table(dx: Diagnosis, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the score table; the per-role column only when it is safe."""
+    """Header and rows of the score table; the per-role column when the diagnosis has one."""
     keys = ("scale", "n", "mean", "sd", "rwg", "band")
     header = [t(f"report.scores.{key}", lang) for key in keys]
-    roles = show_by_role(dx)
+    roles = any(score.by_role for score in dx.scores)
     if roles:
         header.append(t("report.scores.by_role", lang))
     rows = []
     for score in dx.scores:
-        row = [score.name(lang), str(score.n), *score_cells(score, lang)]
+        n = "-" if score.n is None else str(score.n)
+        row = [score.name(lang), n, *score_cells(score, lang)]
         rows.append([*row, by_role(score, lang) or "-"] if roles else row)
     return header, rows
 
 
-def show_gaps(dx: Diagnosis) -> bool:
-    """No lead-versus-members table when the team itself is below the threshold: with one lead
-    and one member, even the direction of a difference compares two people's answers."""
-    return bool(dx.gaps) and dx.respondents >= dx.min_group
-
-
 def gap_table(dx: Diagnosis, lang: Lang) -> tuple[list[str], list[list[str]]]:
-    """Lead minus members per scale. A withheld gap shows its direction only (as the notes
-    say), not whether it is large: that would tell more about a small group than allowed."""
+    """Lead minus members per scale: the diagnosis holds a gap only when it may be shown."""
     keys = ("report.scores.scale", "report.gaps.value", "report.gaps.direction")
     header = [t(key, lang) for key in keys]
-    withheld = t("report.scores.withheld", lang)
     rows = []
     for gap in dx.gaps:
         direction = t(f"report.gaps.{gap.direction}", lang)
-        if gap.value is not None and gap.large:
+        if gap.large:
             direction += f"; {t('report.gaps.large', lang)}"
-        value = number(gap.value, lang) if gap.value is not None else withheld
-        rows.append([gap.name(lang), value, direction])
+        rows.append([gap.name(lang), number(gap.value, lang), direction])
     return header, rows

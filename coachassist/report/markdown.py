@@ -1,7 +1,8 @@
-"""The report as Markdown: CommonMark plus pipe tables, with every user text escaped.
+"""The report as Markdown: CommonMark plus pipe tables, laid out from a ReportView.
 
-Nothing a user typed (title, context, open answers) can become markup: whitespace is folded and
-Markdown's punctuation is backslash-escaped, so no raw HTML, link or heading can leak through.
+Nothing a user or trainer typed (title, context, names, open answers) can become markup:
+whitespace is folded and Markdown's punctuation is backslash-escaped, so no raw HTML, link or
+heading can leak through; the text chart sits in a fence longer than any run of backticks in it.
 """
 
 from __future__ import annotations
@@ -9,23 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from coachassist import __version__
-from coachassist.diagnosis import Diagnosis, Finding
-from coachassist.i18n import Lang, t
-from coachassist.intake.models import Intake
-from coachassist.kb.loader import KnowledgeBase
-from coachassist.plan import Plan
 from coachassist.report import chart
-from coachassist.report.common import (
-    context_rows,
-    describe,
-    finding_meta,
-    gap_table,
-    role_label,
-    score_table,
-    show_gaps,
-)
-from coachassist.report.plan_view import PlanView, plan_view
+from coachassist.report.plan_view import PlanView
+from coachassist.report.view import FindingView, ReportView, Table
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&])")
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
@@ -51,101 +38,86 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def render(kb: KnowledgeBase, intake: Intake, dx: Diagnosis, plan: Plan, lang: Lang) -> str:
-    title = intake.title.strip() or t("report.untitled", lang)
-    blocks = [
-        f"# {esc(t('report.title', lang))}: {esc(title)}",
-        esc(t("report.made_by", lang, version=__version__, scan=dx.scan)),
-    ]
-    if intake.created:
-        blocks.append(esc(t("report.created", lang, date=intake.created)))
-    blocks += _context(kb, intake, lang)
-    blocks += _respondents(dx, lang)
-    blocks += _scores(kb, dx, lang)
-    blocks += _findings(kb, dx, lang)
-    blocks.append(plan_markdown(plan_view(kb, dx, plan, lang), level=2))
-    blocks += _open(kb, dx, lang)
-    blocks += _notes(dx, lang)
-    blocks += ["---", f"*{esc(t('report.footer', lang))}*"]
+def fence(content: str, info: str = "text") -> str:
+    """A fenced code block whose fence is longer than any run of backticks in ``content``."""
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{info}\n{content}\n{marks}"
+
+
+def _table(value: Table) -> str:
+    return table(value.header, value.rows)
+
+
+def render(view: ReportView) -> str:
+    blocks = [f"# {esc(view.title)}"]
+    blocks += [f"> **{esc(banner)}**" for banner in view.banners]
+    blocks += [esc(line) for line in view.meta]
+    blocks += _context(view)
+    blocks += [f"## {esc(view.section_titles['respondents'])}", esc(view.respondents)]
+    blocks += [_table(view.roles), esc(view.anonymity)]
+    blocks += _scores(view)
+    blocks += _findings(view)
+    blocks.append(plan_markdown(view.plan, level=2))
+    blocks += _open(view)
+    blocks.append(f"## {esc(view.section_titles['notes'])}")
+    if view.withheld:
+        blocks.append("\n".join(f"- {esc(note)}" for note in view.withheld))
+    else:
+        blocks.append(esc(view.withheld_none))
+    blocks += ["---", f"*{esc(view.footer)}*"]
     return "\n\n".join(blocks) + "\n"
 
 
-def _context(kb: KnowledgeBase, intake: Intake, lang: Lang) -> list[str]:
-    blocks = [f"## {esc(t('report.section.context', lang))}"]
-    question = str(intake.context.get("client_question") or "").strip()
-    if question:
-        blocks.append(f"**{esc(t('report.context.client_question', lang))}**")
-        blocks.append(f"> {esc(question)}")
-    rows = context_rows(kb, intake, lang)
-    if rows:
-        header = [t("report.context.question", lang), t("report.context.answer", lang)]
-        blocks.append(table(header, rows))
-    elif not question:
-        blocks.append(esc(t("report.context.none", lang)))
+def _context(view: ReportView) -> list[str]:
+    blocks = [f"## {esc(view.section_titles['context'])}"]
+    if view.question:
+        blocks += [f"**{esc(view.question_label)}**", f"> {esc(view.question)}"]
+    if view.context:
+        blocks.append(_table(view.context))
+    elif not view.question:
+        blocks.append(esc(view.context_none))
     return blocks
 
 
-def _respondents(dx: Diagnosis, lang: Lang) -> list[str]:
-    rows = [(role_label(role, lang), str(n)) for role, n in sorted(dx.roles.items())]
-    header = [t("report.respondents.role", lang), t("report.respondents.number", lang)]
-    return [
-        f"## {esc(t('report.section.respondents', lang))}",
-        esc(t("report.respondents.count", lang, n=dx.respondents)),
-        table(header, rows),
-        esc(t("report.respondents.anonymity", lang, k=dx.min_group)),
-    ]
-
-
-def _scores(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> list[str]:
-    blocks = [f"## {esc(t('report.section.scores', lang))}"]
-    if not dx.scores:
-        return [*blocks, esc(t("report.scores.none", lang))]
-    blocks += [
-        esc(t("report.scores.intro", lang)),
-        "```text\n" + chart.text(kb, dx, lang) + "\n```",
-    ]
-    header, rows = score_table(dx, lang)
-    blocks += [table(header, rows), esc(t("report.scores.rwg_note", lang))]
-    if any(s.polarised for s in dx.scores):
-        blocks.append(esc(t("report.scores.polarised_note", lang)))
-    if show_gaps(dx):
-        header, rows = gap_table(dx, lang)
-        blocks += [f"### {esc(t('report.gaps.heading', lang))}", table(header, rows)]
+def _scores(view: ReportView) -> list[str]:
+    blocks = [f"## {esc(view.section_titles['scores'])}"]
+    if view.scores is None:
+        return [*blocks, esc(view.scores_none)]
+    blocks += [esc(view.scores_intro), fence(chart.text(view.chart, view.lang))]
+    blocks += [_table(view.scores), *[esc(note) for note in view.score_notes]]
+    if view.gaps:
+        blocks += [f"### {esc(view.gaps_heading)}", _table(view.gaps)]
     return blocks
 
 
-def _findings(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> list[str]:
-    blocks = [f"## {esc(t('report.section.findings', lang))}"]
-    if not dx.findings:
-        blocks.append(esc(t("report.findings.none", lang)))
-    for finding in dx.findings:
-        blocks += _finding(kb, dx, finding, lang, level=3)
-    if dx.signals:
-        blocks += [
-            f"### {esc(t('report.findings.signals', lang))}",
-            esc(t("report.findings.signals_intro", lang)),
-        ]
-        for signal in dx.signals:
-            blocks += _finding(kb, dx, signal, lang, level=4)
+def _findings(view: ReportView) -> list[str]:
+    blocks = [f"## {esc(view.section_titles['findings'])}"]
+    if not view.findings:
+        blocks.append(esc(view.findings_none))
+    for finding in view.findings:
+        blocks += _finding(view, finding, level=3)
+    if view.signals:
+        blocks += [f"### {esc(view.signals_heading)}", esc(view.signals_intro)]
+        for signal in view.signals:
+            blocks += _finding(view, signal, level=4)
     return blocks
 
 
-def _finding(
-    kb: KnowledgeBase, dx: Diagnosis, finding: Finding, lang: Lang, level: int
-) -> list[str]:
-    blocks = [f"{'#' * level} {esc(finding.name(lang))}"]
-    if finding.kind == "dysfunction":
-        blocks.append(f"*{esc(finding_meta(finding, lang))}*")
+def _finding(view: ReportView, finding: FindingView, level: int) -> list[str]:
+    blocks = [f"{'#' * level} {esc(finding.name)}"]
+    if finding.meta:
+        blocks.append(f"*{esc(finding.meta)}*")
     if finding.explanation:
-        blocks.append(esc(finding.explanation(lang)))
-    lines = []
+        blocks.append(esc(finding.explanation))
+    lines = [f"- {esc(reason)}" for reason in finding.reasons]
     for evidence in finding.evidence:
-        rule = t("report.findings.rule", lang, rule=evidence.rule)
-        because = "" if evidence.because == finding.name else f"{esc(evidence.because(lang))} "
-        lines.append(f"- {because}({esc(rule)})")
-        lines += [f"  - {esc(describe(c, kb, dx, lang))}" for c in evidence.conditions]
+        lines.append(f"- {esc(evidence.text)} ({esc(evidence.rules)})")
+        for c in evidence.conditions:
+            word = view.verdicts.get(c.verdict)
+            lines.append(f"  - {esc(c.text)}" + (f" ({esc(word)})" if word else ""))
     if lines:
-        blocks += [f"**{esc(t('report.findings.evidence', lang))}**", "\n".join(lines)]
+        blocks += [f"**{esc(view.why)}**", "\n".join(lines)]
     return blocks
 
 
@@ -167,7 +139,9 @@ def plan_markdown(view: PlanView, level: int = 2) -> str:
                 blocks.append(esc(row.see_before))
                 continue
             blocks.append(f"**{esc(view.purpose)}:** {esc(row.purpose)}")
-            blocks.append("\n".join(f"{i}. {esc(step)}" for i, step in enumerate(row.steps, 1)))
+            if row.steps:
+                steps = enumerate(row.steps, 1)
+                blocks.append("\n".join(f"{i}. {esc(step)}" for i, step in steps))
             if row.materials:
                 blocks.append(f"**{esc(view.materials)}:** {esc(', '.join(row.materials))}")
             blocks.append(f"{esc(view.source)}: {esc(row.source)}")
@@ -177,22 +151,12 @@ def plan_markdown(view: PlanView, level: int = 2) -> str:
     return "\n\n".join(blocks)
 
 
-def _open(kb: KnowledgeBase, dx: Diagnosis, lang: Lang) -> list[str]:
-    blocks = [f"## {esc(t('report.section.open', lang))}"]
-    answered = {qid: answers for qid, answers in dx.open_answers.items() if answers}
-    if not answered:
-        return [*blocks, esc(t("report.open.none", lang))]
-    blocks.append(esc(t("report.open.intro", lang)))
-    questions = kb.scan_questions()
-    for qid, answers in answered.items():
-        question = questions.get(qid)
-        blocks.append(f"### {esc(question.text(lang) if question else qid)}")
+def _open(view: ReportView) -> list[str]:
+    blocks = [f"## {esc(view.section_titles['open'])}"]
+    if not view.open:
+        return [*blocks, esc(view.open_none)]
+    blocks.append(esc(view.open_intro))
+    for question, answers in view.open:
+        blocks.append(f"### {esc(question)}")
         blocks.append("\n".join(f"- {esc(answer)}" for answer in answers))
     return blocks
-
-
-def _notes(dx: Diagnosis, lang: Lang) -> list[str]:
-    blocks = [f"## {esc(t('report.section.notes', lang))}"]
-    if not dx.notes:
-        return [*blocks, esc(t("report.notes.none", lang))]
-    return [*blocks, "\n".join(f"- {esc(note(lang))}" for note in dx.notes)]

@@ -48,7 +48,11 @@ class PlanView:
     source: str
 
 
-def plan_view(kb: KnowledgeBase, dx: Diagnosis, plan: Plan, lang: Lang) -> PlanView:
+def plan_view(
+    kb: KnowledgeBase, dx: Diagnosis, plan: Plan, lang: Lang, *, audience: str = "coach"
+) -> PlanView:
+    """The plan in words. The client gets it in short: why each format is there without rule
+    ids, its purpose and source, but not the coach's steps and materials."""
     c = plan.constraints
     unknown = t("plan.unknown", lang)
     setting = _setting_label(kb, c.setting, lang) if c.setting else unknown
@@ -62,7 +66,10 @@ def plan_view(kb: KnowledgeBase, dx: Diagnosis, plan: Plan, lang: Lang) -> PlanV
             focus = ", ".join(names.get(f, f) for f in session.focus)
             lines.append(t("plan.focus", lang, findings=focus))
         lines.append(t("plan.minutes_used", lang, minutes=session.minutes, free=session.free))
-        rows = [_row(kb, item, session.number, shown, names, lang) for item in session.items]
+        rows = [
+            _row(kb, item, session.number, shown, names, lang, audience == "coach")
+            for item in session.items
+        ]
         sessions.append(
             SessionView(t(key, lang, number=session.number), lines, rows, session.sponsor)
         )
@@ -107,6 +114,7 @@ def _row(
     shown: dict[str, int],
     names: dict[str, str],
     lang: Lang,
+    coach: bool,
 ) -> RowView:
     role = t(f"plan.role.{item.role}", lang)
     title = f"{item.name(lang)} ({item.minutes} min, {role})"
@@ -115,6 +123,8 @@ def _row(
         serves = ", ".join(names.get(f, f) for f in item.reason.findings)
     else:
         serves = t(f"plan.for.{item.reason.kind}", lang)
+    if not coach and item.reason.kind in ("suggested", "addresses"):
+        why = t(f"plan.why.{item.reason.kind}", lang, findings=serves)
     row = RowView(title=title, cells=[item.name(lang), str(item.minutes), serves], why=why)
     fmt = kb.formats.get(item.format)
     if fmt is None:
@@ -124,9 +134,11 @@ def _row(
         return row
     shown[item.format] = number
     row.purpose = fmt.purpose(lang)
-    row.steps = [step(lang) for step in fmt.steps]
-    row.materials = [m(lang) for m in fmt.materials]
-    row.source = fmt.source + (f" ({fmt.licence})" if fmt.licence else "")
+    if coach:
+        row.steps = [step(lang) for step in fmt.steps]
+        row.materials = [m(lang) for m in fmt.materials]
+    source = fmt.source_text(lang) if fmt.source_text else fmt.source
+    row.source = source + (f" ({fmt.licence})" if fmt.licence else "")
     return row
 
 

@@ -127,11 +127,11 @@ def test_bundled_rule_cases_pass_and_cover_every_rule(capsys):
 
 
 def test_missing_durable_rules_is_one_clear_line(tmp_path):
-    path = write_response(tmp_path / "r.toml", scan_answers(3))
+    paths = [str(write_response(tmp_path / f"r{i}.toml", scan_answers(3))) for i in range(3)]
     code = (
         "import sys; sys.modules['durable'] = None\n"
         "from coachassist.cli import main\n"
-        f"raise SystemExit(main(['diagnose', {str(path)!r}]))\n"
+        f"raise SystemExit(main(['diagnose', *{paths!r}]))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 2

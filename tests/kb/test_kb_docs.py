@@ -159,8 +159,8 @@ def test_guide_diagnose_suggests_the_new_format(guide: Path, cli: Cli) -> None:
     example = DOCS.parent / "examples" / "ketenoverleg_sociaal_domein.toml"
     code, out, err = cli("diagnose", example, "--kb", "my-kb", "--lang", "en")
     assert code == 0, err
-    assert "Pre-mortem (45 min) for: fear_of_conflict" in out
-    assert "Pre-mortem (45 min) for: fear_of_conflict" in _page("trainers-guide")
+    assert "Pre-mortem (45 min) for: Fear of conflict" in out
+    assert "Pre-mortem (45 min) for: Fear of conflict" in _page("trainers-guide")
 
 
 def _guide_format_without_schema_line() -> str:

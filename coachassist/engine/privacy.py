@@ -1,0 +1,102 @@
+"""Privacy, decided once: which figures of a team may be shown, and the facts the rules may see.
+
+Threshold k (``min_group``): a figure is shown only when it rests on at least k people.
+- The whole team below k: no figure, no rule runs, no finding; only how many more are needed.
+- A scale or question answered by fewer than k people: withheld.
+- Per-role means and the lead-vs-members gaps: only when every role that answered may be shown
+  on its own (otherwise the team mean and the other roles' means would give a small role away).
+  A role may be shown on its own when it has k people, or (the lead) when every lead agreed to
+  have their answers shown as "the lead's view".
+
+The rules run on the filtered facts only, so no finding or severity can rest on a withheld
+figure, and no evidence can carry its value, its verdict or a threshold bounding it.
+A self-scan (``min_group = 1``, the lead alone, who is also the only reader) shows everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coachassist.engine.facts import FactTable
+from coachassist.intake.models import Intake
+from coachassist.kb.conditions import Condition
+from coachassist.scoring import TeamScores
+
+SAFE_MIN_GROUP = 3  # below this a coach intake may not go to the client
+
+
+def is_self_scan(intake: Intake) -> bool:
+    """The lead alone scanning their own team (the app writes ``min_group = 1``)."""
+    return intake.min_group == 1 and all(r.role == "lead" for r in intake.responses)
+
+
+@dataclass(frozen=True)
+class Privacy:
+    k: int
+    self_scan: bool
+    team_ok: bool  # the team has at least k respondents
+    lead_view: bool  # the lead's answers may be shown separately (k leads, or consent)
+    roles_ok: bool  # every role that answered may be shown on its own
+    scales: frozenset[str]  # scales whose team figures may be shown
+    items: frozenset[str]  # questions whose team figures may be shown
+    gaps: frozenset[str]  # scales whose lead-vs-members gap and per-role means may be shown
+
+    @classmethod
+    def decide(cls, intake: Intake, scores: TeamScores, k: int) -> Privacy:
+        consented = {
+            role: all(r.lead_view_consent for r in intake.responses if r.role == role)
+            for role in scores.roles
+        }
+
+        def role_ok(role: str, n: int) -> bool:
+            return n >= k or (role == "lead" and consented.get(role, False))
+
+        team_ok = scores.respondents >= k
+        roles_ok = team_ok and all(role_ok(role, n) for role, n in scores.roles.items() if n)
+        scales = frozenset(
+            s for s, st in scores.scales.items() if team_ok and st.mean is not None and st.n >= k
+        )
+        gaps = frozenset(
+            s
+            for s in scores.gaps
+            if roles_ok
+            and s in scales
+            and all(role_ok(role, n) for role, (n, _) in scores.scales[s].by_role.items())
+        )
+        leads = scores.roles.get("lead", 0)
+        return cls(
+            k=k,
+            self_scan=is_self_scan(intake),
+            team_ok=team_ok,
+            lead_view=team_ok and leads > 0 and role_ok("lead", leads),
+            roles_ok=roles_ok,
+            scales=scales,
+            items=frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k),
+            gaps=gaps,
+        )
+
+    @property
+    def low_threshold(self) -> bool:
+        """k below 3 on a coach intake: fine for the coach's eyes, never for the client."""
+        return self.k < SAFE_MIN_GROUP and not self.self_scan
+
+    def withheld(self, cond: Condition) -> bool:
+        if cond.kind == "score":
+            return cond.name not in self.scales
+        if cond.kind == "item":
+            return cond.name not in self.items
+        if cond.kind == "gap":
+            return cond.name not in self.gaps
+        return False
+
+    def visible_facts(self, table: FactTable) -> FactTable:
+        """The facts the rules may look at: only what may be shown."""
+        if not self.team_ok:
+            return FactTable()
+        shown = FactTable()
+        for key, facts in table.facts.items():
+            kind, _, name = key.partition(".")
+            allowed = {"score": self.scales, "item": self.items, "gap": self.gaps}.get(kind)
+            if allowed is None or name in allowed:
+                shown.facts[key] = facts
+        return shown
