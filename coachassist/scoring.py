@@ -63,7 +63,7 @@ def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
     roles = [r.role for r in intake.responses]
     items = {}
     for q in likert:
-        answered = [v[q.id] for v in values if v[q.id] is not None]
+        answered = [a for v in values if (a := v[q.id]) is not None]
         if answered:
             items[q.id] = ItemStats(q.id, len(answered), _mean(answered), _sd(answered))
     scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles) for s in qn.scales}

@@ -90,9 +90,10 @@ def render_text(d: Diagnosis, lang: Lang) -> str:
             )
     if d.suggestions:
         lines += ["", t("diagnose.suggestions", lang)]
-        for s in d.suggestions:
+        for suggestion in d.suggestions:
             lines.append(
-                f"  {s.name(lang)} ({s.minutes} min) {t('diagnose.answers', lang)}: {', '.join(s.answers)}"
+                f"  {suggestion.name(lang)} ({suggestion.minutes} min) "
+                f"{t('diagnose.answers', lang)}: {', '.join(suggestion.answers)}"
             )
     if d.notes:
         lines += ["", t("diagnose.notes", lang)]

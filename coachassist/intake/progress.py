@@ -117,7 +117,7 @@ class IntakeProgress:
         number = len(self.intake.responses) + 1
         while f"r{number:02d}" in taken:
             number += 1
-        respondent = Respondent(id=f"r{number:02d}", role=role, lang=lang)  # type: ignore[arg-type]
+        respondent = Respondent(id=f"r{number:02d}", role=role, lang=lang)
         self.intake.responses.append(respondent)
         self.save()
         return respondent

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -152,16 +150,6 @@ def test_charts_show_mean_spread_and_flags(kb) -> None:
     assert levels[4][:22].strip() == "1" and "● high" in levels[4]
     assert levels[4].endswith("Absence of trust")
     assert "● medium" in levels[3] and "● " not in levels[2]
-
-
-def test_non_interactive_commands_do_not_import_textual() -> None:
-    code = (
-        "import sys, coachassist.cli, coachassist.cli.app, coachassist.cli.kb_commands;"
-        "coachassist.cli.build_parser();"
-        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'textual_serve')])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_every_message_key_in_the_app_exists_in_both_languages() -> None:
