@@ -20,12 +20,20 @@ from coachassist.diagnosis import (
     Value,
 )
 from coachassist.engine.facts import FactTable
-from coachassist.i18n import LANGS, t
+from coachassist.i18n import LANGS, Lang, t
 from coachassist.intake.models import Intake
 from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK, Rule, Text
 from coachassist.scoring import LARGE_GAP, TeamScores
+
+
+def _role_name(role: str, lang: Lang) -> str:
+    """A role in words ("team lead", not "lead"); a trainer's own role as its id."""
+    try:
+        return t(f"role.{role}", lang)
+    except KeyError:
+        return role
 
 
 def _text(key: str, **values: object) -> Text:
@@ -59,7 +67,8 @@ def build_diagnosis(
         notes.append(_text("anonymity.team", n=scores.respondents, k=k))
     small_roles = sorted(r for r, n in scores.roles.items() if n < k)
     if small_roles and privacy.team_ok:
-        notes.append(_text("anonymity.roles", roles=", ".join(small_roles), k=k))
+        names = {lang: ", ".join(_role_name(r, lang) for r in small_roles) for lang in LANGS}
+        notes.append(Text(**{lg: t("anonymity.roles", lg, roles=names[lg], k=k) for lg in LANGS}))
     rules = [kb.rules[rid] for rid in sorted(set(fired))]
     evidence = {r.id: _evidence(kb, r, table, privacy) for r in rules}
     by_key: dict[str, list[Rule]] = {}

@@ -71,7 +71,8 @@ def score_bars(
             rows.append(f"— {withheld}", "italic dim")
         else:
             rows.append_text(bar(score.mean, score.sd, low, high))
-            spread = f" ±{score.sd:.1f}" if score.sd is not None else ""
+            one = score.n < 2  # a single respondent has no spread to show
+            spread = f" ±{score.sd:.1f}" if score.sd is not None and not one else ""
             rows.append(f" {score.mean:.1f}{spread:<5} ")
             if score.band is not None:
                 rows.append(score.band(lang), band_style(score, bands.get(score.scale, [])))

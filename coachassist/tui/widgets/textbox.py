@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
@@ -18,3 +19,14 @@ class AnswerText(TextArea):
             event.stop()
             event.prevent_default()
             self.post_message(self.Submitted())
+
+    def get_component_rich_style(
+        self, *names: str, partial: bool = False, default: Style | None = None
+    ) -> Style:
+        """Textual 8.2 drops a widget's component styles when it is removed, yet a draw that
+        was already queued may still run: TextArea's theme then asks for "text-area--gutter"
+        and raises KeyError (Textualize/textual#6208, #6528). Here a missing component style
+        is a plain one, and the theme falls back to its base style."""
+        return super().get_component_rich_style(
+            *names, partial=partial, default=default or Style.null()
+        )
