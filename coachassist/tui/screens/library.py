@@ -67,9 +67,11 @@ class LibraryScreen(BaseScreen[None]):
         yield Footer()
 
     def select(self, name: str, options: list[tuple[str, str | int]]) -> Select[str | int]:
+        """A filter; labels are plain text (a trainer's names may hold brackets)."""
         value = self.filters.get(name, Select.NULL)
+        plain = [(Text(label), key) for label, key in options]
         return Select(
-            options, prompt=self.tr(f"tui.library.all_{name}"), value=value, id=name, compact=True
+            plain, prompt=self.tr(f"tui.library.all_{name}"), value=value, id=name, compact=True
         )
 
     def on_mount(self) -> None:

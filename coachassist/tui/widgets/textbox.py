@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from rich.style import Style
 from textual import events
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 
@@ -20,13 +21,17 @@ class AnswerText(TextArea):
             event.prevent_default()
             self.post_message(self.Submitted())
 
-    def get_component_rich_style(
-        self, *names: str, partial: bool = False, default: Style | None = None
-    ) -> Style:
-        """Textual 8.2 drops a widget's component styles when it is removed, yet a draw that
-        was already queued may still run: TextArea's theme then asks for "text-area--gutter"
-        and raises KeyError (Textualize/textual#6208, #6528). Here a missing component style
-        is a plain one, and the theme falls back to its base style."""
-        return super().get_component_rich_style(
-            *names, partial=partial, default=default or Style.null()
-        )
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Textual 8.2 can draw a TextArea while its component styles are missing: just after
+        it was removed (they are cleared) or before they are first computed. TextArea's theme
+        then raises ``KeyError: "No 'text-area--gutter' key in COMPONENT_CLASSES"``
+        (Textualize/textual#6208, #6528). Such a draw is blank here, and repeated once the
+        styles are there, instead of crashing the app."""
+        try:
+            return super().render_lines(crop)
+        except KeyError as error:
+            if "COMPONENT_CLASSES" not in str(error):
+                raise
+            if self.is_attached:
+                self.call_after_refresh(self.refresh)
+            return [Strip.blank(crop.width)] * crop.height
