@@ -27,6 +27,7 @@ from coachassist.intake.progress import CONTEXT_DONE, IntakeProgress, Mode
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.problems import KnowledgeBaseError
 from coachassist.tui.lang import LangApp
+from coachassist.tui.render import plain
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -183,7 +184,7 @@ class CoachApp(LangApp):
             change()
         except (UserError, OSError) as error:
             self.notify(
-                self.tr("tui.save.failed", error=str(error)), severity="error", markup=False
+                self.tr("tui.save.failed", error=plain(str(error))), severity="error", markup=False
             )
 
     # --- hooks --------------------------------------------------------------------------------

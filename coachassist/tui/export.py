@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from coachassist.i18n import Lang, t
+from coachassist.tui.render import plain
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -68,10 +69,10 @@ def export_and_tell(
         paths = export_reports(kb, intake, intake_path, diagnosis, plan, lang)
     except Exception as error:
         screen.notify(
-            t("tui.export.failed", lang, error=str(error)), severity="error", markup=False
+            t("tui.export.failed", lang, error=plain(str(error))), severity="error", markup=False
         )
         return
-    done = t("tui.export.done", lang, paths="\n".join(str(p) for p in paths))
+    done = t("tui.export.done", lang, paths=plain("\n".join(str(p) for p in paths)))
     screen.notify(done, timeout=10, markup=False)
     if screen.app.is_web:
         html = next(p for p in paths if p.suffix == ".html")

@@ -10,10 +10,11 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, OptionList, Static
 
@@ -75,7 +76,12 @@ def progress_with(tmp_path: Path, kb, responses: list[Respondent], **fields: obj
 
 @pytest.mark.parametrize(
     ("key", "expected"),
-    [("1", Choice("coach")), ("2", Choice("self")), ("3", Choice("open")), ("4", Choice("library"))],
+    [
+        ("1", Choice("coach")),
+        ("2", Choice("self")),
+        ("3", Choice("open")),
+        ("4", Choice("library")),
+    ],
 )
 async def test_start_screen_dismisses_with_the_choice(key: str, expected: Choice) -> None:
     host = Host(StartScreen())
@@ -132,8 +138,11 @@ SCREENS = {
     "context": (lambda kb, p: ContextScreen(p, None), "What kind of team", "Wat voor team"),
     "between": (lambda kb, p: BetweenScreen(p), "Next respondent", "Volgende respondent"),
     "results": (lambda kb, p: ResultsScreen(kb, p, lambda i: diagnosis()), "Scores", "Scores"),
-    "error": (lambda kb, p: ErrorScreen("tui.error.intake_title", "tui.error.intake_body", ["x"]),
-              "cannot be opened", "kan niet"),
+    "error": (
+        lambda kb, p: ErrorScreen("tui.error.intake_title", "tui.error.intake_body", ["x"]),
+        "cannot be opened",
+        "kan niet",
+    ),
 }
 
 
@@ -173,8 +182,11 @@ async def test_a_screen_underneath_follows_the_language_too(tmp_path: Path) -> N
 
 async def test_the_first_enter_works_on_results_and_the_recent_list(tmp_path: Path, kb) -> None:
     progress = progress_with(tmp_path, kb, [Respondent(id="r01", answers={"trust_1": 4})])
-    host = Host(ResultsScreen(kb, progress, fake_diagnose.__call__.__self__ if False else
-                              (lambda intake: diagnosis())))
+    host = Host(
+        ResultsScreen(
+            kb, progress, fake_diagnose.__call__.__self__ if False else (lambda intake: diagnosis())
+        )
+    )
     async with host.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = host.screen.query(Collapsible).first()
@@ -252,7 +264,9 @@ async def test_quitting_with_unsaved_answers_asks_twice(
     app = make_app("en", path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        monkeypatch.setattr(atomic.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "full")))
+        monkeypatch.setattr(
+            atomic.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "full"))
+        )
         await pilot.press("4", "ctrl+q")
         assert app.is_running
         await pilot.press("ctrl+q")
@@ -263,7 +277,7 @@ async def test_quitting_with_unsaved_answers_asks_twice(
 
 
 class Crashing(Screen[None]):
-    BINDINGS = [("x", "crash")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "crash")]
 
     def compose(self) -> ComposeResult:
         yield Static("x")

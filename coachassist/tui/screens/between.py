@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 from textual.widgets.option_list import Option
 
 from coachassist.intake.progress import IntakeProgress
+from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -61,7 +62,7 @@ class BetweenScreen(BaseScreen[Next]):
             if roles
             else self.tr("tui.between.first")
         )
-        yield Static(summary, id="summary", markup=False)
+        yield Static(plain(summary), id="summary", markup=False)
         options: list[tuple[str, str]] = []
         if self.session.mode == "coach":
             for role in self.session.scan.roles:

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -32,7 +33,7 @@ class ErrorScreen(BaseScreen[None]):
         yield TitleBar(self.tr(self.title_key))
         yield Static(self.tr(self.body_key), id="error-body")
         with VerticalScroll(id="error-details"):
-            yield Static("\n".join(self.details), markup=False)
+            yield Static(plain("\n".join(self.details)), markup=False)
         hint = "tui.error.quit_hint" if self.fatal else "tui.error.back_hint"
         yield Static(self.tr(hint), classes="hint")
         yield Footer()

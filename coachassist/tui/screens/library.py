@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SETTINGS
-from coachassist.tui.render import filter_formats, format_meta
+from coachassist.tui.render import clean, filter_formats, format_meta, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -69,9 +69,9 @@ class LibraryScreen(BaseScreen[None]):
     def select(self, name: str, options: list[tuple[str, str | int]]) -> Select[str | int]:
         """A filter; labels are plain text (a trainer's names may hold brackets)."""
         value = self.filters.get(name, Select.NULL)
-        plain = [(Text(label), key) for label, key in options]
+        labels = [(Text(plain(label)), key) for label, key in options]
         return Select(
-            plain, prompt=self.tr(f"tui.library.all_{name}"), value=value, id=name, compact=True
+            labels, prompt=self.tr(f"tui.library.all_{name}"), value=value, id=name, compact=True
         )
 
     def on_mount(self) -> None:
@@ -99,7 +99,11 @@ class LibraryScreen(BaseScreen[None]):
         listing.clear_options()
         listing.add_options(
             Option(
-                Text.assemble((f.name(self.lang), "bold"), ("  " + format_meta(f, self.tr), "dim")),
+                clean(
+                    Text.assemble(
+                        (f.name(self.lang), "bold"), ("  " + format_meta(f, self.tr), "dim")
+                    )
+                ),
                 id=f.id,
             )
             for f in found

@@ -20,6 +20,7 @@ from coachassist import workspace
 from coachassist.errors import UserError
 from coachassist.intake.progress import IntakeProgress, Mode
 from coachassist.kb.loader import KnowledgeBase
+from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -94,7 +95,7 @@ class NewIntakeScreen(BaseScreen[IntakeProgress | None]):
         try:
             progress = IntakeProgress.new(self.kb, path, title, self.mode)
         except (UserError, OSError) as error:
-            self.query_one("#problem", Static).update(str(error))
+            self.query_one("#problem", Static).update(plain(str(error)))
             return
         self.dismiss(progress)
 

@@ -16,6 +16,7 @@ from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
 from coachassist.tui.export import export_and_tell
+from coachassist.tui.render import clean, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -45,7 +46,7 @@ class PlanScreen(BaseScreen[None]):
         c = plan.constraints
         lines = [m(lang) for m in plan.messages]
         lines.append(self.tr("tui.plan.constraints", sessions=c.sessions, minutes=c.minutes))
-        yield Static("\n".join(lines), id="plan-intro", markup=False)
+        yield Static(plain("\n".join(lines)), id="plan-intro", markup=False)
         yield OptionList(*self.options(), id="plan-items")
         yield Static(self.tr("tui.plan.hint"), classes="hint")
         yield Footer()
@@ -68,7 +69,7 @@ class PlanScreen(BaseScreen[None]):
                     "\n",
                     (f"    {item.reason.text(lang)}", "italic dim"),
                 )
-                options.append(Option(prompt, id=f"{session.number}:{item.format}"))
+                options.append(Option(clean(prompt), id=f"{session.number}:{item.format}"))
         if self.plan.left_out:
             options.append(
                 Option(Text(self.tr("tui.plan.left_out"), "bold underline"), disabled=True)
@@ -77,7 +78,7 @@ class PlanScreen(BaseScreen[None]):
                 prompt = Text.assemble(
                     (left.name(lang), "bold"), "\n", (f"    {left.text(lang)}", "dim")
                 )
-                options.append(Option(prompt, id=f"-:{left.format or ''}"))
+                options.append(Option(clean(prompt), id=f"-:{left.format or ''}"))
         return options
 
     @on(OptionList.OptionSelected, "#plan-items")

@@ -41,6 +41,7 @@ from coachassist.intake.progress import IntakeProgress
 from coachassist.intake.walk import Walk
 from coachassist.kb.answers import answer_problem
 from coachassist.kb.models import Question
+from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -146,9 +147,9 @@ class QuestionScreen(BaseScreen[Outcome]):
         self.query_one("#heading", TitleBar).update(self.heading())
         self.query_one("#bar", ProgressBar).update(total=m, progress=n)
         self.query_one("#counter", Label).update(self.tr("tui.question.counter", n=n, m=m))
-        self.query_one("#question-text", Static).update(question.text(self.lang))
+        self.query_one("#question-text", Static).update(plain(question.text(self.lang)))
         help_text = self.query_one("#help", Static)
-        help_text.update(question.help(self.lang) if question.help else "")
+        help_text.update(plain(question.help(self.lang)) if question.help else "")
         help_text.display = question.help is not None
         self.query_one("#hint", Static).update(self.hint(question))
         self.show_problem("", focus=False)
@@ -328,7 +329,7 @@ class QuestionScreen(BaseScreen[Outcome]):
     def show_save_problem(self) -> None:
         unsaved = self.query_one("#unsaved", Static)
         problem = self.save_problem
-        unsaved.update(self.tr("tui.save.failed", error=problem) if problem else "")
+        unsaved.update(plain(self.tr("tui.save.failed", error=problem)) if problem else "")
         unsaved.display = problem is not None
 
     def show_problem(self, text: str, *, focus: bool = True) -> None:

@@ -24,7 +24,7 @@ from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK
 from coachassist.tui.export import export_and_tell
-from coachassist.tui.render import evidence_text, finding_text
+from coachassist.tui.render import clean, evidence_text, finding_text, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.charts import pyramid, score_bars
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -85,7 +85,7 @@ class ResultsScreen(BaseScreen[None]):
         with VerticalScroll(id="results"):
             if self.diagnosis is None:
                 yield Static(self.tr("tui.results.failed"), classes="problem")
-                yield Static(self.problem or "", markup=False)
+                yield Static(plain(self.problem or ""), markup=False)
             else:
                 yield from self.sections(self.diagnosis)
         yield Footer()
@@ -101,9 +101,9 @@ class ResultsScreen(BaseScreen[None]):
             summary = self.tr(
                 "tui.results.summary", n=diag.respondents, roles=roles, k=diag.min_group
             )
-        yield Static(summary, markup=False)
+        yield Static(plain(summary), markup=False)
         for note in diag.notes:
-            yield Static(f"⚠ {note(lang)}", classes="note", markup=False)
+            yield Static(plain(f"⚠ {note(lang)}"), classes="note", markup=False)
         yield Label(self.tr("tui.results.scores"), classes="section")
         scan = kb.questionnaires.get(diag.scan)
         anchors = next(iter(scan.anchors.values()), None) if scan else None
@@ -127,7 +127,7 @@ class ResultsScreen(BaseScreen[None]):
             yield Static(
                 self.tr(
                     f"tui.results.gap_{gap.direction}",
-                    scale=gap.name(lang),
+                    scale=plain(gap.name(lang)),
                     value=f"{abs(gap.value or 0):.1f}",
                 ),
                 markup=False,
@@ -146,7 +146,7 @@ class ResultsScreen(BaseScreen[None]):
             level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
             yield Collapsible(
                 Static(finding_text(finding, lang, self.tr)),
-                title=escape(f"{severity.upper()}  {finding.name(lang)}{level}"),
+                title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}")),
                 collapsed=finding.id not in self.expanded,
                 id=f"finding-{finding.id}",
                 classes=f"finding severity-{finding.severity}",
@@ -159,7 +159,7 @@ class ResultsScreen(BaseScreen[None]):
                 text.append("\n")
             text.rstrip()
             yield Collapsible(
-                Static(text),
+                Static(clean(text)),
                 title=escape(self.tr("tui.results.signals", n=len(diag.signals))),
                 collapsed="signals" not in self.expanded,
                 id="finding-signals",
@@ -169,9 +169,11 @@ class ResultsScreen(BaseScreen[None]):
             yield OptionList(
                 *[
                     Option(
-                        Text.assemble(
-                            (s.name(lang), "bold"),
-                            (f"  {self.tr('tui.format.minutes', n=s.minutes)}", "dim"),
+                        clean(
+                            Text.assemble(
+                                (s.name(lang), "bold"),
+                                (f"  {self.tr('tui.format.minutes', n=s.minutes)}", "dim"),
+                            )
                         ),
                         id=s.format,
                     )
@@ -192,7 +194,7 @@ class ResultsScreen(BaseScreen[None]):
                 for answer in answers:
                     text.append(f" • {answer}\n")
             text.rstrip()
-            yield Static(text)
+            yield Static(clean(text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.diagnosis is not None if action in ("plan", "export") else True
@@ -206,7 +208,7 @@ class ResultsScreen(BaseScreen[None]):
             plan = make_plan(self.kb, self.session.intake, self.diagnosis)
         except Exception as error:  # shown, never a traceback
             self.notify(
-                self.tr("tui.plan.failed", error=str(error)), severity="error", markup=False
+                self.tr("tui.plan.failed", error=plain(str(error))), severity="error", markup=False
             )
             return
         self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist import workspace
+from coachassist.tui.render import clean
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.choices import ChoiceList, numbered
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -65,7 +66,7 @@ class StartScreen(BaseScreen[Choice]):
         for entry in entries:
             title = entry.title or entry.path.stem
             prompt = Text.assemble(title, ("  " + entry.path.name, "dim"))
-            recent.add_option(Option(prompt, id=str(entry.path)))
+            recent.add_option(Option(clean(prompt), id=str(entry.path)))
         if entries:
             recent.highlighted = 0  # Tab, then Enter opens the most recent intake
         else:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from coachassist.diagnosis import Finding, ScaleScore
 from coachassist.kb.models import SEVERITY_RANK, Dysfunction
+from coachassist.tui.render import clean
 
 NAME_WIDTH = 30
 BAR_WIDTH = 18
@@ -80,7 +81,7 @@ def score_bars(
                 rows.append(f" ⇅ {polarised}", "magenta")
         rows.append("\n")
     rows.rstrip()
-    return rows
+    return clean(rows)
 
 
 def pyramid(
@@ -111,4 +112,4 @@ def pyramid(
         row.append(f"{tag:<{tag_width}}", "bold")
         row.append(names.get(level, ""), "bold" if severity else "")
         rows.append(row)
-    return Text("\n").join(rows)
+    return clean(Text("\n").join(rows))
