@@ -327,3 +327,14 @@ async def test_an_open_answer_box_draws_even_after_it_was_removed() -> None:
         with pytest.raises(KeyError, match="text-area--gutter"):
             plain.render_lines(Region(0, 0, 10, 1))
         ours.render_lines(Region(0, 0, 10, 1))  # the workaround: no KeyError
+
+
+async def test_a_number_out_of_range_is_explained_in_dutch() -> None:
+    app = make_app("nl")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "enter")  # new coach intake
+        await pilot.press("2")  # team_type
+        await pilot.press("1", "enter")  # team_size 1: below the minimum of 2
+        problem = text_of(app, "#problem")
+        assert problem == "1 is te laag; het kleinste getal is 2."
+        assert "minimum" not in problem and "below" not in problem
