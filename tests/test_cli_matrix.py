@@ -48,8 +48,8 @@ CASES |= {
 }
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COACHASSIST_HOME": os.environ.get("COACHASSIST_HOME", "/nonexistent")}
+def _run(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COACHASSIST_HOME": str(home), "LANG": "en_GB.UTF-8", "LC_ALL": ""}
     env.pop("COACHASSIST_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "coachassist", *args],
@@ -66,10 +66,10 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
 def results(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, subprocess.CompletedProcess[str]]:
-    os.environ.setdefault("COACHASSIST_HOME", str(tmp_path_factory.mktemp("home")))
+    home = tmp_path_factory.mktemp("home")
     with ThreadPoolExecutor(max_workers=4) as pool:
-        done = dict(zip(CASES, pool.map(_run, CASES.values()), strict=True))
-    return done
+        runs = pool.map(lambda args: _run(args, home), CASES.values())
+        return dict(zip(CASES, runs, strict=True))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
