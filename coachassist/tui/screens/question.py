@@ -28,12 +28,8 @@ from textual.widgets import (
     Label,
     OptionList,
     ProgressBar,
-    SelectionList,
     Static,
-    TextArea,
 )
-from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from coachassist.errors import UserError
 from coachassist.intake.models import DONT_KNOW, Answer
@@ -43,10 +39,9 @@ from coachassist.kb.answers import answer_problem
 from coachassist.kb.models import Question
 from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.widgets.choices import ChoiceList, numbered
+from coachassist.tui.widgets.answer import SKIP, answer_widget, read_answer
 from coachassist.tui.widgets.titlebar import TitleBar
 
-SKIP = "__skip__"
 RETRY_SECONDS = 5.0
 _MISSING: Any = object()
 Outcome = Literal["done", "left"]
@@ -176,55 +171,7 @@ class QuestionScreen(BaseScreen[Outcome]):
         return self.draft if self.draft is not _MISSING else self.walk.answers.get(self.qid)
 
     def answer_widget(self, question: Question) -> Widget:
-        value = self.current()
-        if question.type in ("likert", "single"):
-            choices = self.choices(question)
-            if not question.required:
-                choices.append((SKIP, self.tr("tui.question.skip_option")))
-            options = [
-                Option(numbered(i, label, "dim" if key == SKIP else ""), id=key)
-                for i, (key, label) in enumerate(choices)
-            ]
-            keys = [key for key, _ in choices]
-            selected = keys.index(str(value)) if value is not None and str(value) in keys else None
-            return ChoiceList(options, selected=selected, id="answer")
-        if question.type == "multiple":
-            chosen = value if isinstance(value, list) else []
-            selections = [
-                Selection(
-                    numbered(i, option.label(self.lang)), option.value, option.value in chosen
-                )
-                for i, option in enumerate(question.options)
-            ]
-            from coachassist.tui.widgets.multi import MultiChoice
-
-            return MultiChoice(selections, id="answer")
-        if question.type == "number":
-            text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-            kind: Literal["integer", "number"] = "integer" if question.integer else "number"
-            return Input(text, type=kind, placeholder=self.range_text(question), id="answer")
-        from coachassist.tui.widgets.textbox import AnswerText
-
-        area = AnswerText(str(value or ""), soft_wrap=True, id="answer")
-        area.show_line_numbers = False
-        return area
-
-    def choices(self, question: Question) -> list[tuple[str, str]]:
-        if question.type == "single":
-            return [(o.value, o.label(self.lang)) for o in question.options]
-        anchors = self.walk.questionnaire.anchors[question.anchors or ""]
-        points = range(anchors.min, anchors.max + 1)
-        choices = [
-            (str(p), label(self.lang)) for p, label in zip(points, anchors.labels, strict=True)
-        ]
-        if anchors.dont_know:
-            choices.append((DONT_KNOW, self.tr("tui.question.dont_know")))
-        return choices
-
-    def range_text(self, question: Question) -> str:
-        low = "" if question.min is None else f"{question.min:g}"
-        high = "" if question.max is None else f"{question.max:g}"
-        return self.tr("tui.question.range", low=low, high=high) if low and high else ""
+        return answer_widget(question, self.walk.questionnaire, self.current(), self.lang, self.tr)
 
     def hint(self, question: Question) -> str:
         key = {"likert": "choice", "single": "choice"}.get(question.type, question.type)
@@ -245,24 +192,8 @@ class QuestionScreen(BaseScreen[Outcome]):
 
     def read_widget(self) -> tuple[Answer | None, str | None]:
         """The answer on screen (None: nothing given) and a problem to show, if any."""
-        question = self.question
-        widget = self.query_one("#answer")
-        if isinstance(widget, SelectionList):
-            order = [o.value for o in question.options]
-            chosen: list[str] = sorted(widget.selected, key=order.index)
-            return (chosen or None), None
-        if isinstance(widget, Input):
-            text = widget.value.strip().replace(",", ".")
-            if not text:
-                return None, None
-            try:
-                number = float(text)
-            except ValueError:
-                return None, self.tr("tui.question.not_a_number")
-            return (int(number) if number.is_integer() else number), None
-        if isinstance(widget, TextArea):
-            return (widget.text.strip() or None), None
-        return self.walk.answers.get(question.id), None
+        saved = self.walk.answers.get(self.qid)
+        return read_answer(self.query_one("#answer"), self.question, saved, self.tr)
 
     def give(self, value: Answer | None) -> bool:
         """Check, record and save an answer (None clears it); False when it is not accepted."""

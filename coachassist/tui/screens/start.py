@@ -43,7 +43,7 @@ class StartScreen(BaseScreen[Choice]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.tr("tui.start.title"))
-        yield Static(self.tr("tui.start.intro"), id="intro")
+        yield Static(self.tr("tui.start.intro"), id="intro", classes="intro")
         options = [
             Option(numbered(i, self.tr(f"tui.start.{key}")), id=key) for i, key in enumerate(MENU)
         ]
