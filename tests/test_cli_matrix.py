@@ -110,3 +110,14 @@ def test_help_has_no_markup(results) -> None:
     assert results["help"].returncode == 0
     assert "``" not in text and "The coachassist command" in text
     assert "did you mean" not in text
+
+
+def test_options_before_and_after_the_command_are_merged() -> None:
+    from coachassist.cli import parse
+
+    args = parse(["--lang", "nl", "--kb", "a", "app", "team.toml", "--kb", "b", "--lang", "en"])
+    assert (args.command, args.intake, args.lang) == ("app", Path("team.toml"), "en")
+    assert args.kb == [Path("a"), Path("b")]
+    assert parse(["--lang=nl", "team.toml"]).command == "app"  # a file alone opens the app
+    assert parse(["--lang", "en"]).command == "app"
+    assert parse(["check", "--lang", "nl"]).lang == "nl"
