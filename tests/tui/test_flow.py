@@ -33,7 +33,7 @@ from coachassist.tui.screens.results import ResultsScreen
 from coachassist.tui.screens.start import Choice, StartScreen
 
 from .conftest import KB_DIR, make_app, write_intake
-from .fakes import diagnosis, fake_diagnose
+from .fakes import diagnosis
 
 SIZE = (80, 24)
 
@@ -182,11 +182,7 @@ async def test_a_screen_underneath_follows_the_language_too(tmp_path: Path) -> N
 
 async def test_the_first_enter_works_on_results_and_the_recent_list(tmp_path: Path, kb) -> None:
     progress = progress_with(tmp_path, kb, [Respondent(id="r01", answers={"trust_1": 4})])
-    host = Host(
-        ResultsScreen(
-            kb, progress, fake_diagnose.__call__.__self__ if False else (lambda intake: diagnosis())
-        )
-    )
+    host = Host(ResultsScreen(kb, progress, lambda intake: diagnosis()))
     async with host.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = host.screen.query(Collapsible).first()
