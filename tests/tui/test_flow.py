@@ -137,7 +137,11 @@ SCREENS = {
     "question": (lambda kb, p: QuestionScreen(p, "r01", None), "question 2", "vraag 2"),
     "context": (lambda kb, p: ContextScreen(p, None), "What kind of team", "Wat voor team"),
     "between": (lambda kb, p: BetweenScreen(p), "Next respondent", "Volgende respondent"),
-    "results": (lambda kb, p: ResultsScreen(kb, p, lambda i: diagnosis()), "Scores", "Scores"),
+    "results": (
+        lambda kb, p: ResultsScreen(kb, p, lambda i: diagnosis()),
+        "Findings",
+        "Bevindingen",
+    ),
     "error": (
         lambda kb, p: ErrorScreen("tui.error.intake_title", "tui.error.intake_body", ["x"]),
         "cannot be opened",
