@@ -1,4 +1,4 @@
-# The two quick-start commands: `make run` (the app) and `make test` (every test).
+# The two quick-start commands: `make run` (the app) and `make test` (every check and test).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,6 +17,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/coachassist check
 	$(BIN)/pytest
 

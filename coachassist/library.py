@@ -130,7 +130,7 @@ class FormatLibrary:
             fields = self._index.get(fmt.id)
             if fields is None:
                 continue
-            score, where = 0.0, set()
+            score, where = 0.0, set[str]()
             for word in words:
                 values = [WEIGHTS[name] * field.quality(word) for name, field in fields.items()]
                 if not any(values):
@@ -212,7 +212,7 @@ def label(key: str, lang: Lang) -> Label:
 
 def labels(fmt: Format, lang: Lang) -> list[Label]:
     """The labels of a format (its phase, and recurring / library-only when they apply)."""
-    keys = [fmt.role]
+    keys: list[str] = [fmt.role]
     if fmt.recurring:
         keys.append("recurring")
     if fmt.library_only is not None:

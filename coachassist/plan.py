@@ -75,7 +75,7 @@ class PlanConstraints(_Model):
             or _number(context.get("session_minutes"), 30, 480)
             or DEFAULT_MINUTES,
             group_size=self.group_size or _number(context.get("team_size"), 1, 100_000),
-            setting=self.setting or (setting if setting in SETTINGS else None),  # type: ignore[arg-type]
+            setting=self.setting or (setting if setting in SETTINGS else None),
         )
 
 
@@ -399,11 +399,11 @@ class _Planner:
                 ]
                 if not any(item for _, item in turn):
                     break
-                for finding, item in turn:
-                    if item is not None and id(item) not in tried:  # shared by two findings
-                        tried.add(id(item))
-                        if self._place_for(slots, item, finding, 0):
-                            placed.add(id(item))
+                for finding, turn_item in turn:
+                    if turn_item is not None and id(turn_item) not in tried:  # shared by two
+                        tried.add(id(turn_item))
+                        if self._place_for(slots, turn_item, finding, 0):
+                            placed.add(id(turn_item))
         text = _msg("plan.left_out.no_room", sessions=self.sessions, minutes=self.minutes)
         for items in wanted:
             for item in items:

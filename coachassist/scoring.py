@@ -64,7 +64,7 @@ def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
     roles = [r.role for r in intake.responses]
     items = {}
     for q in likert:
-        answered = [v[q.id] for v in values if v[q.id] is not None]
+        answered = [a for v in values if (a := v[q.id]) is not None]
         if answered:
             anchors = qn.anchors[q.anchors or ""]
             middle = (anchors.min + anchors.max) / 2

@@ -7,14 +7,17 @@ chose (by default ``~/Documents/coachassist``). A broken ``recent.json`` is igno
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from coachassist.atomic import write_atomic
+from coachassist.errors import UserError
 
 MAX_RECENT = 8
 
@@ -107,12 +110,5 @@ def remember(path: Path, title: str, done: set[str]) -> None:
             for e in entries[:MAX_RECENT]
         ],
     }
-    try:
-        folder = _file().parent
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".recent.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, _file())
-    except OSError:
-        pass
+    with contextlib.suppress(UserError):  # a recent list that cannot be written is no loss
+        write_atomic(_file(), json.dumps(data, ensure_ascii=False, indent=1), make_folder=True)

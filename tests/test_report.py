@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -434,17 +432,3 @@ def test_report_writes_the_file_atomically(capsys, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left behind
     code, out, _ = run_cli(capsys, "report", str(EXAMPLES[0]))
     assert code == 0 and out.startswith("# ")
-
-
-def test_plan_and_report_do_not_import_textual(tmp_path):
-    script = (
-        "import sys\n"
-        "from coachassist.cli import main\n"
-        f"main(['plan', {str(EXAMPLES[0])!r}, '--json'])\n"
-        f"main(['report', {str(EXAMPLES[0])!r}, '--format', 'html', '-o', {str(tmp_path / 'r.html')!r}])\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] == 'textual'], 'textual imported'\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
-    )
-    assert result.returncode == 0, result.stderr

@@ -1,23 +1,26 @@
-"""The ``coachassist`` command. With no arguments it opens the app; subcommands do the rest.
+"""The coachassist command: with no command it opens the app; the commands do the rest.
 
-Every subcommand lives in its own module and is imported only when called, so the
-non-interactive commands never import Textual.
+Every command lives in its own module and is imported only when called, so the
+non-interactive commands never import Textual (an import-linter contract checks this).
+``--lang`` and ``--kb`` work before and after every command.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
 from coachassist.errors import UserError
-from coachassist.i18n import default_lang, t
+from coachassist.i18n import LANGS, Lang, default_lang, t
 from coachassist.kb.problems import KnowledgeBaseError
 
-# subcommand -> (module in coachassist.cli, one-line help)
+# command -> (module in coachassist.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("kb_commands", "validate the knowledge base and print its counts"),
     "schema": ("kb_commands", "print the JSON Schema of a knowledge-base file kind"),
@@ -30,30 +33,44 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "format": ("formats", "print one session format as a printable card (Markdown or HTML)"),
     "formats": ("formats", "list and search the session formats, with filters"),
 }
+DEFAULT_COMMAND = "app"
+VALUE_OPTIONS = ("--lang", "--kb")  # the options that may come before the command
+
+
+def _add_common(parser: argparse.ArgumentParser, suffix: str) -> None:
+    """``--kb`` and ``--lang``; before the command they land in ``*_before``, after it in
+    ``*_after``, and ``main`` merges the two."""
+    parser.add_argument(
+        "--kb",
+        action="append",
+        type=Path,
+        default=[],
+        dest=f"kb_{suffix}",
+        metavar="DIR",
+        help="extra knowledge-base folder; repeatable, later folders override by id",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None,
+        dest=f"lang_{suffix}",
+        help="language of the output (default: from the system locale)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coachassist", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=_version())
+    _add_common(parser, "before")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        command.add_argument(
-            "--kb",
-            action="append",
-            type=Path,
-            default=[],
-            metavar="DIR",
-            help="extra knowledge-base folder; repeatable, later folders override by id",
-        )
-        command.add_argument(
-            "--lang", choices=("nl", "en"), default=default_lang(), help="language of the output"
-        )
+        _add_common(command, "after")
         _module(module).add_arguments(name, command)
     return parser
 
 
-def _module(name: str):
+def _module(name: str) -> ModuleType:
     return import_module(f"coachassist.cli.{name}")
 
 
@@ -63,19 +80,72 @@ def _version() -> str:
     return f"coachassist {__version__}"
 
 
+def _command_index(args: list[str]) -> int | None:
+    """Where the command (the first word that is no option or option value) stands, if any."""
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":
+            return index + 1 if index + 1 < len(args) else None
+        if word in VALUE_OPTIONS:
+            index += 2
+            continue
+        if not word.startswith("-"):
+            return index
+        index += 1
+    return None
+
+
+def _with_command(args: list[str], lang: Lang) -> list[str]:
+    """The arguments with the command made explicit: ``app`` when none is given, or when the
+    first word is an intake file (``coachassist team.toml``). A typo is refused with a hint."""
+    index = _command_index(args)
+    if index is None:
+        return [*args, DEFAULT_COMMAND]
+    word = args[index]
+    if word in COMMANDS:
+        return args
+    if word.endswith(".toml") or Path(word).is_file():
+        return [*args[:index], DEFAULT_COMMAND, *args[index:]]
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    hint = t("cli.did_you_mean", lang, suggestion=close[0]) if close else ""
+    raise UserError(t("cli.unknown_command", lang, command=word, hint=hint))
+
+
+def _early_lang(args: list[str]) -> Lang:
+    """The language asked for anywhere on the line, for messages before parsing is done."""
+    for index, word in enumerate(args):
+        value = word.split("=", 1)[1] if word.startswith("--lang=") else None
+        if word == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        for lang in LANGS:
+            if value == lang:
+                return lang
+    return default_lang()
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse a command line (raises UserError for an unknown command, SystemExit for bad
+    options, as argparse does); ``args.lang`` and ``args.kb`` merge both positions."""
+    words = list(argv)
+    args = build_parser().parse_args(_with_command(words, _early_lang(words)))
+    args.lang = args.lang_after or args.lang_before or default_lang()
+    args.kb = [*args.kb_before, *args.kb_after]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if "app" in COMMANDS and (not args_list or args_list[0].startswith(("--kb", "--lang"))):
-        args_list.insert(0, "app")
-    parser = build_parser()
-    args = parser.parse_args(args_list)
-    module, _ = COMMANDS[args.command]
+    words = list(sys.argv[1:] if argv is None else argv)
+    lang = _early_lang(words)
     try:
+        args = parse(words)
+        lang = args.lang
+        module, _ = COMMANDS[args.command]
         return int(_module(module).run(args.command, args) or 0)
     except KnowledgeBaseError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(t("check.failed", args.lang, count=len(error.problems)), file=sys.stderr)
+        print(t("check.failed", lang, count=len(error.problems)), file=sys.stderr)
         return 1
     except UserError as error:
         print(f"coachassist: {error}", file=sys.stderr)
@@ -88,9 +158,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last guard: never a traceback for a user
         if os.environ.get("COACHASSIST_DEBUG"):
             raise
-        print(
-            f"coachassist: internal error ({type(error).__name__}: {error}); "
-            "set COACHASSIST_DEBUG=1 to see the details",
-            file=sys.stderr,
-        )
+        detail = f"{type(error).__name__}: {error}"
+        print(f"coachassist: {t('cli.internal_error', lang, error=detail)}", file=sys.stderr)
         return 3

@@ -1,4 +1,4 @@
-"""``coachassist app`` (the default) and ``coachassist serve``: the interactive app.
+"""`coachassist app` (the default) and `coachassist serve`: the interactive app.
 
 Textual is imported inside ``run`` only, so the other commands stay fast and never load it.
 """
@@ -12,6 +12,9 @@ import shlex
 import sys
 from pathlib import Path
 
+from coachassist.errors import UserError
+from coachassist.i18n import t
+
 FIRST_QUESTION_ENV = "COACHASSIST_FIRST_QUESTION"  # write a JSON note, then exit (bench, tests)
 
 
@@ -24,7 +27,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             help="an intake file to open and continue (a new one is created if it does not exist)",
         )
         return
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)"
+    )
     parser.add_argument(
         "--host",
         default="127.0.0.1",
@@ -36,7 +41,22 @@ def run(name: str, args: argparse.Namespace) -> int:
     return serve(args) if name == "serve" else run_app(args)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def has_terminal() -> bool:
+    """A real terminal on both ends, or textual-serve's web driver (which has none)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def run_app(args: argparse.Namespace) -> int:
+    if not has_terminal():  # without one Textual would wait for input forever
+        raise UserError(t("cli.needs_terminal", args.lang))
     from coachassist.tui.app import create_app
 
     marker = os.environ.get(FIRST_QUESTION_ENV)

@@ -94,11 +94,12 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
             lines += [f"          {c.text}" for c in reason.conditions if c.verdict == "holds"]
     if d.suggestions:
         lines += ["", t("diagnose.suggestions", lang)]
-        for s in d.suggestions:
-            names = {f.id: f.name(lang) for f in d.findings}
-            answers = ", ".join(names.get(a, a) for a in s.answers)
+        names = {f.id: f.name(lang) for f in d.findings}
+        for suggestion in d.suggestions:
+            answers = ", ".join(names.get(a, a) for a in suggestion.answers)
             lines.append(
-                f"  {s.name(lang)} ({s.minutes} min) {t('diagnose.answers', lang)}: {answers}"
+                f"  {suggestion.name(lang)} ({suggestion.minutes} min) "
+                f"{t('diagnose.answers', lang)}: {answers}"
             )
     if d.notes:
         lines += ["", t("diagnose.notes", lang)]

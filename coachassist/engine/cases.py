@@ -27,7 +27,7 @@ def case_facts(kb: KnowledgeBase, case: Case) -> FactTable:
         intake = Intake(
             scan=given.questionnaire,
             responses=[
-                Respondent(id=f"t{i}", role=r.role, answers=r.answers)  # type: ignore[arg-type]
+                Respondent(id=f"t{i}", role=r.role, answers=r.answers)
                 for i, r in enumerate(given.responses)
             ],
         )

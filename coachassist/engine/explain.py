@@ -21,19 +21,27 @@ from coachassist.diagnosis import (
 )
 from coachassist.engine.facts import FactTable
 from coachassist.engine.privacy import Privacy
-from coachassist.i18n import LANGS, t
+from coachassist.i18n import LANGS, Lang, t
 from coachassist.intake.models import Intake
 from coachassist.kb.conditions import holds
 from coachassist.kb.loader import KnowledgeBase
-from coachassist.kb.models import SEVERITY_RANK, Rule, Text
+from coachassist.kb.models import SEVERITY_RANK, Questionnaire, Rule, Text
 from coachassist.scoring import LARGE_GAP, TeamScores
+
+
+def _role_name(role: str, lang: Lang) -> str:
+    """A role in words ("team lead", not "lead"); a trainer's own role as its id."""
+    try:
+        return t(f"role.{role}", lang)
+    except KeyError:
+        return role
 
 
 def _text(key: str, **values: object) -> Text:
     return Text(**{lang: t(key, lang, **values) for lang in LANGS})
 
 
-def _notes(scan, scores: TeamScores, privacy: Privacy) -> list[Text]:
+def _notes(scan: Questionnaire, scores: TeamScores, privacy: Privacy) -> list[Text]:
     k, notes = privacy.k, []
     if privacy.low_threshold:
         notes.append(_text("anonymity.low_threshold", k=k))
@@ -46,7 +54,8 @@ def _notes(scan, scores: TeamScores, privacy: Privacy) -> list[Text]:
     if leads and not privacy.lead_view:
         notes.append(_text("anonymity.lead", k=k))
     if small:
-        notes.append(_text("anonymity.roles", roles=", ".join(small), k=k))
+        names = {lang: ", ".join(_role_name(r, lang) for r in small) for lang in LANGS}
+        notes.append(Text(**{lg: t("anonymity.roles", lg, roles=names[lg], k=k) for lg in LANGS}))
     elif privacy.lead_view and leads < k:
         notes.append(_text("anonymity.lead_consented"))
     hidden = [s.name for s in scan.scales if s.id in scores.scales and s.id not in privacy.scales]

@@ -67,8 +67,8 @@ def build_facts(
                 n=stats.n,
                 polarised=stats.polarised,
             )
-    for question, item in scores.items.items():
-        table.add(f"item.{question}", mean=item.mean, sd=item.sd, n=item.n)
+    for item_id, item in scores.items.items():
+        table.add(f"item.{item_id}", mean=item.mean, sd=item.sd, n=item.n)
     for scale, gap in scores.gaps.items():
         table.add(f"gap.{scale}", value=gap)
     for question_id, answer in sorted(context.items()):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
+from coachassist import atomic
 from coachassist.errors import UserError
 from coachassist.intake.models import Intake, Respondent, Response
 from coachassist.kb.answers import answers_problem
@@ -19,46 +18,12 @@ from coachassist.kb.loader import KnowledgeBase, read_toml
 
 def write_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write TOML so that a crash leaves either the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, tomli_w.dumps(data))
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    atomic.write_atomic(path, tomli_w.dumps(data), make_folder=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write text so that a crash leaves the old file or the new one, never half of one."""
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UserError(f"{path}: folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise UserError(f"{path}: cannot write here ({error.strerror})") from None
-    try:
-        os.fchmod(fd, _mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mode(path: Path) -> int:
-    """Keep the mode of a file being replaced; a new file gets the usual 0666 minus umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    atomic.write_atomic(path, text)
 
 
 def save_intake(path: Path, intake: Intake) -> None:

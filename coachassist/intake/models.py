@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from coachassist.kb.answers import DONT_KNOW, Answer, Answers
 
-INTAKE_FORMAT = "coachassist-intake/1"
-RESPONSE_FORMAT = "coachassist-response/1"
+INTAKE_FORMAT: Final = "coachassist-intake/1"
+RESPONSE_FORMAT: Final = "coachassist-response/1"
 __all__ = ["DONT_KNOW", "Answer", "Answers", "Intake", "Respondent", "Response"]
 IdStr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 

@@ -93,8 +93,14 @@ class IntakeProgress:
         return next(r for r in self.intake.responses if r.id == rid)
 
     def context_walk(self) -> Walk | None:
+        """The context form, for the coach or, in a self-scan, the lead (``show_if`` may ask
+        something of one of them only, such as what the coach noticed in the intake talk)."""
         qn = self.context_questionnaire
-        return Walk(qn, self.intake.context, None) if qn else None
+        return Walk(qn, self.intake.context, self.context_role) if qn else None
+
+    @property
+    def context_role(self) -> str:
+        return "lead" if self.mode == "self" else "coach"
 
     def respondent_walk(self, rid: str) -> Walk:
         respondent = self.respondent(rid)
@@ -117,7 +123,7 @@ class IntakeProgress:
         number = len(self.intake.responses) + 1
         while f"r{number:02d}" in taken:
             number += 1
-        respondent = Respondent(id=f"r{number:02d}", role=role, lang=lang)  # type: ignore[arg-type]
+        respondent = Respondent(id=f"r{number:02d}", role=role, lang=lang)
         self.intake.responses.append(respondent)
         self.save()
         return respondent

@@ -12,14 +12,14 @@ cannot be read is ignored.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from coachassist import workspace
+from coachassist.atomic import write_atomic
+from coachassist.errors import UserError
 from coachassist.kb.loader import KnowledgeBase, bundled_dirs, load
 
 KB_SOURCE = Path(__file__).resolve().parent
@@ -77,16 +77,8 @@ def _warm(kb: KnowledgeBase) -> None:
 
 
 def _save(key: str, kb: KnowledgeBase) -> None:
-    target = cache_file()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".kb-cache.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, kb), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except (OSError, pickle.PicklingError):
+        data = pickle.dumps((key, kb), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(cache_file(), data, make_folder=True)
+    except (UserError, pickle.PicklingError):
         pass  # a cache is a convenience; the app works without it

@@ -139,7 +139,7 @@ def _value(text: str, raw: str) -> Value:
             raise ConditionError(f"{text!r}: the list after 'in' is empty")
         if any(isinstance(item, bool) for item in items):
             raise ConditionError(f"{text!r}: a list holds numbers or quoted texts, not true/false")
-        return tuple(items)  # type: ignore[arg-type]
+        return tuple(items)
     return _scalar(text, raw)
 
 

@@ -195,8 +195,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     try:
         text = raw.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, "", Problem(path, line, "-", "not UTF-8 text; save the file as UTF-8")
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        return None, "", Problem(path, bad_line, "-", "not UTF-8 text; save the file as UTF-8")
     if not text.strip():
         return None, text, Problem(path, None, "-", "empty file; add content or remove it")
     try:
@@ -204,7 +204,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11/3.12 only put the position in the message: "... (at line 3, column 5)"
         found = _TOML_POSITION.search(str(exc))
-        line = getattr(exc, "lineno", None)
+        line: int | None = getattr(exc, "lineno", None)
         if found:  # "at end of document": the last line
             line = int(found["line"]) if found["line"] else max(1, len(text.splitlines()))
         message = _TOML_POSITION.sub("", str(exc))

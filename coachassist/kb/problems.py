@@ -17,7 +17,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.item}: {self.message}"
+        item = f"{self.item}: " if self.item and self.item != "-" else ""  # "-": the whole file
+        return f"{where}: {item}{self.message}"
 
 
 class KnowledgeBaseError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from coachassist.kb.answers import answer_problem, answers_problem
+from coachassist.kb.answers import Answer, answer_problem, answers_problem
 from coachassist.kb.conditions import Condition
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
@@ -219,8 +219,8 @@ def _rule_condition_problem(
     scales: set[str],
     items: dict[str, Question],
     context: dict[str, Question],
-    signals: set[str | None],
-    concluded: set[str | None],
+    signals: set[str],
+    concluded: set[str],
     kb: KnowledgeBase,
 ) -> str | None:
     match cond.kind:
@@ -262,7 +262,7 @@ def _rule_condition_problem(
 
 def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
     """Conclusions feeding back into their own conditions would chain forever."""
-    produces = {}
+    produces: dict[str, set[str]] = {}
     for rule in kb.rules.values():
         out = rule.then.fact_key
         if out:
@@ -272,7 +272,8 @@ def _signal_cycles(kb: KnowledgeBase) -> list[Problem]:
                 if c.kind in ("signal", "dysfunction")
             }
             produces.setdefault(out, set()).update(needs)
-    problems, state = [], {}
+    problems: list[Problem] = []
+    state: dict[str, str] = {}
 
     def visit(node: str, path: list[str]) -> None:
         if state.get(node) == "done":
@@ -344,9 +345,10 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
                 )
                 continue
             owner, asked = context[question]
-            if asked.type == "multiple" and not isinstance(value, list):
-                value = [value]  # a single chosen value is fine in a case
-            problem = answer_problem(owner, asked, value)
+            answer: Answer = value
+            if asked.type == "multiple" and isinstance(value, str):
+                answer = [value]  # a single chosen value is fine in a case
+            problem = answer_problem(owner, asked, answer)
             if problem:
                 report(
                     f"given context answer to {question!r}: {problem}",

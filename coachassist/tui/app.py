@@ -1,32 +1,43 @@
-"""The coachassist app, built by one factory used by the CLI and the tests."""
+"""The coachassist app, built by one factory used by the CLI and the tests.
+
+Navigation: every screen is a ``Screen[T]`` that ends with ``dismiss(result)``. The app runs
+one worker (``flow``) that pushes a screen, awaits its result with ``push_screen_wait`` and
+decides what comes next: the start menu, a new or opened intake, the context form, each
+respondent, the between screen and the results. Screens never call the app to navigate;
+detail views (a format, the plan) are pushed by the screen that shows them.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
+from rich.segment import Segments
+from rich.traceback import Traceback
+from textual import work
 from textual.binding import Binding, BindingType
-from textual.reactive import reactive
 
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, default_lang, t
-from coachassist.intake.progress import IntakeProgress, Mode
+from coachassist.i18n import Lang, default_lang
+from coachassist.intake.progress import CONTEXT_DONE, IntakeProgress, Mode
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.problems import KnowledgeBaseError
+from coachassist.tui.lang import LangApp
+from coachassist.tui.render import plain
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
     from coachassist.intake.models import Intake
-    from coachassist.plan import Plan
+    from coachassist.tui.screens.question import QuestionScreen
 
 DiagnoseFn = Callable[..., "Diagnosis"]
 
 
-class CoachApp(App[None]):
+class CoachApp(LangApp):
     CSS_PATH = "styles/app.tcss"
     TITLE = "coachassist"
     ENABLE_COMMAND_PALETTE = False
@@ -34,8 +45,6 @@ class CoachApp(App[None]):
         Binding("ctrl+l", "toggle_lang", "tui.key.lang", priority=True),
         Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
     ]
-
-    lang: reactive[str] = reactive("nl", init=False)
 
     def __init__(
         self,
@@ -55,9 +64,7 @@ class CoachApp(App[None]):
         self.first_question_file = first_question_file
         self._diagnose = diagnose
         self.kb: KnowledgeBase = KnowledgeBase()
-
-    def tr(self, key: str, **values: object) -> str:
-        return t(key, self.lang, **values)  # type: ignore[arg-type]
+        self.quit_warned = False
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -78,92 +85,107 @@ class CoachApp(App[None]):
                 ErrorScreen("tui.error.kb_title", "tui.error.kb_body", problems, fatal=True)
             )
             return
-        path = self.intake_path
+        self.flow(self.intake_path)
+
+    # --- the flow: one worker awaits each screen's result ---------------------------------------
+
+    @work(exclusive=True, group="flow")
+    async def flow(self, path: Path | None) -> None:
+        """Start menu -> an intake -> back to the start, until the app quits."""
+        from coachassist.tui.screens.new_intake import NewIntakeScreen
+
+        progress: IntakeProgress | None = None
         if path is not None and path.exists():
-            self.open_intake(path)  # straight to the question; the start screen comes later
-            return
-        self.ensure_start()
-        if path is not None:
-            from coachassist.tui.screens.new_intake import NewIntakeScreen
+            progress = await self.open_intake(path)  # straight to the question
+        elif path is not None:
+            progress = await self.push_screen_wait(NewIntakeScreen(self.kb, "coach", path))
+        while True:
+            if progress is not None:
+                await self.run_intake(progress)
+            progress = await self.choose_at_start()
 
-            self.push_screen(NewIntakeScreen("coach", path))
-
-    def ensure_start(self) -> None:
-        """Show the start screen, building it if the app began elsewhere (an intake path)."""
+    async def choose_at_start(self) -> IntakeProgress | None:
+        from coachassist.tui.screens.library import LibraryScreen
+        from coachassist.tui.screens.new_intake import NewIntakeScreen
+        from coachassist.tui.screens.open_intake import OpenScreen
         from coachassist.tui.screens.start import StartScreen
 
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
-            self.pop_screen()
-        if not isinstance(self.screen, StartScreen):
-            self.push_screen(StartScreen())
+        choice = await self.push_screen_wait(StartScreen())
+        if choice.action in ("coach", "self"):
+            mode: Mode = "self" if choice.action == "self" else "coach"
+            return await self.push_screen_wait(NewIntakeScreen(self.kb, mode))
+        if choice.action == "library":
+            await self.push_screen_wait(LibraryScreen(self.kb))
+            return None
+        path = (
+            choice.path if choice.action == "recent" else await self.push_screen_wait(OpenScreen())
+        )
+        return await self.open_intake(path) if path is not None else None
 
-    # --- language ---------------------------------------------------------------------------
-
-    def action_toggle_lang(self) -> None:
-        self.lang = "en" if self.lang == "nl" else "nl"
-
-    def watch_lang(self) -> None:
-        from coachassist.tui.screens.base import BaseScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, BaseScreen):
-                screen.stale = True
-        if isinstance(self.screen, BaseScreen):
-            self.call_later(self.screen.relang)
-
-    # --- moving through an intake -------------------------------------------------------------
-
-    def open_intake(self, path: Path) -> None:
-        """Open a saved intake and resume it; a damaged file is shown, never overwritten."""
+    async def open_intake(self, path: Path) -> IntakeProgress | None:
+        """Open a saved intake; a damaged file is shown, never overwritten."""
         from coachassist.tui.screens.error import ErrorScreen
 
         try:
-            session = IntakeProgress.open(self.kb, path)
-        except UserError as error:
-            self.push_screen(
-                ErrorScreen("tui.error.intake_title", "tui.error.intake_body", [str(error)])
-            )
-            return
-        session.remember()
-        self.continue_session(session)
-
-    def start_intake(self, mode: Mode, path: Path, title: str) -> str | None:
-        """Create a new intake file and begin; returns a problem to show, or None."""
-        try:
-            session = IntakeProgress.new(self.kb, path, title, mode)
+            return IntakeProgress.open(self.kb, path)
         except (UserError, OSError) as error:
-            return str(error)
-        session.remember()
-        self.continue_session(session, replace=True)
+            details = [str(error)]
+        await self.push_screen_wait(
+            ErrorScreen("tui.error.intake_title", "tui.error.intake_body", details)
+        )
         return None
 
-    def continue_session(self, session: IntakeProgress, *, replace: bool = False) -> None:
-        step = session.next_step()
-        screen: Any
-        if step.kind == "context":
-            from coachassist.tui.screens.context import ContextScreen
+    async def run_intake(self, progress: IntakeProgress) -> None:
+        """The context form, then each respondent in turn, until the coach goes to the start."""
+        from coachassist.tui.screens.between import BetweenScreen
+        from coachassist.tui.screens.context import ContextScreen
+        from coachassist.tui.screens.question import QuestionScreen
+        from coachassist.tui.screens.results import ResultsScreen
 
-            screen = ContextScreen(session, step.question)
-        elif step.kind == "respondent" and step.respondent:
-            from coachassist.tui.screens.question import QuestionScreen
+        progress.remember()
+        just_finished = False
+        while True:
+            step = progress.next_step()
+            if step.kind == "between" and progress.mode == "self" and not progress.intake.responses:
+                self.add_respondent(progress, progress.default_role())
+                continue
+            if step.kind == "context":
+                if await self.push_screen_wait(ContextScreen(progress, step.question)) == "left":
+                    return
+                progress.mark_done(CONTEXT_DONE)
+            elif step.kind == "respondent" and step.respondent:
+                rid = step.respondent
+                self.lang = progress.respondent(rid).lang  # resume in the respondent's language
+                screen = QuestionScreen(progress, rid, step.question)
+                if await self.push_screen_wait(screen) == "left":
+                    self.saved(partial(progress.drop_if_empty, rid))
+                    return
+                progress.mark_done(rid)
+                just_finished = True
+            else:
+                choice = await self.push_screen_wait(
+                    BetweenScreen(progress, just_finished=just_finished)
+                )
+                just_finished = False
+                if choice.kind == "start":
+                    return
+                if choice.kind == "results":
+                    await self.push_screen_wait(ResultsScreen(self.kb, progress, self.diagnose))
+                else:
+                    self.add_respondent(progress, choice.role)
 
-            screen = QuestionScreen(session, step.respondent, step.question)
-        elif session.mode == "self" and not session.intake.responses:
-            from coachassist.tui.screens.question import QuestionScreen
+    def add_respondent(self, progress: IntakeProgress, role: str) -> None:
+        self.saved(lambda: progress.add_respondent(role, self.lang))
 
-            respondent = session.add_respondent(session.default_role(), self.lang)
-            screen = QuestionScreen(session, respondent.id, None)
-        else:
-            from coachassist.tui.screens.between import BetweenScreen
-
-            screen = BetweenScreen(session)
-        if replace:
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
-
-    def go_start(self) -> None:
-        self.ensure_start()
+    def saved(self, change: Callable[[], object]) -> None:
+        """Make a change that saves the intake; if the save fails, the change stays in memory
+        (the question screen saves again with every answer) and the coach is told."""
+        try:
+            change()
+        except (UserError, OSError) as error:
+            self.notify(
+                self.tr("tui.save.failed", error=plain(str(error))), severity="error", markup=False
+            )
 
     # --- hooks --------------------------------------------------------------------------------
 
@@ -175,33 +197,36 @@ class CoachApp(App[None]):
             self._diagnose = diagnose
         return self._diagnose(self.kb, intake, min_group=intake.min_group)
 
-    def export(
-        self, session: IntakeProgress, diagnosis: Diagnosis, plan: Plan | None = None
-    ) -> None:
-        """Write the report (md and html) next to the intake; in a browser, also download it."""
-        from coachassist.tui.export import export_reports, make_plan
-
-        try:
-            plan = plan or make_plan(self.kb, session.intake, diagnosis)
-            paths = export_reports(
-                self.kb, session.intake, session.path, diagnosis, plan, self.lang
-            )
-        except Exception as error:  # a full disk or a report bug: a message, not a crash
-            self.notify(self.tr("tui.export.failed", error=str(error)), severity="error")
-            return
-        self.notify(self.tr("tui.export.done", paths="\n".join(str(p) for p in paths)), timeout=10)
-        if self.is_web:
-            html = next(p for p in paths if p.suffix == ".html")
-            self.deliver_text(html, save_filename=html.name, mime_type="text/html")
-
-    def question_shown(self, respondent: str | None, question: str) -> None:
+    def on_question_screen_shown(self, message: QuestionScreen.Shown) -> None:
         """For the start-up benchmark and the crash test: note the first question, then exit."""
         if self.first_question_file is None:
             return
-        record = {"time": time.time(), "respondent": respondent, "question": question}
+        record = {
+            "time": time.time(),
+            "respondent": message.respondent,
+            "question": message.question,
+        }
         self.first_question_file.write_text(json.dumps(record), "utf-8")
         self.first_question_file = None
         self.exit()
+
+    async def action_quit(self) -> None:
+        """Quit; with answers that could not be saved, only when asked twice."""
+        unsaved = any(getattr(screen, "save_problem", None) for screen in self.screen_stack)
+        if unsaved and not self.quit_warned:
+            self.quit_warned = True
+            self.notify(self.tr("tui.save.quit_unsaved"), severity="error", timeout=10)
+            return
+        self.exit()
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the local variables it shows by default: they would
+        print the answers of every respondent. (Textual has no setting for this; a test checks
+        that this hook still exists and is used.)"""
+        self.bell()
+        report = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
 
 
 # The one factory the CLI and the tests build the app with (as Posting does); tests pass a

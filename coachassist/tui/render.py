@@ -12,6 +12,23 @@ from coachassist.kb.models import Format
 
 Tr = Callable[..., str]
 
+# Control characters (a terminal would act on ESC sequences, bells and backspaces) become
+# their visible Unicode pictures; a newline stays. One character for one, so a Text's styled
+# spans stay where they were.
+_PICTURES = {c: 0x2400 + c for c in range(0x20) if c != 0x0A} | {0x7F: 0x2421}
+_PICTURES |= {c: 0xFFFD for c in range(0x80, 0xA0)}
+
+
+def plain(text: str) -> str:
+    """Text from a file or a person, safe to show: control characters made visible."""
+    return text.translate(_PICTURES)
+
+
+def clean(text: Text) -> Text:
+    """The same Rich ``Text`` (never parsed as markup), with control characters made visible."""
+    text.plain = plain(text.plain)
+    return text
+
 
 def value_text(value: object) -> str:
     if isinstance(value, float):
@@ -30,7 +47,7 @@ def condition_line(cond: CheckedCondition, tr: Tr) -> Text:
         line.append(tr("tui.results.withheld"), "italic dim")
     else:
         line.append(tr("tui.results.actual", value=value_text(cond.actual)), "dim")
-    return line
+    return clean(line)
 
 
 def evidence_text(evidence: list[Evidence], lang: str, tr: Tr) -> Text:
@@ -45,7 +62,7 @@ def evidence_text(evidence: list[Evidence], lang: str, tr: Tr) -> Text:
             text.append_text(condition_line(cond, tr))
             text.append("\n")
     text.rstrip()
-    return text
+    return clean(text)
 
 
 def finding_text(finding: Finding, lang: str, tr: Tr) -> Text:
@@ -55,7 +72,7 @@ def finding_text(finding: Finding, lang: str, tr: Tr) -> Text:
         text.append("\n\n")
     text.append(tr("tui.results.why") + "\n", "bold underline")
     text.append_text(evidence_text(finding.evidence, lang, tr))
-    return text
+    return clean(text)
 
 
 def format_meta(fmt: Format, tr: Tr) -> str:
@@ -100,7 +117,7 @@ def format_text(
     text.append(fmt.source, "dim")
     if fmt.licence:
         text.append(f"  ({fmt.licence})", "dim")
-    return text
+    return clean(text)
 
 
 def filter_formats(

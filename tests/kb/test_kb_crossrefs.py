@@ -488,7 +488,8 @@ def test_mistake_gives_one_located_problem(
     line = str(problems[0])
     where = f"{mini / name}:{line_of(text, needle)}: " if needle else f"{mini / name}:"
     assert line.startswith(f"{where}"), line
-    assert f": {item}: " in line, line
+    assert problems[0].item == item
+    assert (f": {item}: " in line) == (item != "-"), line  # the whole file: no item, no "-:"
     assert message in line, line
 
 

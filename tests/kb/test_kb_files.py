@@ -42,7 +42,7 @@ def test_bad_file_gives_exactly_one_clean_problem(tmp_path: Path, name: str) -> 
     path.write_bytes(content)
     _, problems = load_dir(tmp_path)
     assert len(problems) == 1, lines(problems)
-    prefix = f"{path}:{line}: -: " if line else f"{path}: -: "
+    prefix = f"{path}:{line}: " if line else f"{path}: "
     assert str(problems[0]).startswith(prefix), str(problems[0])
     assert message in problems[0].message
     assert "\n" not in str(problems[0])
@@ -52,8 +52,7 @@ def test_bad_file_among_good_ones_is_the_only_problem(mini: Path) -> None:
     (mini / "rules" / "notes.toml").write_text("just some words\n", encoding="utf-8")
     _, problems = load_dir(mini)
     assert lines(problems) == [
-        f"{mini}/rules/notes.toml:1: -: not valid TOML: "
-        "Expected '=' after a key in a key/value pair"
+        f"{mini}/rules/notes.toml:1: not valid TOML: Expected '=' after a key in a key/value pair"
     ]
 
 
@@ -76,7 +75,7 @@ def test_crlf_line_endings_are_accepted(mini: Path) -> None:
 
 def test_folder_that_does_not_exist(tmp_path: Path) -> None:
     _, problems = load_dir(tmp_path / "nowhere")
-    assert lines(problems) == [f"{tmp_path}/nowhere: -: not a folder; pass a folder of .toml files"]
+    assert lines(problems) == [f"{tmp_path}/nowhere: not a folder; pass a folder of .toml files"]
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
@@ -86,7 +85,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.write_text('[[rules]]\nid = "a"\n', encoding="utf-8")
     path.chmod(0)
     _, problems = load_dir(tmp_path)
-    assert lines(problems) == [f"{path}: -: cannot read the file: Permission denied"]
+    assert lines(problems) == [f"{path}: cannot read the file: Permission denied"]
 
 
 def test_folder_named_like_a_toml_file(tmp_path: Path) -> None:
@@ -143,8 +142,8 @@ def test_check_as_a_real_process_has_no_traceback(tmp_path: Path, invocation: st
     )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
-    assert f"{tmp_path}/blob.toml: -: binary file, not TOML text; remove it" in done.stdout
-    assert f"{tmp_path}/broken.toml:3: -: not valid TOML: Invalid value" in done.stdout
+    assert f"{tmp_path}/blob.toml: binary file, not TOML text; remove it" in done.stdout
+    assert f"{tmp_path}/broken.toml:3: not valid TOML: Invalid value" in done.stdout
     assert done.stderr.strip().endswith("problem(s) found in the knowledge base.")
 
 

@@ -29,14 +29,13 @@ def make_app(lang: str = "en", intake: Path | None = None, **kwargs: object) -> 
 
 
 def write_intake(path: Path, responses: list[Respondent], **fields: object) -> Path:
-    intake = Intake(
-        title="Team Noord",
-        created="2025-01-15",
-        scan="teamscan",
-        scan_version="test-1",
-        context={"team_type": "one_team", "team_size": 8, "client_question": "Samenwerking"},
-        responses=responses,
-        **fields,  # type: ignore[arg-type]
-    )
+    defaults: dict[str, object] = {
+        "title": "Team Noord",
+        "created": "2025-01-15",
+        "scan": "teamscan",
+        "scan_version": "test-1",
+        "context": {"team_type": "one_team", "team_size": 8, "client_question": "Samenwerking"},
+    }
+    intake = Intake.model_validate({**defaults, **fields, "responses": responses})
     save_intake(path, intake)
     return path

@@ -28,7 +28,8 @@ async def main() -> None:
         app = create_app([], "en")
         async with app.run_test(size=(100, 44)) as pilot:
             await pilot.pause()
-            await app.push_screen(ResultsScreen(IntakeProgress.open(app.kb, path)))
+            progress = IntakeProgress.open(app.kb, path)
+            await app.push_screen(ResultsScreen(app.kb, progress, app.diagnose))
             await pilot.pause()
             TARGET.parent.mkdir(parents=True, exist_ok=True)
             app.save_screenshot(TARGET.name, str(TARGET.parent))

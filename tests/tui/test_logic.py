@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -154,16 +152,6 @@ def test_charts_show_mean_spread_and_flags(kb) -> None:
     assert "● medium" in levels[3] and "● " not in levels[2]
 
 
-def test_non_interactive_commands_do_not_import_textual() -> None:
-    code = (
-        "import sys, coachassist.cli, coachassist.cli.app, coachassist.cli.kb_commands;"
-        "coachassist.cli.build_parser();"
-        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'textual_serve')])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_every_message_key_in_the_app_exists_in_both_languages() -> None:
     import re
 
@@ -178,3 +166,45 @@ def test_every_message_key_in_the_app_exists_in_both_languages() -> None:
     assert sorted(used - known) == []
     for key in (k for k in known if k.startswith("tui.")):
         assert t(key, "nl") and t(key, "en")
+
+
+def test_a_self_scan_skips_the_coach_only_context_questions(tmp_path: Path) -> None:
+    bundled = load([])
+    coach = IntakeProgress.new(bundled, tmp_path / "coach.toml", "Team", "coach")
+    lead = IntakeProgress.new(bundled, tmp_path / "self.toml", "Team", "self")
+    coach_ids = [q.id for q in coach.context_walk().visible()]  # type: ignore[union-attr]
+    self_ids = [q.id for q in lead.context_walk().visible()]  # type: ignore[union-attr]
+    assert {"observed", "sponsor"} <= set(coach_ids)
+    assert not {"observed", "sponsor"} & set(self_ids)
+    assert set(self_ids) < set(coach_ids) and "client_question" in self_ids
+
+
+def test_one_respondent_has_no_spread_to_show() -> None:
+    from coachassist.tui.widgets.charts import score_bars
+
+    base = diagnosis().scores[0]
+    one = base.model_copy(update={"n": 1, "sd": 0.0})
+    many = base.model_copy(update={"n": 4, "sd": 0.6})
+    drawn = score_bars([one, many], {}, 1, 5, "en", "withheld", "divided").plain.splitlines()
+    assert "±" not in drawn[0] and "2.2" in drawn[0]
+    assert "±0.6" in drawn[1]
+
+
+def test_the_anonymity_note_names_roles_in_words_in_both_languages() -> None:
+    from coachassist.engine import diagnose
+    from coachassist.intake.models import Intake
+
+    bundled = load([])
+    scan = bundled.by_purpose("scan")[0]
+    likert = [q.id for q in scan.questions if q.type == "likert"]
+    responses = [
+        Respondent(id=f"r{i}", role=role, answers={q: 3 + i % 2 for q in likert})
+        for i, role in enumerate(["member", "member", "member", "lead"])
+    ]
+    note = " ".join(
+        n.nl + " | " + n.en
+        for n in diagnose(bundled, Intake(scan=scan.id, responses=responses)).notes
+    )
+    # the lone lead is named in words (without consent their answers stay hidden)
+    assert "De leidinggevende" in note and "the lead's view" in note
+    assert "(lead)" not in note

@@ -92,7 +92,7 @@ async def test_whole_intake_with_two_respondents_by_keyboard(private_home: Path)
         first = app.screen.query(Collapsible).first()
         assert first.id == "finding-absence_of_trust"  # high severity first
         assert first.collapsed
-        await pilot.press("tab", "enter")
+        await pilot.press("enter")  # the first finding has the focus: one Enter opens it
         assert not first.collapsed
         evidence = text_of(app, "Collapsible Static")
         assert "trust.dysfunction.low" in evidence and "score.trust.mean < 2.6" in evidence
@@ -133,7 +133,7 @@ async def test_required_questions_cannot_be_skipped_and_back_goes_back() -> None
         assert app.screen.qid == "team_size"
         await pilot.press("1", "enter")  # 1 is below the minimum of 2
         assert app.screen.qid == "team_size"
-        assert "minimum" in text_of(app, "#problem")
+        assert "too low; the smallest number is 2" in text_of(app, "#problem")
         await pilot.press("2", "enter")
         assert app.screen.qid == "recent_reorganisation"
         await pilot.press("3")  # the Skip option
@@ -182,7 +182,7 @@ async def test_reopening_resumes_at_the_first_unanswered_question(tmp_path: Path
         tmp_path / "team.toml",
         [
             Respondent(id="r01", role="member", answers={"trust_1": 4, "trust_2": 3}),
-            Respondent(id="r02", role="lead", answers={"trust_1": 2}),
+            Respondent(id="r02", role="lead", lang="en", answers={"trust_1": 2}),
         ],
     )
     app = make_app("en", path)
@@ -199,9 +199,9 @@ async def test_reopening_resumes_at_the_first_unanswered_question(tmp_path: Path
 async def test_language_switch_keeps_typed_text(tmp_path: Path) -> None:
     path = write_intake(
         tmp_path / "team.toml",
-        [Respondent(id="r01", answers={"trust_1": 4, "trust_2": 3, "conflict_1": 2})],
+        [Respondent(id="r01", lang="en", answers={"trust_1": 4, "trust_2": 3, "conflict_1": 2})],
     )
-    app = make_app("en", path)
+    app = make_app("nl", path)  # the respondent answered in English: the app resumes in it
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.qid == "keep_text"
@@ -262,13 +262,15 @@ async def test_engine_failure_is_a_message(tmp_path: Path) -> None:
     def broken(kb, intake, *, min_group=None):
         raise ValueError("no respondents with enough answers")
 
-    path = write_intake(tmp_path / "team.toml", [Respondent(id="r01", answers={"trust_1": 4})])
+    path = write_intake(
+        tmp_path / "team.toml", [Respondent(id="r01", lang="en", answers={"trust_1": 4})]
+    )
     app = make_app("en", path, diagnose=broken)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         from coachassist.intake.progress import IntakeProgress
 
-        app.push_screen(ResultsScreen(IntakeProgress.open(app.kb, path)))
+        app.push_screen(ResultsScreen(app.kb, IntakeProgress.open(app.kb, path), app.diagnose))
         await pilot.pause()
         assert "could not be made" in text_of(app)
         assert "no respondents with enough answers" in text_of(app)

@@ -21,13 +21,13 @@ async def test_results_plan_and_export_with_the_real_engine(tmp_path: Path) -> N
     app = create_app([], "nl")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        screen = ResultsScreen(IntakeProgress.open(app.kb, path))
+        screen = ResultsScreen(app.kb, IntakeProgress.open(app.kb, path), app.diagnose)
         await app.push_screen(screen)
         await pilot.pause()
         assert screen.diagnosis is not None, screen.problem
         findings = list(screen.query(Collapsible))
         assert findings, "the example has findings"
-        await pilot.press("tab", "enter")
+        await pilot.press("enter")  # the first finding has the focus
         assert not findings[0].collapsed
         await pilot.press("p")
         assert isinstance(app.screen, PlanScreen)

@@ -22,12 +22,13 @@ from .conftest import make_app, write_intake
 LANGS = pytest.mark.parametrize("lang", ["nl", "en"])
 
 
-def two_respondents(folder: Path) -> Path:
+def two_respondents(folder: Path, lang: str) -> Path:
+    """Two respondents who answered in ``lang`` (the app resumes in the respondent's language)."""
     return write_intake(
         folder / "team.toml",
         [
-            Respondent(id="r01", answers={"trust_1": 4, "trust_2": 2, "conflict_1": 3}),
-            Respondent(id="r02", role="lead", answers={"trust_1": 2}),
+            Respondent(id="r01", lang=lang, answers={"trust_1": 4, "trust_2": 2, "conflict_1": 3}),
+            Respondent(id="r02", role="lead", lang=lang, answers={"trust_1": 2}),
         ],
     )
 
@@ -39,16 +40,18 @@ def test_start_screen(snap_compare, lang: str) -> None:
 
 @LANGS
 def test_question_screen(snap_compare, lang: str, tmp_path: Path) -> None:
-    assert snap_compare(make_app(lang, two_respondents(tmp_path)))
+    assert snap_compare(make_app(lang, two_respondents(tmp_path, lang)))
 
 
 @LANGS
 def test_results_screen(snap_compare, lang: str, tmp_path: Path) -> None:
-    path = two_respondents(tmp_path)
+    path = two_respondents(tmp_path, lang)
     app = make_app(lang)
 
     async def open_results(pilot: Pilot) -> None:
-        await app.push_screen(ResultsScreen(IntakeProgress.open(app.kb, path)))
+        await app.push_screen(
+            ResultsScreen(app.kb, IntakeProgress.open(app.kb, path), app.diagnose)
+        )
         await pilot.pause()
 
     assert snap_compare(app, run_before=open_results)
@@ -59,7 +62,7 @@ def test_format_screen(snap_compare, lang: str) -> None:
     app = make_app(lang)
 
     async def open_format(pilot: Pilot) -> None:
-        await app.push_screen(FormatScreen(app.kb.formats["what_to_argue_about"]))
+        await app.push_screen(FormatScreen(app.kb, app.kb.formats["what_to_argue_about"]))
         await pilot.pause()
 
     assert snap_compare(app, run_before=open_format)

@@ -1,30 +1,30 @@
-"""The base of every screen: translated text, and a rebuild when the language changes."""
+"""The base of every screen: translated text, and a rebuild when the app's language changes.
+
+A screen is a ``Screen[T]``: it gets what it needs in its constructor, and it ends by
+``self.dismiss(result)``; whoever pushed it (the app's flow, or a screen showing a detail)
+decides what comes next. A screen never calls methods on the app to navigate.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TypeVar, cast
 
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 
-from coachassist.i18n import t
+from coachassist.i18n import Lang, t
+from coachassist.tui.lang import LangApp, translated_bindings
 
-if TYPE_CHECKING:
-    from coachassist.tui.app import CoachApp
+ResultType = TypeVar("ResultType")
 
 
-class BaseScreen(Screen[None]):
-    stale = False  # the language changed while another screen was on top
-
+class BaseScreen(Screen[ResultType]):
     @property
-    def coach(self) -> CoachApp:
-        return cast("CoachApp", self.app)
-
-    @property
-    def lang(self) -> str:
-        return cast("CoachApp", self.app).lang
+    def lang(self) -> Lang:
+        return cast(LangApp, self.app).lang
 
     def tr(self, key: str, **values: object) -> str:
-        return t(key, self.lang, **values)  # type: ignore[arg-type]
+        return t(key, self.lang, **values)
 
     def role_name(self, role: str, *, plural: bool = False) -> str:
         """A role id (member, lead) in words; an unknown role from a trainer's KB as it is."""
@@ -33,6 +33,13 @@ class BaseScreen(Screen[None]):
         except KeyError:
             return role
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translated_bindings(super().active_bindings, self.lang)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self.relang, init=False)
+
     def before_relang(self) -> None:
         """Keep anything typed but not yet saved; the widgets are about to be rebuilt."""
 
@@ -40,11 +47,9 @@ class BaseScreen(Screen[None]):
         """Restore focus and the like after the rebuild."""
 
     async def relang(self) -> None:
-        self.stale = False
+        """Rebuild in the new language (every screen on the stack does, so going back to one
+        shows it in the language of the moment)."""
         self.before_relang()
         await self.recompose()
         self.after_relang()
-
-    async def on_screen_resume(self) -> None:
-        if self.stale:
-            await self.relang()
+        self.refresh_bindings()

@@ -1,26 +1,42 @@
 """Between respondents: nothing of the previous person's answers is on this screen.
 
-The coach picks the next respondent's role, or finishes and opens the results.
+The coach picks the next respondent's role, opens the results, or goes back to the start;
+the screen dismisses with that choice.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 from textual.widgets.option_list import Option
 
 from coachassist.intake.progress import IntakeProgress
+from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.choices import ChoiceList, numbered
-from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
 
 
-class BetweenScreen(BaseScreen):
+@dataclass(frozen=True)
+class Next:
+    kind: Literal["respondent", "results", "start"]
+    role: str = ""
+
+
+class BetweenScreen(BaseScreen[Next]):
+    DEFAULT_CSS = """
+    BetweenScreen {
+        #thanks { padding: 1 2 0 2; text-style: bold; color: $success; }
+        #summary { padding: 1 2; }
+        #next { height: auto; margin: 0 2; }
+        #problem { padding: 1 2 0 2; }
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "start", "tui.key.start")]
     AUTO_FOCUS = "#next"
 
@@ -46,38 +62,35 @@ class BetweenScreen(BaseScreen):
             if roles
             else self.tr("tui.between.first")
         )
-        yield Static(summary, id="summary", markup=False)
-        options: list[tuple[str, str, bool]] = []
+        yield Static(plain(summary), id="summary", markup=False)
+        options: list[tuple[str, str]] = []
         if self.session.mode == "coach":
             for role in self.session.scan.roles:
-                label = self.tr("tui.between.next", role=self.role_name(role))
-                options.append((f"role:{role}", label, False))
-        options.append(("results", self.tr("tui.between.results"), not intake.responses))
-        options.append(("start", self.tr("tui.between.start"), False))
+                options.append(
+                    (f"role:{role}", self.tr("tui.between.next", role=self.role_name(role)))
+                )
+        options.append(("results", self.tr("tui.between.results")))
+        options.append(("start", self.tr("tui.between.start")))
         yield ChoiceList(
-            [
-                Option(numbered(i, label), id=key, disabled=disabled)
-                for i, (key, label, disabled) in enumerate(options)
-            ],
+            [Option(numbered(i, label), id=key) for i, (key, label) in enumerate(options)],
             selected=0,
             id="next",
         )
-        yield LangFooter()
+        yield Static("", id="problem", classes="problem")
+        yield Footer()
 
     def action_start(self) -> None:
-        self.coach.go_start()
+        self.dismiss(Next("start"))
 
     @on(ChoiceList.OptionSelected, "#next")
     def chosen(self, event: ChoiceList.OptionSelected) -> None:
         key = event.option.id or ""
         if key.startswith("role:"):
-            from coachassist.tui.screens.question import QuestionScreen
-
-            respondent = self.session.add_respondent(key.removeprefix("role:"), self.lang)
-            self.app.switch_screen(QuestionScreen(self.session, respondent.id, None))
+            self.dismiss(Next("respondent", key.removeprefix("role:")))
         elif key == "results":
-            from coachassist.tui.screens.results import ResultsScreen
-
-            self.app.push_screen(ResultsScreen(self.session))
+            if not any(r.answers for r in self.session.intake.responses):
+                self.query_one("#problem", Static).update(self.tr("tui.between.no_answers_yet"))
+                return
+            self.dismiss(Next("results"))
         else:
-            self.coach.go_start()
+            self.dismiss(Next("start"))

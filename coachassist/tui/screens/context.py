@@ -1,20 +1,21 @@
-"""The team context form: the coach_intake questionnaire, built from its TOML, one question at a
+"""The team context form: the context questionnaire, built from its TOML, one question at a
 time like the scan (same keys, same autosave), saved under ``[context]`` in the intake file."""
 
 from __future__ import annotations
 
-from coachassist.intake.progress import CONTEXT_DONE
+from coachassist.intake.progress import IntakeProgress
 from coachassist.intake.walk import Walk
+from coachassist.kb.models import Question
 from coachassist.tui.screens.question import QuestionScreen
 
 
 class ContextScreen(QuestionScreen):
-    def __init__(self, session, start) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, session: IntakeProgress, start: Question | None) -> None:
         super().__init__(session, None, start)
 
     def make_walk(self) -> Walk:
         walk = self.session.context_walk()
-        assert walk is not None
+        assert walk is not None, "the flow shows this screen only for a context questionnaire"
         return walk
 
     def heading(self) -> str:
@@ -22,8 +23,3 @@ class ContextScreen(QuestionScreen):
 
     def on_saved(self) -> None:
         pass
-
-    def finish(self) -> None:
-        self.session.mark_done(CONTEXT_DONE)
-        self.app.pop_screen()
-        self.coach.continue_session(self.session)

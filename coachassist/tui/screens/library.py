@@ -9,30 +9,41 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SETTINGS
-from coachassist.tui.render import filter_formats, format_meta
+from coachassist.tui.render import clean, filter_formats, format_meta, plain
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
 
 DURATIONS = (15, 30, 45, 60, 90, 120, 180)
 
 
-class LibraryScreen(BaseScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "tui.key.back")]
+class LibraryScreen(BaseScreen[None]):
+    DEFAULT_CSS = """
+    LibraryScreen {
+        #search { margin: 1 1 0 1; }
+        #filters { height: 1; margin: 1 1 0 1; }
+        #filters Select { width: 1fr; margin-right: 1; }
+        #filters #group { width: 12; }
+        #formats { height: 1fr; margin: 1 1 0 1; }
+        #count { padding: 0 1; color: $text-muted; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "tui.key.back")]
     AUTO_FOCUS = "#search"
 
-    def __init__(self) -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
         super().__init__()
+        self.kb = kb
         self.query_text = ""
-        self.filters: dict[str, object] = {}
+        self.filters: dict[str, str | int] = {}
         self.group_text = ""
 
     def compose(self) -> ComposeResult:
-        kb = self.coach.kb
+        kb = self.kb
         yield TitleBar(self.tr("tui.library.heading", n=len(kb.formats)))
         yield Input(
             self.query_text, placeholder=self.tr("tui.library.search"), id="search", compact=True
@@ -53,12 +64,14 @@ class LibraryScreen(BaseScreen):
             )
         yield OptionList(id="formats")
         yield Static("", id="count")
-        yield LangFooter()
+        yield Footer()
 
-    def select(self, name: str, options: list[tuple[str, object]]) -> Select[object]:
+    def select(self, name: str, options: list[tuple[str, str | int]]) -> Select[str | int]:
+        """A filter; labels are plain text (a trainer's names may hold brackets)."""
         value = self.filters.get(name, Select.NULL)
+        labels = [(Text(plain(label)), key) for label, key in options]
         return Select(
-            options, prompt=self.tr(f"tui.library.all_{name}"), value=value, id=name, compact=True
+            labels, prompt=self.tr(f"tui.library.all_{name}"), value=value, id=name, compact=True
         )
 
     def on_mount(self) -> None:
@@ -69,22 +82,28 @@ class LibraryScreen(BaseScreen):
         self.query_one("#search").focus()
 
     def refill(self) -> None:
-        kb = self.coach.kb
+        kb = self.kb
         group = int(self.group_text) if self.group_text.strip().isdigit() else None
+        dysfunction, setting = self.filters.get("dysfunction"), self.filters.get("setting")
+        minutes = self.filters.get("minutes")
         found = filter_formats(
             list(kb.formats.values()),
             self.lang,
             query=self.query_text,
-            dysfunction=self.filters.get("dysfunction"),  # type: ignore[arg-type]
-            setting=self.filters.get("setting"),  # type: ignore[arg-type]
-            max_minutes=self.filters.get("minutes"),  # type: ignore[arg-type]
+            dysfunction=dysfunction if isinstance(dysfunction, str) else None,
+            setting=setting if isinstance(setting, str) else None,
+            max_minutes=minutes if isinstance(minutes, int) else None,
             group=group,
         )
         listing = self.query_one("#formats", OptionList)
         listing.clear_options()
         listing.add_options(
             Option(
-                Text.assemble((f.name(self.lang), "bold"), ("  " + format_meta(f, self.tr), "dim")),
+                clean(
+                    Text.assemble(
+                        (f.name(self.lang), "bold"), ("  " + format_meta(f, self.tr), "dim")
+                    )
+                ),
                 id=f.id,
             )
             for f in found
@@ -108,10 +127,10 @@ class LibraryScreen(BaseScreen):
     @on(Select.Changed)
     def filtered(self, event: Select.Changed) -> None:
         name = event.select.id or ""
-        if event.value is Select.NULL:
-            self.filters.pop(name, None)
-        else:
+        if isinstance(event.value, str | int):
             self.filters[name] = event.value
+        else:  # Select.NULL: no filter
+            self.filters.pop(name, None)
         self.refill()
 
     @on(Input.Submitted)
@@ -122,6 +141,6 @@ class LibraryScreen(BaseScreen):
     def open_format(self, event: OptionList.OptionSelected) -> None:
         from coachassist.tui.screens.format_detail import FormatScreen
 
-        fmt = self.coach.kb.formats.get(event.option.id or "")
+        fmt = self.kb.formats.get(event.option.id or "")
         if fmt is not None:
-            self.app.push_screen(FormatScreen(fmt))
+            self.app.push_screen(FormatScreen(self.kb, fmt))

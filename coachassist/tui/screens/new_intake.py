@@ -1,4 +1,8 @@
-"""Name a new intake (or self-scan) and choose where its file goes."""
+"""Name a new intake (or self-scan) and choose where its file goes.
+
+The screen creates the intake file and dismisses with it (None: back to the start); a file that
+exists already, or a folder that cannot be written, is shown on the screen.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +14,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from coachassist import workspace
-from coachassist.intake.progress import Mode
+from coachassist.errors import UserError
+from coachassist.intake.progress import IntakeProgress, Mode
+from coachassist.kb.loader import KnowledgeBase
+from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
 
 
-class NewIntakeScreen(BaseScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "tui.key.back")]
+class NewIntakeScreen(BaseScreen[IntakeProgress | None]):
+    DEFAULT_CSS = """
+    NewIntakeScreen {
+        #form { padding: 0 2; }
+        #form Label { margin: 1 0 0 0; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "tui.key.back")]
     AUTO_FOCUS = "#title"
 
-    def __init__(self, mode: Mode, path: Path | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, mode: Mode, path: Path | None = None) -> None:
         super().__init__()
+        self.kb = kb
         self.mode = mode
         self.fixed_path = path  # given on the command line, or typed by the user
         self.title_text = ""
@@ -45,7 +58,7 @@ class NewIntakeScreen(BaseScreen):
             with Horizontal(classes="buttons"):
                 yield Button(self.tr("tui.button.back"), id="back")
                 yield Button(self.tr("tui.new.start"), id="start", variant="primary")
-        yield LangFooter()
+        yield Footer()
 
     def path_for(self, title: str) -> Path:
         return self.fixed_path or workspace.suggest_path(title or self.default_title())
@@ -79,10 +92,13 @@ class NewIntakeScreen(BaseScreen):
         path = Path(raw).expanduser()
         if path.suffix != ".toml":
             path = path.with_name(path.name + ".toml")
-        problem = self.coach.start_intake(self.mode, path, title)
-        if problem:
-            self.query_one("#problem", Static).update(problem)
+        try:
+            progress = IntakeProgress.new(self.kb, path, title, self.mode)
+        except (UserError, OSError) as error:
+            self.query_one("#problem", Static).update(plain(str(error)))
+            return
+        self.dismiss(progress)
 
     @on(Button.Pressed, "#back")
     def back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)

@@ -1,32 +1,39 @@
-"""Open a saved intake: pick it in the intake folder, or type its path."""
+"""Open a saved intake: pick it in the intake folder, or type its path; dismissed with the path
+(None: back to the start)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DirectoryTree, Input, Label, Static
+from textual.widgets import DirectoryTree, Footer, Input, Label, Static
 
 from coachassist import workspace
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
 
 
 class IntakeTree(DirectoryTree):
     """Folders and ``.toml`` files only; hidden files stay hidden."""
 
-    def filter_paths(self, paths):  # type: ignore[no-untyped-def]
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
             p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix == ".toml")
         ]
 
 
-class OpenScreen(BaseScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "tui.key.back")]
+class OpenScreen(BaseScreen[Path | None]):
+    DEFAULT_CSS = """
+    OpenScreen {
+        #tree { height: 1fr; margin: 1 2 0 2; }
+        Label, Input { margin: 0 2; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "tui.key.back")]
     AUTO_FOCUS = "#tree"
 
     def __init__(self) -> None:
@@ -41,7 +48,7 @@ class OpenScreen(BaseScreen):
         yield IntakeTree(root, id="tree")
         yield Label(self.tr("tui.open.path_label"))
         yield Input(self.typed, placeholder=str(root / "intake.toml"), id="path")
-        yield LangFooter()
+        yield Footer()
 
     def before_relang(self) -> None:
         self.typed = self.query_one("#path", Input).value
@@ -56,5 +63,4 @@ class OpenScreen(BaseScreen):
             self.open(Path(event.value.strip()).expanduser())
 
     def open(self, path: Path) -> None:
-        self.app.pop_screen()
-        self.coach.open_intake(path)
+        self.dismiss(path)

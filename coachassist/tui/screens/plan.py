@@ -8,27 +8,37 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist.diagnosis import Diagnosis
 from coachassist.intake.progress import IntakeProgress
+from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
+from coachassist.tui.export import export_and_tell
+from coachassist.tui.render import clean, plain
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
 
 
-class PlanScreen(BaseScreen):
+class PlanScreen(BaseScreen[None]):
+    DEFAULT_CSS = """
+    PlanScreen {
+        #plan-intro { padding: 1 2 0 2; color: $text-muted; height: auto; }
+        #plan-items { height: 1fr; margin: 1 1 0 1; }
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "tui.key.back"),
+        Binding("escape", "dismiss", "tui.key.back"),
         Binding("e", "export", "tui.key.export"),
     ]
     AUTO_FOCUS = "#plan-items"
 
-    def __init__(self, session: IntakeProgress, diagnosis: Diagnosis, plan: Plan) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, session: IntakeProgress, diagnosis: Diagnosis, plan: Plan
+    ) -> None:
         super().__init__()
-        self.session, self.diagnosis, self.plan = session, diagnosis, plan
+        self.kb, self.session, self.diagnosis, self.plan = kb, session, diagnosis, plan
 
     def compose(self) -> ComposeResult:
         plan, lang = self.plan, self.lang
@@ -36,10 +46,10 @@ class PlanScreen(BaseScreen):
         c = plan.constraints
         lines = [m(lang) for m in plan.messages]
         lines.append(self.tr("tui.plan.constraints", sessions=c.sessions, minutes=c.minutes))
-        yield Static("\n".join(lines), id="plan-intro", markup=False)
+        yield Static(plain("\n".join(lines)), id="plan-intro", markup=False)
         yield OptionList(*self.options(), id="plan-items")
         yield Static(self.tr("tui.plan.hint"), classes="hint")
-        yield LangFooter()
+        yield Footer()
 
     def options(self) -> list[Option]:
         lang = self.lang
@@ -59,7 +69,7 @@ class PlanScreen(BaseScreen):
                     "\n",
                     (f"    {item.reason.text(lang)}", "italic dim"),
                 )
-                options.append(Option(prompt, id=f"{session.number}:{item.format}"))
+                options.append(Option(clean(prompt), id=f"{session.number}:{item.format}"))
         if self.plan.left_out:
             options.append(
                 Option(Text(self.tr("tui.plan.left_out"), "bold underline"), disabled=True)
@@ -68,16 +78,17 @@ class PlanScreen(BaseScreen):
                 prompt = Text.assemble(
                     (left.name(lang), "bold"), "\n", (f"    {left.text(lang)}", "dim")
                 )
-                options.append(Option(prompt, id=f"-:{left.format or ''}"))
+                options.append(Option(clean(prompt), id=f"-:{left.format or ''}"))
         return options
 
     @on(OptionList.OptionSelected, "#plan-items")
     def open_format(self, event: OptionList.OptionSelected) -> None:
         from coachassist.tui.screens.format_detail import FormatScreen
 
-        fmt = self.coach.kb.formats.get((event.option.id or ":").split(":", 1)[1])
+        fmt = self.kb.formats.get((event.option.id or ":").split(":", 1)[1])
         if fmt is not None:
-            self.app.push_screen(FormatScreen(fmt))
+            self.app.push_screen(FormatScreen(self.kb, fmt))
 
     def action_export(self) -> None:
-        self.coach.export(self.session, self.diagnosis, self.plan)
+        intake, path = self.session.intake, self.session.path
+        export_and_tell(self, self.kb, intake, path, self.diagnosis, self.lang, self.plan)

@@ -3,38 +3,80 @@
 Keys: the digits pick an option at once, arrows + Enter too, the mouse clicks; Enter confirms a
 number, a free text or a multiple choice; Esc goes back one question. A question that is not
 required can be skipped (the "Skip" option or button, or Enter on an empty field).
+
+The screen dismisses with "done" after the last question and "left" when Esc goes back past
+the first. A save that fails (a read-only folder, a full disk) is shown on the screen; the
+answers stay in memory and every answer, Ctrl+S and a timer try again. The last question does
+not let go of the screen before everything is saved.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    ProgressBar,
+    Static,
+)
 
+from coachassist.errors import UserError
 from coachassist.intake.models import DONT_KNOW, Answer
 from coachassist.intake.progress import IntakeProgress
 from coachassist.intake.walk import Walk
 from coachassist.kb.answers import answer_problem
 from coachassist.kb.models import Question
+from coachassist.tui.render import plain
 from coachassist.tui.screens.base import BaseScreen
-from coachassist.tui.widgets.choices import ChoiceList, numbered
-from coachassist.tui.widgets.footer import LangFooter
+from coachassist.tui.widgets.answer import SKIP, answer_widget, read_answer
 from coachassist.tui.widgets.titlebar import TitleBar
 
-SKIP = "__skip__"
+RETRY_SECONDS = 5.0
 _MISSING: Any = object()
+Outcome = Literal["done", "left"]
 
 
-class QuestionScreen(BaseScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.key.back")]
+class QuestionScreen(BaseScreen[Outcome]):
+    DEFAULT_CSS = """
+    QuestionScreen {
+        #progress { height: 1; margin: 1 2 0 2; }
+        #bar { width: 1fr; }
+        #bar Bar { width: 1fr; }
+        #counter { width: auto; margin-left: 2; }
+        #body { height: 1fr; padding: 0 2; }
+        #question-text { margin: 1 0; text-style: bold; height: auto; }
+        #help { color: $text-muted; margin: -1 0 1 0; height: auto; }
+        #answer { height: auto; margin-top: 1; }
+        Input#answer { width: 40; }
+        AnswerText#answer { height: 5; }
+        #hint { color: $text-muted; height: auto; }
+        #problem { color: $error; text-style: bold; height: auto; }
+        #unsaved { color: $error; text-style: bold; padding: 0 2; height: auto; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "tui.key.back"),
+        Binding("ctrl+s", "retry_save", "tui.key.save", show=False),
+    ]
     AUTO_FOCUS = "#answer"
+
+    class Shown(Message):
+        """A question is on screen (the start-up benchmark and the crash test listen)."""
+
+        def __init__(self, respondent: str | None, question: str) -> None:
+            super().__init__()
+            self.respondent, self.question = respondent, question
 
     def __init__(
         self, session: IntakeProgress, respondent: str | None, start: Question | None
@@ -47,6 +89,8 @@ class QuestionScreen(BaseScreen):
         assert first is not None, "a questionnaire has at least one question"
         self.qid = first.id
         self.draft: Any = _MISSING  # typed but not yet confirmed, kept across a language switch
+        self.save_problem: str | None = None  # the last save failed: answers only in memory
+        self.retry_timer: Timer | None = None
 
     # --- hooks a subclass (the context form) changes -------------------------------------------
 
@@ -66,19 +110,7 @@ class QuestionScreen(BaseScreen):
 
     def on_saved(self) -> None:
         assert self.respondent is not None
-        self.session.respondent(self.respondent).lang = self.lang  # type: ignore[assignment]
-
-    def finish(self) -> None:
-        from coachassist.tui.screens.between import BetweenScreen
-
-        assert self.respondent is not None
-        self.session.mark_done(self.respondent)
-        self.app.switch_screen(BetweenScreen(self.session, just_finished=True))
-
-    def leave(self) -> None:
-        if self.respondent is not None:
-            self.session.drop_if_empty(self.respondent)
-        self.coach.go_start()
+        self.session.respondent(self.respondent).lang = self.lang
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -94,13 +126,14 @@ class QuestionScreen(BaseScreen):
         with Vertical(id="body"):
             yield Static(id="question-text", markup=False)
             yield Static(id="help", classes="help", markup=False)
-            yield Static(id="hint", classes="hint")
-            yield Static(id="problem", classes="problem", markup=False)
+            yield Static(id="hint")
+            yield Static(id="problem", markup=False)
             yield self.answer_widget(self.question)
         with Horizontal(classes="buttons"):
             yield Button(self.tr("tui.button.back"), id="back")
             yield Button(id="next", variant="primary")
-        yield LangFooter()
+        yield Static(id="unsaved", markup=False)
+        yield Footer()
 
     def fill(self) -> None:
         """Put the current question's texts in place (cheaper than rebuilding the screen)."""
@@ -109,13 +142,14 @@ class QuestionScreen(BaseScreen):
         self.query_one("#heading", TitleBar).update(self.heading())
         self.query_one("#bar", ProgressBar).update(total=m, progress=n)
         self.query_one("#counter", Label).update(self.tr("tui.question.counter", n=n, m=m))
-        self.query_one("#question-text", Static).update(question.text(self.lang))
+        self.query_one("#question-text", Static).update(plain(question.text(self.lang)))
         help_text = self.query_one("#help", Static)
-        help_text.update(question.help(self.lang) if question.help else "")
+        help_text.update(plain(question.help(self.lang)) if question.help else "")
         help_text.display = question.help is not None
         self.query_one("#hint", Static).update(self.hint(question))
         self.show_problem("", focus=False)
         self.query_one("#next", Button).label = self.next_label(question)
+        self.show_save_problem()
         self.call_after_refresh(self.fit_answer)
 
     def fit_answer(self) -> None:
@@ -131,61 +165,13 @@ class QuestionScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.fill()
-        self.call_after_refresh(self.coach.question_shown, self.respondent, self.qid)
+        self.call_after_refresh(self.post_message, self.Shown(self.respondent, self.qid))
 
     def current(self) -> Any:
         return self.draft if self.draft is not _MISSING else self.walk.answers.get(self.qid)
 
     def answer_widget(self, question: Question) -> Widget:
-        value = self.current()
-        if question.type in ("likert", "single"):
-            choices = self.choices(question)
-            if not question.required:
-                choices.append((SKIP, self.tr("tui.question.skip_option")))
-            options = [
-                Option(numbered(i, label, "dim" if key == SKIP else ""), id=key)
-                for i, (key, label) in enumerate(choices)
-            ]
-            keys = [key for key, _ in choices]
-            selected = keys.index(str(value)) if value is not None and str(value) in keys else None
-            return ChoiceList(options, selected=selected, id="answer")
-        if question.type == "multiple":
-            chosen = value if isinstance(value, list) else []
-            selections = [
-                Selection(
-                    numbered(i, option.label(self.lang)), option.value, option.value in chosen
-                )
-                for i, option in enumerate(question.options)
-            ]
-            from coachassist.tui.widgets.multi import MultiChoice
-
-            return MultiChoice(selections, id="answer")
-        if question.type == "number":
-            text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-            kind = "integer" if question.integer else "number"
-            return Input(text, type=kind, placeholder=self.range_text(question), id="answer")
-        from coachassist.tui.widgets.textbox import AnswerText
-
-        area = AnswerText(str(value or ""), soft_wrap=True, id="answer")
-        area.show_line_numbers = False
-        return area
-
-    def choices(self, question: Question) -> list[tuple[str, str]]:
-        if question.type == "single":
-            return [(o.value, o.label(self.lang)) for o in question.options]
-        anchors = self.walk.questionnaire.anchors[question.anchors or ""]
-        points = range(anchors.min, anchors.max + 1)
-        choices = [
-            (str(p), label(self.lang)) for p, label in zip(points, anchors.labels, strict=True)
-        ]
-        if anchors.dont_know:
-            choices.append((DONT_KNOW, self.tr("tui.question.dont_know")))
-        return choices
-
-    def range_text(self, question: Question) -> str:
-        low = "" if question.min is None else f"{question.min:g}"
-        high = "" if question.max is None else f"{question.max:g}"
-        return self.tr("tui.question.range", low=low, high=high) if low and high else ""
+        return answer_widget(question, self.walk.questionnaire, self.current(), self.lang, self.tr)
 
     def hint(self, question: Question) -> str:
         key = {"likert": "choice", "single": "choice"}.get(question.type, question.type)
@@ -206,26 +192,8 @@ class QuestionScreen(BaseScreen):
 
     def read_widget(self) -> tuple[Answer | None, str | None]:
         """The answer on screen (None: nothing given) and a problem to show, if any."""
-        question = self.question
-        widget = self.query_one("#answer")
-        if question.type == "multiple":
-            order = [o.value for o in question.options]
-            chosen = sorted(widget.selected, key=order.index)  # type: ignore[attr-defined]
-            return (chosen or None), None
-        if isinstance(widget, Input):
-            text = widget.value.strip().replace(",", ".")
-            if not text:
-                return None, None
-            try:
-                number = float(text)
-            except ValueError:
-                return None, self.tr("tui.question.not_a_number")
-            value: Answer = int(number) if number.is_integer() else number
-            return value, None
-        if question.type == "text":
-            return (widget.text.strip() or None), None  # type: ignore[attr-defined]
-        value = self.walk.answers.get(question.id)
-        return value, None
+        saved = self.walk.answers.get(self.qid)
+        return read_answer(self.query_one("#answer"), self.question, saved, self.tr)
 
     def give(self, value: Answer | None) -> bool:
         """Check, record and save an answer (None clears it); False when it is not accepted."""
@@ -234,17 +202,66 @@ class QuestionScreen(BaseScreen):
             self.show_problem(self.tr("tui.question.required"))
             return False
         if value is not None:
-            problem = answer_problem(self.walk.questionnaire, question, value)
+            problem = self.answer_problem(question, value)
             if problem:
-                self.show_problem(self.tr("tui.question.invalid", problem=problem))
+                self.show_problem(problem)
                 return False
         self.walk.set(question.id, value)
         self.on_saved()
+        self.save()
+        return True
+
+    def answer_problem(self, question: Question, value: Answer) -> str | None:
+        """Why an answer does not fit, in the app's language (the widgets allow little else
+        than a number out of range)."""
+        if question.type == "number" and isinstance(value, int | float):
+            if question.integer and not float(value).is_integer():
+                return self.tr("tui.question.not_whole")
+            if question.min is not None and value < question.min:
+                return self.tr(
+                    "tui.question.below_min", value=f"{value:g}", min=f"{question.min:g}"
+                )
+            if question.max is not None and value > question.max:
+                return self.tr(
+                    "tui.question.above_max", value=f"{value:g}", max=f"{question.max:g}"
+                )
+        if answer_problem(self.walk.questionnaire, question, value):
+            return self.tr("tui.question.does_not_fit")
+        return None
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write the intake; on failure keep the answers in memory, say so, and retry later."""
         try:
             self.session.save()
-        except OSError as error:
-            self.notify(self.tr("tui.question.save_failed", error=str(error)), severity="error")
+        except (UserError, OSError) as error:
+            first = self.save_problem is None
+            self.save_problem = str(error)
+            if first:
+                self.notify(self.tr("tui.save.failed_note"), severity="error", timeout=8)
+            if self.retry_timer is None:
+                self.retry_timer = self.set_interval(RETRY_SECONDS, self.action_retry_save)
+            self.show_save_problem()
+            return False
+        if self.save_problem is not None:
+            self.save_problem = None
+            self.notify(self.tr("tui.save.saved_again"))
+        if self.retry_timer is not None:
+            self.retry_timer.stop()
+            self.retry_timer = None
+        self.show_save_problem()
         return True
+
+    def action_retry_save(self) -> None:
+        if self.save_problem is not None:
+            self.save()
+
+    def show_save_problem(self) -> None:
+        unsaved = self.query_one("#unsaved", Static)
+        problem = self.save_problem
+        unsaved.update(plain(self.tr("tui.save.failed", error=problem)) if problem else "")
+        unsaved.display = problem is not None
 
     def show_problem(self, text: str, *, focus: bool = True) -> None:
         problem = self.query_one("#problem", Static)
@@ -256,7 +273,8 @@ class QuestionScreen(BaseScreen):
 
     async def go_to(self, question: Question | None) -> None:
         if question is None:
-            self.finish()
+            if self.save_problem is None or self.save():
+                self.dismiss("done")
             return
         self.qid = question.id
         self.draft = _MISSING
@@ -309,7 +327,8 @@ class QuestionScreen(BaseScreen):
             self.give(value)
         previous = self.walk.before(self.qid)
         if previous is None:
-            self.leave()
+            if self.save_problem is None or self.save():
+                self.dismiss("left")
         else:
             await self.go_to(previous)
 

@@ -6,6 +6,7 @@ Diagnosis withholds for anonymity is shown as withheld, with the note that says 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,17 +14,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Collapsible, Label, OptionList, Static
+from textual.markup import escape
+from textual.widgets import Collapsible, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist.diagnosis import Diagnosis, Finding
+from coachassist.intake.models import Intake
 from coachassist.intake.progress import IntakeProgress
+from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK
-from coachassist.tui.render import evidence_text, finding_text
+from coachassist.tui.export import export_and_tell
+from coachassist.tui.render import clean, evidence_text, finding_text, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.charts import pyramid, score_bars
-from coachassist.tui.widgets.footer import LangFooter
 from coachassist.tui.widgets.titlebar import TitleBar
+
+Diagnose = Callable[[Intake], Diagnosis]
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
@@ -34,17 +40,31 @@ def ordered(findings: list[Finding]) -> list[Finding]:
     )
 
 
-class ResultsScreen(BaseScreen):
+class ResultsScreen(BaseScreen[None]):
+    DEFAULT_CSS = """
+    ResultsScreen {
+        #results { padding: 0 1; }
+        #bars, #pyramid { height: auto; }
+        Collapsible { padding: 0; margin: 0; }
+        Collapsible Contents { padding: 0 0 0 3; }
+        .finding.severity-high CollapsibleTitle { color: $error; }
+        .finding.severity-medium CollapsibleTitle { color: $warning; }
+        .finding CollapsibleTitle:focus { color: $block-cursor-foreground; }
+        #suggestions { height: auto; max-height: 12; }
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "tui.key.back"),
+        Binding("escape", "dismiss", "tui.key.back"),
         Binding("p", "plan", "tui.key.plan"),
         Binding("e", "export", "tui.key.export"),
     ]
-    AUTO_FOCUS = "#results"
+    AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
-    def __init__(self, session: IntakeProgress) -> None:
+    def __init__(self, kb: KnowledgeBase, session: IntakeProgress, diagnose: Diagnose) -> None:
         super().__init__()
+        self.kb = kb
         self.session = session
+        self.diagnose = diagnose
         self.diagnosis: Diagnosis | None = None
         self.problem: str | None = None
         self.expanded: set[str] = set()
@@ -53,7 +73,7 @@ class ResultsScreen(BaseScreen):
         if self.diagnosis is not None or self.problem is not None:
             return
         try:
-            self.diagnosis = self.coach.diagnose(self.session.intake)
+            self.diagnosis = self.diagnose(self.session.intake)
         except Exception as error:  # shown in the app: a coach never sees a traceback
             self.problem = str(error) or type(error).__name__
 
@@ -65,13 +85,13 @@ class ResultsScreen(BaseScreen):
         with VerticalScroll(id="results"):
             if self.diagnosis is None:
                 yield Static(self.tr("tui.results.failed"), classes="problem")
-                yield Static(self.problem or "", markup=False)
+                yield Static(plain(self.problem or ""), markup=False)
             else:
                 yield from self.sections(self.diagnosis)
-        yield LangFooter()
+        yield Footer()
 
     def sections(self, diag: Diagnosis) -> ComposeResult:
-        lang, kb = self.lang, self.coach.kb
+        lang, kb = self.lang, self.kb
         roles = ", ".join(
             f"{n} {self.role_name(role, plural=n != 1)}" for role, n in diag.roles.items()
         )
@@ -81,9 +101,9 @@ class ResultsScreen(BaseScreen):
             summary = self.tr(
                 "tui.results.summary", n=diag.respondents, roles=roles, k=diag.min_group
             )
-        yield Static(summary, markup=False)
+        yield Static(plain(summary), markup=False)
         for note in diag.notes:
-            yield Static(f"⚠ {note(lang)}", classes="note", markup=False)
+            yield Static(plain(f"⚠ {note(lang)}"), classes="note", markup=False)
         yield Label(self.tr("tui.results.scores"), classes="section")
         scan = kb.questionnaires.get(diag.scan)
         anchors = next(iter(scan.anchors.values()), None) if scan else None
@@ -107,7 +127,7 @@ class ResultsScreen(BaseScreen):
             yield Static(
                 self.tr(
                     f"tui.results.gap_{gap.direction}",
-                    scale=gap.name(lang),
+                    scale=plain(gap.name(lang)),
                     value=f"{abs(gap.value or 0):.1f}",
                 ),
                 markup=False,
@@ -126,7 +146,7 @@ class ResultsScreen(BaseScreen):
             level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
             yield Collapsible(
                 Static(finding_text(finding, lang, self.tr)),
-                title=f"{severity.upper()}  {finding.name(lang)}{level}",
+                title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}")),
                 collapsed=finding.id not in self.expanded,
                 id=f"finding-{finding.id}",
                 classes=f"finding severity-{finding.severity}",
@@ -139,8 +159,8 @@ class ResultsScreen(BaseScreen):
                 text.append("\n")
             text.rstrip()
             yield Collapsible(
-                Static(text),
-                title=self.tr("tui.results.signals", n=len(diag.signals)),
+                Static(clean(text)),
+                title=escape(self.tr("tui.results.signals", n=len(diag.signals))),
                 collapsed="signals" not in self.expanded,
                 id="finding-signals",
             )
@@ -149,9 +169,11 @@ class ResultsScreen(BaseScreen):
             yield OptionList(
                 *[
                     Option(
-                        Text.assemble(
-                            (s.name(lang), "bold"),
-                            (f"  {self.tr('tui.format.minutes', n=s.minutes)}", "dim"),
+                        clean(
+                            Text.assemble(
+                                (s.name(lang), "bold"),
+                                (f"  {self.tr('tui.format.minutes', n=s.minutes)}", "dim"),
+                            )
                         ),
                         id=s.format,
                     )
@@ -172,7 +194,7 @@ class ResultsScreen(BaseScreen):
                 for answer in answers:
                     text.append(f" • {answer}\n")
             text.rstrip()
-            yield Static(text)
+            yield Static(clean(text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.diagnosis is not None if action in ("plan", "export") else True
@@ -183,15 +205,18 @@ class ResultsScreen(BaseScreen):
 
         assert self.diagnosis is not None
         try:
-            plan = make_plan(self.coach.kb, self.session.intake, self.diagnosis)
+            plan = make_plan(self.kb, self.session.intake, self.diagnosis)
         except Exception as error:  # shown, never a traceback
-            self.notify(self.tr("tui.plan.failed", error=str(error)), severity="error")
+            self.notify(
+                self.tr("tui.plan.failed", error=plain(str(error))), severity="error", markup=False
+            )
             return
-        self.app.push_screen(PlanScreen(self.session, self.diagnosis, plan))
+        self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))
 
     def action_export(self) -> None:
         assert self.diagnosis is not None
-        self.coach.export(self.session, self.diagnosis)
+        intake, path = self.session.intake, self.session.path
+        export_and_tell(self, self.kb, intake, path, self.diagnosis, self.lang)
 
     @on(Collapsible.Expanded)
     def expanded_(self, event: Collapsible.Expanded) -> None:
@@ -207,6 +232,6 @@ class ResultsScreen(BaseScreen):
 
         assert self.diagnosis is not None
         suggestion = next(s for s in self.diagnosis.suggestions if s.format == event.option.id)
-        fmt = self.coach.kb.formats.get(suggestion.format)
+        fmt = self.kb.formats.get(suggestion.format)
         if fmt is not None:
-            self.app.push_screen(FormatScreen(fmt, suggestion))
+            self.app.push_screen(FormatScreen(self.kb, fmt, suggestion))

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from coachassist.diagnosis import Finding, ScaleScore
 from coachassist.kb.models import SEVERITY_RANK, Dysfunction
+from coachassist.tui.render import clean
 
 NAME_WIDTH = 30
 BAR_WIDTH = 18
@@ -71,7 +72,8 @@ def score_bars(
             rows.append(f"— {withheld}", "italic dim")
         else:
             rows.append_text(bar(score.mean, score.sd, low, high))
-            spread = f" ±{score.sd:.1f}" if score.sd is not None else ""
+            one = (score.n or 0) < 2  # a single respondent has no spread to show
+            spread = f" ±{score.sd:.1f}" if score.sd is not None and not one else ""
             rows.append(f" {score.mean:.1f}{spread:<5} ")
             if score.band is not None:
                 rows.append(score.band(lang), band_style(score, bands.get(score.scale, [])))
@@ -79,7 +81,7 @@ def score_bars(
                 rows.append(f" ⇅ {polarised}", "magenta")
         rows.append("\n")
     rows.rstrip()
-    return rows
+    return clean(rows)
 
 
 def pyramid(
@@ -110,4 +112,4 @@ def pyramid(
         row.append(f"{tag:<{tag_width}}", "bold")
         row.append(names.get(level, ""), "bold" if severity else "")
         rows.append(row)
-    return Text("\n").join(rows)
+    return clean(Text("\n").join(rows))

@@ -9,13 +9,15 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from coachassist.tui.render import plain
+
 DIGITS = "1234567890"
 
 
 def numbered(index: int, label: str, style: str = "") -> Text:
     """``3  Agree``: the number key that picks this option, then its label (never markup)."""
     key = DIGITS[index] if index < len(DIGITS) else " "
-    return Text.assemble((f"{key}  ", "bold"), (label, style))
+    return Text.assemble((f"{key}  ", "bold"), (plain(label), style))
 
 
 class ChoiceList(OptionList):

@@ -29,7 +29,7 @@ class MultiChoice(SelectionList[str]):
     def action_flip(self, index: int) -> None:
         if index < self.option_count:
             self.highlighted = index
-            self.toggle(self.get_option_at_index(index).value)  # type: ignore[attr-defined]
+            self.toggle(self.get_option_at_index(index).value)
 
     def action_confirm(self) -> None:
         self.post_message(self.Confirmed())
