@@ -21,7 +21,12 @@ def write_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write TOML so that a crash leaves either the old or the new file, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, tomli_w.dumps(data))
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (the new name survives a power cut)."""
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
@@ -62,6 +67,7 @@ def _mode(path: Path) -> int:
 
 
 def save_intake(path: Path, intake: Intake) -> None:
+    """Write a whole intake as is (a new file). Updates go through ``intake.store``."""
     write_atomic(path, intake.model_dump(mode="json", exclude_none=True))
 
 
