@@ -115,10 +115,7 @@ class Pages:
         except web.HTTPRequestEntityTooLarge:
             response = web.Response(status=413, text="413: Request Entity Too Large")
         except web.HTTPException as error:
-            if error.status >= 400:
-                response = web.Response(status=error.status, text=f"{error.status}: {error.reason}")
-            else:
-                response = error
+            response = web.Response(status=error.status, text=f"{error.status}: {error.reason}")
         response.headers.update(SECURITY_HEADERS)
         if not request.path.endswith("/style.css"):
             response.headers["Cache-Control"] = "no-store"
@@ -196,13 +193,13 @@ class Pages:
             raise web.HTTPForbidden()
         return data
 
-    def redirect(self, request: web.Request, where: str) -> web.HTTPSeeOther:
-        return web.HTTPSeeOther(self.base + where)
+    def redirect(self, request: web.Request, where: str) -> web.Response:
+        return web.Response(status=303, headers={"Location": self.base + where})
 
     # --- pages --------------------------------------------------------------------------------
 
     async def to_intro(self, request: web.Request) -> web.StreamResponse:
-        raise self.redirect(request, "")
+        return self.redirect(request, "")
 
     async def style(self, request: web.Request) -> web.StreamResponse:
         return web.Response(body=self.css, content_type="text/css")
@@ -238,7 +235,7 @@ class Pages:
             role = self.c.scan.roles[0]
         owned = self.respondent(request)
         if owned is not None:  # one respondent per device: continue it
-            raise self.redirect(request, "q")
+            return self.redirect(request, "q")
         if self.c.uses_codes:
             code = str(data.get("code", ""))
             owner = self.c.code_owner(code)
@@ -256,22 +253,22 @@ class Pages:
         response = self.redirect(request, "q")
         signed = f"{rid}.{self.c.secrets.sign('rid:' + rid)}"
         self._cookie(request, response, RESPONDENT, signed)
-        raise response
+        return response
 
     async def question(self, request: web.Request) -> web.StreamResponse:
         rid = self.respondent(request)
         if rid is None:
-            raise self.redirect(request, "")
+            return self.redirect(request, "")
         walk = self.c.walk(rid)
         qid = request.query.get("q")
         if qid is None:
             question = walk.resume()
             if question is None:
-                raise self.redirect(request, "done")
+                return self.redirect(request, "done")
         else:
             question = next((q for q in walk.visible() if q.id == qid), None)
             if question is None:
-                raise self.redirect(request, "q")
+                return self.redirect(request, "q")
         return self.show(request, rid, question)
 
     def show(
@@ -326,12 +323,12 @@ class Pages:
         data = await self.form(request)
         rid = self.respondent(request)
         if rid is None:
-            raise self.redirect(request, "")
+            return self.redirect(request, "")
         walk = self.c.walk(rid)
         lang = self.lang(request)
         question = next((q for q in walk.visible() if q.id == data.get("q")), None)
         if question is None:
-            raise self.redirect(request, "q")
+            return self.redirect(request, "q")
         if "skip" not in data:
             value, ok = _parse(question, data.getall("answer", []))
             if not ok or (value is not None and answer_problem(self.c.scan, question, value)):
@@ -344,17 +341,17 @@ class Pages:
                 return self.show(request, rid, question, t("collect.error.not_saved", lang), 503)
         following = walk.after(question.id)
         if following is not None:
-            raise self.redirect(request, f"q?q={following.id}")
+            return self.redirect(request, f"q?q={following.id}")
         try:
             await self.c.finish(rid)
         except (OSError, UserError):
             return self.show(request, rid, question, t("collect.error.not_saved", lang), 503)
-        raise self.redirect(request, "done")
+        return self.redirect(request, "done")
 
     async def done(self, request: web.Request) -> web.StreamResponse:
         rid = self.respondent(request)
         if rid is None:
-            raise self.redirect(request, "")
+            return self.redirect(request, "")
         first = self.c.walk(rid).first()
         return self.render(request, "done.html", first=first.id if first else "")
 
