@@ -35,9 +35,9 @@ class Phone:
             self.csrf = unescape(found.group(1))
         return self.page
 
-    async def post(self, path: str, **fields: object) -> str:
+    async def post(self, path: str, follow: bool = True, **fields: object) -> str:
         data = {"csrf": self.csrf, **{k: str(v) for k, v in fields.items()}}
-        async with self.http.post(self.url + path, data=data) as response:
+        async with self.http.post(self.url + path, data=data, allow_redirects=follow) as response:
             self.status, self.page = response.status, await response.text()
         if found := CSRF.search(self.page):
             self.csrf = unescape(found.group(1))
@@ -54,3 +54,8 @@ class Phone:
 
     async def answer(self, value: object) -> str:
         return await self.post("q", q=self.question, answer=value)
+
+    async def saved(self, qid: str, value: object) -> bool:
+        """Post one answer; True only when the server acknowledged it (303 to the next page)."""
+        await self.post("q", follow=False, q=qid, answer=value)
+        return self.status == 303
