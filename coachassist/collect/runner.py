@@ -11,8 +11,10 @@ Used by ``coachassist collect`` and by the app's collect screen::
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,6 +91,26 @@ class CollectServer:
 
     def add_codes(self, count: int) -> list[str]:
         return self.collection.secrets.add_codes(count)
+
+
+class BackgroundServer:
+    """A ``CollectServer`` on its own event loop in a daemon thread, for synchronous callers."""
+
+    def __init__(self, server: CollectServer) -> None:
+        self.server = server
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def start(self, timeout: float = 30) -> str:
+        self.thread.start()
+        return asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(timeout)
+
+    def stop(self, timeout: float = 30) -> None:
+        if self.thread.is_alive():
+            asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(timeout)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout)
+        self.loop.close()
 
 
 def is_loopback(host: str) -> bool:

@@ -93,6 +93,7 @@ def build_app(collection: Collection, slowdown: SlowDown | None = None) -> web.A
     app.router.add_post(base + "q", pages.answer)
     app.router.add_get(base + "done", pages.done)
     app.router.add_get(base + "style.css", pages.style)
+    app.router.add_get(base + "icon.svg", pages.icon)
     return app
 
 
@@ -102,7 +103,9 @@ class Pages:
         self.slowdown = slowdown
         self.base = f"/{collection.secrets.token}/"
         self.env = _template_env()
-        self.css = (resources.files("coachassist.collect") / "style.css").read_bytes()
+        package = resources.files("coachassist.collect")
+        self.css = (package / "style.css").read_bytes()
+        self.svg = (package / "icon.svg").read_bytes()
 
     # --- every request ------------------------------------------------------------------------
 
@@ -117,7 +120,7 @@ class Pages:
         except web.HTTPException as error:
             response = web.Response(status=error.status, text=f"{error.status}: {error.reason}")
         response.headers.update(SECURITY_HEADERS)
-        if not request.path.endswith("/style.css"):
+        if not request.path.endswith(("/style.css", "/icon.svg")):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -203,6 +206,9 @@ class Pages:
 
     async def style(self, request: web.Request) -> web.StreamResponse:
         return web.Response(body=self.css, content_type="text/css")
+
+    async def icon(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(body=self.svg, content_type="image/svg+xml")
 
     async def intro(
         self, request: web.Request, role: str = "member", problem: str = "", status: int = 200
