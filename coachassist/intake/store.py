@@ -38,7 +38,6 @@ from coachassist.intake.models import Answers, Intake, Respondent
 
 WEB_PREFIX = "w-"  # ids of respondents created by the collection server
 _MISSING: Any = object()
-_SCALARS = ("title", "created", "scan", "scan_version", "context_questionnaire", "min_group")
 T = TypeVar("T")
 
 
@@ -81,14 +80,14 @@ class IntakeStore:
 
     def __init__(self, path: Path, base: Intake | None = None) -> None:
         self.path = path
-        self.base = copy.deepcopy(base)
+        self.base = snapshot(base) if base is not None else None
         self.seen: str | None = None
 
     def load(self) -> Intake:
         """Read the intake under the lock and make it this writer's base."""
         with exclusive(self.path):
             intake = self._read()
-        self.base = copy.deepcopy(intake)
+        self.base = snapshot(intake)
         return intake
 
     def save(self, intake: Intake) -> None:
@@ -111,7 +110,7 @@ class IntakeStore:
             write_text_atomic(self.path, text)
             fsync_dir(self.path.parent)
             self.seen = _digest(text.encode("utf-8"))
-            self.base = copy.deepcopy(intake)
+            self.base = snapshot(intake)
             return result
 
     def sync_locked(self, intake: Intake) -> None:
@@ -126,7 +125,7 @@ class IntakeStore:
             return
         disk = self._read()
         merge_into(intake, self.base, disk)
-        self.base = copy.deepcopy(disk)
+        self.base = snapshot(disk)
 
     def _read(self) -> Intake:
         raw = self.path.read_bytes()
@@ -138,6 +137,24 @@ class IntakeStore:
 # --- the three-way merge ------------------------------------------------------------------
 
 
+def snapshot(intake: Intake) -> Intake:
+    """A private copy of an intake, made fast (no validation: it is only compared against)."""
+    fields = {name: getattr(intake, name) for name in Intake.model_fields}
+    fields["context"] = _copy_answers(intake.context)
+    fields["responses"] = [_snapshot_respondent(r) for r in intake.responses]
+    return Intake.model_construct(**fields)
+
+
+def _snapshot_respondent(respondent: Respondent) -> Respondent:
+    fields = {name: copy.copy(getattr(respondent, name)) for name in Respondent.model_fields}
+    fields["answers"] = _copy_answers(respondent.answers)
+    return Respondent.model_construct(**fields)
+
+
+def _copy_answers(answers: Answers) -> Answers:
+    return {k: list(v) if isinstance(v, list) else v for k, v in answers.items()}
+
+
 def merge_into(mine: Intake, base: Intake | None, disk: Intake) -> None:
     """Make ``mine`` the merge of this writer's changes since ``base`` with ``disk``, in place.
 
@@ -146,7 +163,7 @@ def merge_into(mine: Intake, base: Intake | None, disk: Intake) -> None:
     ``mine`` counts as changed, and nothing on disk is dropped.
     """
     base = base if base is not None else Intake.model_construct(context={}, responses=[])
-    for name in _SCALARS:
+    for name in Intake.model_fields.keys() - {"context", "responses"}:
         if getattr(mine, name) == getattr(base, name, _MISSING):
             setattr(mine, name, getattr(disk, name))
     merge_answers(mine.context, base.context, disk.context)
@@ -172,7 +189,7 @@ def merge_into(mine: Intake, base: Intake | None, disk: Intake) -> None:
 
 
 def _merge_respondent(own: Respondent, base: Respondent | None, disk: Respondent) -> None:
-    for name in ("role", "lang"):
+    for name in Respondent.model_fields.keys() - {"id", "answers"}:  # role, lang, any later field
         if base is not None and getattr(own, name) == getattr(base, name):
             setattr(own, name, getattr(disk, name))
     merge_answers(own.answers, base.answers if base else {}, disk.answers)
