@@ -75,8 +75,17 @@ async def run(phones: int, questions: int, pace: float) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "coachassist", "collect", str(path), "--port", str(port)]
-        + ["--lang", "en"],
+        [
+            sys.executable,
+            "-m",
+            "coachassist",
+            "collect",
+            str(path),
+            "--port",
+            str(port),
+            "--lang",
+            "en",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
