@@ -30,11 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli_w
-
 from coachassist.errors import UserError
 from coachassist.intake.files import fsync_dir, read_intake, write_text_atomic
 from coachassist.intake.models import Answers, Intake, Respondent
+from coachassist.intake.serialize import Renderer
 
 WEB_PREFIX = "w-"  # ids of respondents created by the collection server
 _MISSING: Any = object()
@@ -67,10 +66,6 @@ def exclusive(path: Path) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def intake_text(intake: Intake) -> str:
-    return tomli_w.dumps(intake.model_dump(mode="json", exclude_none=True))
-
-
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -80,14 +75,15 @@ class IntakeStore:
 
     def __init__(self, path: Path, base: Intake | None = None) -> None:
         self.path = path
-        self.base = snapshot(base) if base is not None else None
+        self.renderer = Renderer()
+        self.base = self.renderer.snapshot(base) if base is not None else None
         self.seen: str | None = None
 
     def load(self) -> Intake:
         """Read the intake under the lock and make it this writer's base."""
         with exclusive(self.path):
             intake = self._read()
-        self.base = snapshot(intake)
+        self.base = self.renderer.snapshot(intake)
         return intake
 
     def save(self, intake: Intake) -> None:
@@ -106,11 +102,11 @@ class IntakeStore:
         with exclusive(self.path):
             self.sync_locked(intake)
             result = change(intake)
-            text = intake_text(intake)
+            text = self.renderer.text(intake)
             write_text_atomic(self.path, text)
             fsync_dir(self.path.parent)
             self.seen = _digest(text.encode("utf-8"))
-            self.base = snapshot(intake)
+            self.base = self.renderer.snapshot(intake)
             return result
 
     def sync_locked(self, intake: Intake) -> None:
@@ -125,7 +121,7 @@ class IntakeStore:
             return
         disk = self._read()
         merge_into(intake, self.base, disk)
-        self.base = snapshot(disk)
+        self.base = snapshot(disk)  # not cached: the renderer holds what this writer wrote
 
     def _read(self) -> Intake:
         raw = self.path.read_bytes()
@@ -138,21 +134,8 @@ class IntakeStore:
 
 
 def snapshot(intake: Intake) -> Intake:
-    """A private copy of an intake, made fast (no validation: it is only compared against)."""
-    fields = {name: getattr(intake, name) for name in Intake.model_fields}
-    fields["context"] = _copy_answers(intake.context)
-    fields["responses"] = [_snapshot_respondent(r) for r in intake.responses]
-    return Intake.model_construct(**fields)
-
-
-def _snapshot_respondent(respondent: Respondent) -> Respondent:
-    fields = {name: copy.copy(getattr(respondent, name)) for name in Respondent.model_fields}
-    fields["answers"] = _copy_answers(respondent.answers)
-    return Respondent.model_construct(**fields)
-
-
-def _copy_answers(answers: Answers) -> Answers:
-    return {k: list(v) if isinstance(v, list) else v for k, v in answers.items()}
+    """A private copy of an intake (not validated: it is only compared against)."""
+    return Renderer().snapshot(intake)
 
 
 def merge_into(mine: Intake, base: Intake | None, disk: Intake) -> None:

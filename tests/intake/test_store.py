@@ -141,3 +141,35 @@ def test_a_lease_is_released_when_its_process_dies(tmp_path: Path) -> None:
     finally:
         child.kill()
         child.join()
+
+
+ANSWER = st.one_of(
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(max_size=30),
+    st.lists(st.sampled_from(["a", "b"]), max_size=2),
+)
+RESPONDENT = st.builds(
+    Respondent,
+    id=st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True),
+    answers=st.dictionaries(st.sampled_from(["q1", "q2", "q3"]), ANSWER, max_size=3),
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    title=st.text(max_size=20),
+    people=st.lists(RESPONDENT, max_size=4, unique_by=lambda r: r.id),
+    changed=st.text(max_size=20),
+)
+def test_the_fast_text_parses_to_what_tomli_w_writes(title, people, changed) -> None:
+    import tomllib
+
+    from coachassist.intake.serialize import Renderer, intake_text
+
+    renderer = Renderer()
+    intake = Intake(title=title, context={"team_size": 4}, responses=people)
+    for _ in range(2):  # the second time, every unchanged respondent comes from the cache
+        assert tomllib.loads(renderer.text(intake)) == tomllib.loads(intake_text(intake))
+        if intake.responses:
+            intake.responses[0].answers["q9"] = changed
