@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,7 @@ from coachassist.intake.models import Answer
 from coachassist.kb.answers import DONT_KNOW, answer_problem
 from coachassist.kb.models import Question
 
+log = logging.getLogger(__name__)
 MAX_REQUEST = 32 * 1024  # bytes; an answer page posts well under 16 kB
 MAX_TEXT = 2000  # characters of a free-text answer
 SECONDS_PER_QUESTION = 12
@@ -119,6 +121,9 @@ class Pages:
             response = web.Response(status=413, text="413: Request Entity Too Large")
         except web.HTTPException as error:
             response = web.Response(status=error.status, text=f"{error.status}: {error.reason}")
+        except Exception:  # a bug: log it for the coach, show the phone nothing of it
+            log.exception("collect: %s %s failed", request.method, request.path)
+            response = web.Response(status=500, text="500: Internal Server Error")
         response.headers.update(SECURITY_HEADERS)
         if not request.path.endswith(("/style.css", "/icon.svg")):
             response.headers["Cache-Control"] = "no-store"
@@ -243,17 +248,14 @@ class Pages:
         if owned is not None:  # one respondent per device: continue it
             return self.redirect(request, "q")
         if self.c.uses_codes:
-            code = str(data.get("code", ""))
-            owner = self.c.code_owner(code)
+            owner = self.c.code_owner(str(data.get("code", "")))
             if owner is None or owner:
                 if owner is None:
                     await asyncio.sleep(self.slowdown.miss(request.remote or "?"))
                 key = "collect.code.wrong" if owner is None else "collect.code.used"
                 return await self.intro(request, role, t(key, lang), status=400)
         try:
-            rid = await self.c.start(role, lang)
-            if self.c.uses_codes:
-                await self.c.use_code(code, rid)
+            rid = await self.c.start(role, lang, str(data.get("code", "")) or None)
         except (OSError, UserError):
             return await self.intro(request, role, t("collect.error.not_saved", lang), status=503)
         response = self.redirect(request, "q")

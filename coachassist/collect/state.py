@@ -132,7 +132,7 @@ class Collection:
             r.id: r.model_copy(deep=True) for r in self.intake.responses if is_web_respondent(r.id)
         }
         self._pending: dict[str, Respondent] = {}
-        self._finished_dirty = False
+        self._sidecar_dirty = False
         self._queued = 0
         self._flushed = 0
         self._flush_lock = asyncio.Lock()
@@ -154,12 +154,25 @@ class Collection:
 
     # --- changes (each awaited until it is on disk) --------------------------------------------
 
-    async def start(self, role: str, lang: str) -> str:
+    async def start(self, role: str, lang: str, code: str | None = None) -> str:
+        """A new web respondent; with a personal code, the code is bound to it at once (before
+        any await, so two phones can never both take one code)."""
         rid = WEB_PREFIX + secrets.token_hex(4)
         while rid in self.respondents:
             rid = WEB_PREFIX + secrets.token_hex(4)
         self.respondents[rid] = Respondent(id=rid, role=role, lang=lang)  # type: ignore[arg-type]
-        await self.commit(rid)
+        bound = self.secrets.code_hash(code) if code is not None and self.uses_codes else None
+        if bound is not None:
+            self.secrets.codes[bound] = rid
+            self._sidecar_dirty = True  # the sidecar is written with this respondent
+        try:
+            await self.commit(rid)
+        except BaseException:  # not saved: as if the phone never started
+            self.respondents.pop(rid, None)
+            self._pending.pop(rid, None)
+            if bound is not None:
+                self.secrets.codes[bound] = ""
+            raise
         return rid
 
     async def answer(self, rid: str, qid: str, value: object) -> None:
@@ -169,17 +182,12 @@ class Collection:
     async def finish(self, rid: str) -> None:
         if rid not in self.secrets.finished:
             self.secrets.finished.add(rid)
-            self._finished_dirty = True
+            self._sidecar_dirty = True
             await self.commit(rid)
 
     def code_owner(self, code: str) -> str | None:
         """The respondent a personal code belongs to: '' for an unused code, None if unknown."""
         return self.secrets.codes.get(self.secrets.code_hash(code))
-
-    async def use_code(self, code: str, rid: str) -> None:
-        self.secrets.codes[self.secrets.code_hash(code)] = rid
-        self._finished_dirty = True  # the sidecar must be written with the answers
-        await self.commit(rid)
 
     async def commit(self, rid: str) -> None:
         """Queue ``rid``'s current state and return once a flush has written it."""
@@ -190,15 +198,15 @@ class Collection:
             if self._flushed >= mine:
                 return  # a flush that started after our change already wrote it
             batch, self._pending = self._pending, {}
-            sidecar = self.secrets.data() if self._finished_dirty else None
-            self._finished_dirty = False
+            sidecar = self.secrets.data() if self._sidecar_dirty else None
+            self._sidecar_dirty = False
             upto = self._queued
             try:
                 await asyncio.to_thread(self._write, batch, sidecar)
             except BaseException:
                 for key, value in batch.items():
                     self._pending.setdefault(key, value)
-                self._finished_dirty = self._finished_dirty or sidecar is not None
+                self._sidecar_dirty = self._sidecar_dirty or sidecar is not None
                 raise
             self._flushed = upto
         for listener in list(self.listeners):

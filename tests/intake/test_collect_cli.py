@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from coachassist.cli import main
 from coachassist.collect.runner import is_loopback, url_host
 from coachassist.collect.state import DEFAULT_MIN_GROUP, sidecar_path
 from coachassist.intake.progress import IntakeProgress
@@ -42,7 +43,7 @@ def test_codes_are_printed_once_and_only_their_hashes_are_kept(intake_path: Path
     assert "warning" not in (process.stderr.read() if process.stderr else "")
 
 
-def test_refusals_are_one_line_errors(tmp_path: Path, kb: KnowledgeBase) -> None:
+def test_refusals_are_one_line_errors(tmp_path: Path, kb: KnowledgeBase, capsys) -> None:
     self_scan = tmp_path / "self.toml"
     IntakeProgress.new(kb, self_scan, "Me", "self").release()
     damaged = tmp_path / "damaged.toml"
@@ -53,13 +54,9 @@ def test_refusals_are_one_line_errors(tmp_path: Path, kb: KnowledgeBase) -> None
         [str(damaged)],
         [str(self_scan), "--port", "70000"],
     ):
-        result = subprocess.run(
-            [*COMMAND, *args, "--lang", "en"], capture_output=True, text=True, timeout=60
-        )
-        assert result.returncode != 0, args
-        assert result.stderr.startswith("coachassist: ") and result.stderr.count("\n") == 1, (
-            result.stderr
-        )
+        assert main(["collect", *args, "--lang", "en"]) != 0, args
+        error = capsys.readouterr().err
+        assert error.startswith("coachassist: ") and error.count("\n") == 1, error
 
 
 def test_links_for_phones_use_the_lan_address() -> None:

@@ -67,6 +67,7 @@ async def test_the_last_question_leads_to_thank_you_and_counts_as_finished(serve
 
 async def test_wrong_token_listing_and_traversal_are_404(server) -> None:
     token = server.collection.secrets.token
+    server.slowdown.free = 100  # this test is about the answers, not the slowdown
     async with aiohttp.ClientSession() as http:
         for path in (
             "",
@@ -178,6 +179,26 @@ async def test_personal_codes_work_once_and_resume_on_the_same_device(
             await second.start(code=other)
             assert second.question == "trust_1"
         assert len(read_intake(intake_path).responses) == 2
+    finally:
+        await server.stop()
+
+
+async def test_two_phones_racing_for_one_code_get_one_respondent(
+    kb: KnowledgeBase, intake_path: Path
+) -> None:
+    import asyncio
+
+    server = CollectServer(kb, intake_path)
+    (code,) = server.add_codes(1)
+    await server.start()
+    try:
+        async with Phone(server.url) as one, Phone(server.url) as two:
+            await one.get()
+            await two.get()
+            await asyncio.gather(one.post("start", code=code), two.post("start", code=code))
+            assert sorted([one.status, two.status]) == [200, 400]
+            assert [one.question, two.question].count("trust_1") == 1
+        assert len(read_intake(intake_path).responses) == 1
     finally:
         await server.stop()
 
