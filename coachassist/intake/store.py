@@ -80,9 +80,9 @@ class IntakeStore:
         self.seen: str | None = None
 
     def load(self) -> Intake:
-        """Read the intake under the lock and make it this writer's base."""
-        with exclusive(self.path):
-            intake = self._read()
+        """Read the intake and make it this writer's base. Needs no lock (writers replace the
+        file atomically), so an intake in a read-only folder opens fine."""
+        intake = self._read()
         self.base = self.renderer.snapshot(intake)
         return intake
 
@@ -124,7 +124,12 @@ class IntakeStore:
         self.base = snapshot(disk)  # not cached: the renderer holds what this writer wrote
 
     def _read(self) -> Intake:
-        raw = self.path.read_bytes()
+        # bytes first, then parse: if a write lands in between, the digest is the older one,
+        # so the next save sees a change and merges; it can never skip a merge it needs
+        try:
+            raw = self.path.read_bytes()
+        except OSError as error:
+            raise UserError(f"{self.path}: cannot read ({error.strerror})") from None
         intake = read_intake(self.path)
         self.seen = _digest(raw)
         return intake
