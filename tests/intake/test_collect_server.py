@@ -252,3 +252,16 @@ async def test_raw_dot_dot_paths_never_reach_a_file(server) -> None:
         writer.close()
         assert reply.startswith(("HTTP/1.1 404", "HTTP/1.1 400")), target
         assert "root:" not in reply
+
+
+async def test_the_lead_link_and_the_language_choice(server, intake_path) -> None:
+    async with Phone(server.url, lang="nl-NL,nl;q=0.9,en;q=0.5") as lead:
+        page = await lead.get("lead")
+        assert '<html lang="nl">' in page and "Voor de teamleider" in page
+        page = await lead.get("lead?lang=en")  # the switch link on every page
+        assert '<html lang="en">' in page and "For the team lead" in page
+        await lead.post("start", role="lead")
+        assert '<html lang="en">' in lead.page  # the choice is kept
+        await lead.post("start", role="lead")  # a second start continues, no second respondent
+    (respondent,) = read_intake(intake_path).responses
+    assert (respondent.role, respondent.lang) == ("lead", "en")
