@@ -165,7 +165,7 @@ class IntakeProgress:
         if not respondent.answers:
             self.intake.responses.remove(respondent)
             self.save()
-        self.release(rid)
+            self.release(rid)  # one with answers stays claimed until done or this app ends
 
     def mark_done(self, key: str) -> None:
         self.done.add(key)
