@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("kb_commands", "print the JSON Schema of a knowledge-base file kind"),
     "app": ("app", "open the app (the default): intake, questionnaire, results, formats"),
     "serve": ("app", "serve the app in a web browser (textual-serve), on 127.0.0.1 by default"),
+    "collect": ("collect", "let the team answer the scan of one intake on their own phones"),
     "diagnose": ("diagnose", "diagnose a team from an intake or response files"),
     "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
     "plan": ("report", "make a session plan for a team from its intake"),

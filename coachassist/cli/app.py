@@ -33,7 +33,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this computer only; there is no login)",
+        help="loopback address to listen on (default 127.0.0.1); for respondents' phones use "
+        "`coachassist collect`",
     )
 
 
@@ -79,15 +80,18 @@ def app_command(args: argparse.Namespace) -> str:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from textual_serve.server import Server
+    """The app in the coach's own browser: loopback only, behind a printed token."""
+    from coachassist.cli.serve_guard import CoachOnlyServer
+    from coachassist.errors import UserError
 
     if not _is_loopback(args.host):
-        print(
-            f"coachassist: warning: serving on {args.host}; anyone who can reach this address "
-            "can use the app (there is no login and no TLS)",
-            file=sys.stderr,
+        raise UserError(
+            f"--host {args.host}: serve is for this computer only (it shows every intake); "
+            "let respondents answer on their phones with `coachassist collect INTAKE`"
         )
-    Server(app_command(args), host=args.host, port=args.port, title="coachassist").serve()
+    server = CoachOnlyServer(app_command(args), host=args.host, port=args.port, title="coachassist")
+    print(f"coachassist: open {server.link}", flush=True)
+    server.serve()
     return 0
 
 

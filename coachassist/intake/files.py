@@ -27,6 +27,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def save_intake(path: Path, intake: Intake) -> None:
+    """Write a whole intake as is (a new file). Updates go through ``intake.store``."""
     write_atomic(path, intake.model_dump(mode="json", exclude_none=True))
 
 

@@ -1,22 +1,26 @@
 """One intake being filled in: the file, the knowledge base, and where to go next.
 
-Every change is written at once with ``save_intake`` (atomic temp file + rename), so a crash
-or a killed terminal loses nothing that was on screen before. A self-scan is an intake with
+Every change is written at once through ``intake.store`` (a cross-process lock, a three-way
+merge with what other writers saved, an atomic write), so a crash or a killed terminal loses
+nothing that was on screen before, and the collection server's answers are never overwritten.
+A respondent being answered here is claimed with a lease, so a second app instance on the same
+intake starts a new respondent instead of continuing this one. A self-scan is an intake with
 ``min_group = 1``: the team lead is the only respondent and the only reader, so there is
 nobody to protect from being recognised.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from coachassist import workspace
 from coachassist.errors import UserError
-from coachassist.intake.files import read_intake, save_intake, validate_intake
+from coachassist.intake.files import validate_intake
 from coachassist.intake.models import Intake, Respondent
+from coachassist.intake.store import IntakeStore, Lease, claim, is_web_respondent
 from coachassist.intake.walk import Walk
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire
@@ -41,6 +45,13 @@ class IntakeProgress:
     path: Path
     intake: Intake
     done: set[str] = field(default_factory=set)
+    store: IntakeStore | None = None
+    leases: dict[str, Lease] = field(default_factory=dict, repr=False)
+    base: InitVar[Intake | None] = None
+
+    def __post_init__(self, base: Intake | None) -> None:
+        if self.store is None:
+            self.store = IntakeStore(self.path, base)
 
     # --- creating and opening ---------------------------------------------------------------
 
@@ -71,9 +82,10 @@ class IntakeProgress:
         """Read and check an intake; raises UserError and never touches a damaged file."""
         if not path.is_file():
             raise UserError(f"{path}: file not found")
-        intake = read_intake(path)
+        store = IntakeStore(path)
+        intake = store.load()
         validate_intake(kb, intake, path)
-        return cls(kb, path, intake, workspace.done_for(path))
+        return cls(kb, path, intake, workspace.done_for(path), store)
 
     # --- what it is -------------------------------------------------------------------------
 
@@ -113,44 +125,76 @@ class IntakeProgress:
     # --- changing ---------------------------------------------------------------------------
 
     def save(self) -> None:
-        save_intake(self.path, self.intake)
+        """Write this intake, merged with whatever other writers saved meanwhile."""
+        assert self.store is not None
+        self.store.save(self.intake)
 
     def remember(self) -> None:
         workspace.remember(self.path, self.intake.title, self.done)
 
     def add_respondent(self, role: str, lang: str) -> Respondent:
-        taken = {r.id for r in self.intake.responses}
-        number = len(self.intake.responses) + 1
-        while f"r{number:02d}" in taken:
-            number += 1
-        respondent = Respondent(id=f"r{number:02d}", role=role, lang=lang)
-        self.intake.responses.append(respondent)
-        self.save()
+        """A new respondent, numbered under the write lock so no other writer takes its id."""
+
+        def append(intake: Intake) -> Respondent:
+            taken = {r.id for r in intake.responses}
+            number = sum(not is_web_respondent(r.id) for r in intake.responses) + 1
+            while f"r{number:02d}" in taken:
+                number += 1
+            respondent = Respondent(id=f"r{number:02d}", role=role, lang=lang)
+            intake.responses.append(respondent)
+            return respondent
+
+        assert self.store is not None
+        respondent = self.store.update(self.intake, append)
+        self.claim(respondent.id)
         return respondent
+
+    def claim(self, rid: str) -> bool:
+        """Hold the lease on ``rid`` while answering it here; False if another process has it."""
+        if rid in self.leases:
+            return True
+        lease = claim(self.path, rid)
+        if lease is None:
+            return False
+        self.leases[rid] = lease
+        return True
+
+    def release(self, rid: str | None = None) -> None:
+        """Let go of one respondent's lease (or all of them)."""
+        for key in [rid] if rid else list(self.leases):
+            lease = self.leases.pop(key, None)
+            if lease:
+                lease.release()
 
     def drop_if_empty(self, rid: str) -> None:
         respondent = self.respondent(rid)
         if not respondent.answers:
             self.intake.responses.remove(respondent)
             self.save()
+            self.release(rid)  # one with answers stays claimed until done or this app ends
 
     def mark_done(self, key: str) -> None:
         self.done.add(key)
         self.remember()
+        self.release(key)
 
     # --- resuming ---------------------------------------------------------------------------
 
     def next_step(self) -> Step:
-        """Resume at the first unanswered question of the last unfinished respondent."""
+        """Resume at the first unanswered question of the last unfinished respondent.
+
+        Only respondents made in the app count, and only one no other app instance holds.
+        """
         walk = self.context_walk()
         if walk and not self.intake.responses and CONTEXT_DONE not in self.done:
             question = walk.resume()
             if question is not None:
                 return Step("context", question)
-        if self.intake.responses:
-            last = self.intake.responses[-1]
+        own = [r for r in self.intake.responses if not is_web_respondent(r.id)]
+        if own:
+            last = own[-1]
             if last.id not in self.done:
                 question = self.respondent_walk(last.id).resume()
-                if question is not None:
+                if question is not None and self.claim(last.id):
                     return Step("respondent", question, last.id)
         return Step("between")

@@ -65,6 +65,10 @@ class Walk:
             self.answers.pop(qid, None)
         else:
             self.answers[qid] = value
-        while hidden := [k for k in self.answers if k not in {q.id for q in self.visible()}]:
+        while True:
+            shown = {q.id for q in self.visible()}
+            hidden = [k for k in self.answers if k not in shown]
+            if not hidden:
+                return
             for other in hidden:
                 del self.answers[other]

@@ -153,10 +153,11 @@ def serving(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]
     proc = subprocess.Popen(
         [sys.executable, "-m", "coachassist", "serve", "--port", str(port)],
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
         start_new_session=True,
+        text=True,
     )
     try:
         yield proc
@@ -171,19 +172,39 @@ def serving(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]
             proc.wait(timeout=10)
 
 
-def test_serve_answers_on_loopback(env: dict[str, str]) -> None:
+def test_serve_answers_on_loopback_only_with_the_printed_token(env: dict[str, str]) -> None:
     port = free_port()
     with serving(env, port) as proc:
+        assert proc.stdout is not None
+        link = proc.stdout.readline().split("open ", 1)[-1].strip()
+        assert link.startswith(f"http://127.0.0.1:{port}/?token=")
         deadline = time.monotonic() + 30
         while True:
             assert proc.poll() is None, "coachassist serve exited early"
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                with urllib.request.urlopen(link, timeout=2) as response:
                     status, body = response.status, response.read().decode("utf-8", "replace")
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+            raise AssertionError("serve answered without its token")
+        except urllib.error.HTTPError as error:
+            assert error.code == 403
     assert status == 200
     assert "coachassist" in body
+
+
+def test_serve_refuses_a_network_address(env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "coachassist", "serve", "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "coachassist collect" in result.stderr and "Traceback" not in result.stderr

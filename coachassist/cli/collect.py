@@ -1,0 +1,81 @@
+"""``coachassist collect INTAKE``: serve the team scan of one intake to respondents' phones."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from pathlib import Path
+
+from coachassist.i18n import Lang, t
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("intake", type=Path, help="the intake file whose team scan to collect")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; "
+        "0.0.0.0 for phones on the same Wi-Fi)",
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    parser.add_argument(
+        "--codes",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N new personal one-time codes; once an intake has codes, a code is required",
+    )
+
+
+def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.errors import UserError
+    from coachassist.kb.loader import load
+
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port {args.port}: use a port from 0 to 65535")
+    if not 0 <= args.codes <= 500:
+        raise UserError(f"--codes {args.codes}: use a number from 0 to 500")
+    kb = load(args.kb)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(kb, args))
+    return 0
+
+
+async def serve(kb, args: argparse.Namespace) -> None:
+    from coachassist.collect.runner import CollectServer, qr_text
+    from coachassist.errors import UserError
+    from coachassist.intake.progress import SELF_SCAN_MIN_GROUP
+
+    lang: Lang = args.lang
+    server = CollectServer(kb, args.intake, host=args.host, port=args.port)
+    if server.collection.intake.min_group == SELF_SCAN_MIN_GROUP:
+        raise UserError(f"{args.intake}: {t('collect.cli.self_scan', lang)}")
+    codes = server.add_codes(args.codes) if args.codes else []
+    url = await server.start()
+    title = server.collection.intake.title or args.intake.name
+    print(t("collect.cli.collecting", lang, title=title))
+    if not server.local_only:
+        print(f"coachassist: {t('collect.cli.lan_warning', lang)}", file=sys.stderr)
+    print(t("collect.cli.link", lang, url=url))
+    if sys.stdout.isatty():
+        print("\x1b[30;47m" + qr_text(url).replace("\n", "\x1b[0m\n\x1b[30;47m") + "\x1b[0m")
+    if codes:
+        print(t("collect.cli.codes", lang))
+        print("\n".join(codes))
+    print(t("collect.cli.stop", lang), flush=True)
+    last = server.counts()
+
+    def show(counts) -> None:
+        nonlocal last
+        if counts != last:
+            last = counts
+            text = t("collect.cli.count", lang, started=counts.started, finished=counts.finished)
+            print(text, flush=True)
+
+    server.on_count(show)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()

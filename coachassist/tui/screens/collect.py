@@ -1,0 +1,138 @@
+"""Collect answers on phones: the link, its QR code, a live count, start and stop.
+
+Self-contained: ``app.push_screen(CollectScreen(kb, path))``; it dismisses with None when
+closed, after stopping the server, so the caller can refresh the results. It shows how many
+respondents started and finished, never who or what they answered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Static
+
+from coachassist.collect.runner import CollectServer, is_loopback, qr_text
+from coachassist.collect.state import Counts
+from coachassist.errors import UserError
+from coachassist.i18n import Lang, t
+from coachassist.kb.loader import KnowledgeBase
+
+
+class CollectScreen(Screen[None]):
+    DEFAULT_CSS = """
+    CollectScreen { align: center top; }
+    CollectScreen #collect-body { width: 100%; height: 1fr; padding: 0 1; }
+    CollectScreen #collect-title { text-style: bold; padding: 1 0 0 0; }
+    CollectScreen #collect-link { padding: 1 0 0 0; }
+    CollectScreen #collect-qr { width: auto; color: black; background: white; margin: 1 0; }
+    CollectScreen #collect-counts { text-style: bold; }
+    CollectScreen #collect-warning { color: $warning; }
+    CollectScreen #collect-buttons { height: auto; padding: 1 0; }
+    CollectScreen #collect-buttons Button { margin: 0 2 0 0; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        path: Path,
+        *,
+        lang: Lang | None = None,
+        host: str = "0.0.0.0",
+        port: int = 0,
+        autostart: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kb, self.path = kb, path
+        self.host, self.port = host, port
+        self.autostart = autostart
+        self._lang = lang
+        self.server: CollectServer | None = None
+
+    @property
+    def lang(self) -> Lang:
+        lang: Lang = self._lang or getattr(self.app, "lang", "en") or "en"
+        return lang
+
+    def tr(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="collect-body"):
+            yield Static(self.tr("collect.screen.title"), id="collect-title")
+            yield Static(self.tr("collect.screen.stopped"), id="collect-link", markup=False)
+            yield Static("", id="collect-qr", markup=False)
+            yield Static(self.count_text(Counts(0, 0)), id="collect-counts")
+            yield Static("", id="collect-warning", markup=False)
+            with Horizontal(id="collect-buttons"):
+                yield Button(
+                    self.tr("collect.screen.start"), id="collect-toggle", variant="primary"
+                )
+                yield Button(self.tr("collect.screen.close"), id="collect-close")
+
+    async def on_mount(self) -> None:
+        self.query_one("#collect-qr").display = False
+        self.query_one("#collect-warning").display = False
+        if self.autostart:
+            await self.start()
+
+    def count_text(self, counts: Counts) -> str:
+        started = self.tr("collect.screen.started", n=counts.started)
+        return f"{started}    {self.tr('collect.screen.finished', n=counts.finished)}"
+
+    def show_counts(self, counts: Counts) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#collect-counts", Static).update(self.count_text(counts))
+
+    async def start(self) -> None:
+        if self.server is not None and self.server.running:
+            return
+        link = self.query_one("#collect-link", Static)
+        try:
+            self.server = CollectServer(self.kb, self.path, host=self.host, port=self.port)
+            url = await self.server.start()
+        except (UserError, OSError) as error:
+            self.server = None
+            link.update(self.tr("collect.screen.failed", error=str(error)))
+            return
+        self.server.on_count(self.show_counts)
+        self.show_counts(self.server.counts())
+        link.update(f"{self.tr('collect.screen.hint')}\n{url}")
+        qr = self.query_one("#collect-qr", Static)
+        qr.update(qr_text(url))
+        qr.display = True
+        warning = self.query_one("#collect-warning", Static)
+        warning.update("" if is_loopback(self.host) else self.tr("collect.cli.lan_warning"))
+        warning.display = not is_loopback(self.host)
+        self.query_one("#collect-toggle", Button).label = self.tr("collect.screen.stop")
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+        self.query_one("#collect-link", Static).update(self.tr("collect.screen.stopped"))
+        self.query_one("#collect-qr").display = False
+        self.query_one("#collect-warning").display = False
+        self.query_one("#collect-toggle", Button).label = self.tr("collect.screen.start")
+
+    @on(Button.Pressed, "#collect-toggle")
+    async def toggle(self) -> None:
+        if self.server is not None and self.server.running:
+            await self.stop()
+        else:
+            await self.start()
+
+    @on(Button.Pressed, "#collect-close")
+    async def action_close(self) -> None:
+        await self.stop()
+        self.dismiss(None)
+
+    async def on_unmount(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
