@@ -190,6 +190,7 @@ def load_case(
             if is_intake
             else _model(context_path, _CONTEXT, data)
         )
+        _check_context(kb, intake.context_questionnaire, context, context_path)
         intake = intake.model_copy(update={"context": {**intake.context, **context}})
     intake = intake.model_copy(update={"responses": [*intake.responses, *extra]})
     notes += validate_intake(kb, intake, intake_path or paths[0], lang=lang)
@@ -264,13 +265,16 @@ def validate_intake(
         problem = answers_problem(scan, respondent.answers, respondent.role)
         if problem:
             raise UserError(f"{where}: {problem}")
-    if intake.context:
-        ctx = kb.questionnaires.get(intake.context_questionnaire)
-        if ctx is None:
-            raise UserError(
-                f"{path}: unknown context questionnaire {intake.context_questionnaire!r}"
-            )
-        problem = answers_problem(ctx, intake.context, None, require=False)
-        if problem:
-            raise UserError(f"{path}: context: {problem}")
+    _check_context(kb, intake.context_questionnaire, intake.context, path)
     return [note] if note else []
+
+
+def _check_context(kb: KnowledgeBase, questionnaire: str, context: Answers, path: Path) -> None:
+    if not context:
+        return
+    ctx = kb.questionnaires.get(questionnaire)
+    if ctx is None:
+        raise UserError(f"{path}: unknown context questionnaire {questionnaire!r}")
+    problem = answers_problem(ctx, context, None, require=False)
+    if problem:
+        raise UserError(f"{path}: context: {problem}")
