@@ -31,7 +31,7 @@ def test_same_size_same_mtime_edit_is_never_served_stale(tmp_path: Path) -> None
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a copy tool or a VCS may do
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
     second = kbcache.load_cached([folder])
-    assert new_id in second.formats and old_id not in second.formats
+    assert new_id not in first.formats and new_id in second.formats
 
 
 def test_a_pipe_in_the_kb_folder_never_hangs_the_cache_key(tmp_path: Path) -> None:
