@@ -12,10 +12,12 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from typing import TextIO
 
 from coachassist.errors import UserError
 from coachassist.i18n import default_lang, t
 from coachassist.kb.problems import KnowledgeBaseError
+from coachassist.terminal import SafeStream, clean
 
 # subcommand -> (module in coachassist.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -62,21 +64,34 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; its output and errors pass through ``SafeStream``, so no control or bidi
+    character from a file reaches the terminal raw. The app draws its own screen: not wrapped."""
+    raw = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (SafeStream(s) if s is not None else s for s in raw)  # type: ignore[assignment]
+    try:
+        return _run(argv, raw)
+    finally:
+        sys.stdout, sys.stderr = raw
+
+
+def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if "app" in COMMANDS and (not args_list or args_list[0].startswith(("--kb", "--lang"))):
         args_list.insert(0, "app")
     parser = build_parser()
     args = parser.parse_args(args_list)
     module, _ = COMMANDS[args.command]
+    if args.command in ("app", "serve"):
+        sys.stdout, sys.stderr = raw
     try:
         return int(_module(module).run(args.command, args) or 0)
     except KnowledgeBaseError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(t("check.failed", args.lang, count=len(error.problems)), file=sys.stderr)
+            _error(str(problem))
+        _error(t("check.failed", args.lang, count=len(error.problems)))
         return 1
     except UserError as error:
-        print(f"coachassist: {error}", file=sys.stderr)
+        _error(f"coachassist: {error}")
         return error.exit_code
     except KeyboardInterrupt:
         return 130
@@ -86,9 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last guard: never a traceback for a user
         if os.environ.get("COACHASSIST_DEBUG"):
             raise
-        print(
+        _error(
             f"coachassist: internal error ({type(error).__name__}: {error}); "
-            "set COACHASSIST_DEBUG=1 to see the details",
-            file=sys.stderr,
+            "set COACHASSIST_DEBUG=1 to see the details"
         )
         return 3
+
+
+def _error(line: str) -> None:
+    """One error line on stderr, cleaned even where stderr is not wrapped (the app)."""
+    print(clean(line), file=sys.stderr)
