@@ -32,7 +32,16 @@ def main() -> None:
     scan = kb.questionnaires["teamscan"]
     rng = random.Random(9)
     likert = [q.id for q in scan.questions if q.type == "likert"]
-    words = "samenwerking vertrouwen overleg team afspraken werkdruk cliënten ruimte".split()
+    words = [
+        "samenwerking",
+        "vertrouwen",
+        "overleg",
+        "team",
+        "afspraken",
+        "werkdruk",
+        "cliënten",
+        "ruimte",
+    ]
 
     def open_answer() -> str:
         text = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -98,6 +99,8 @@ def _model(path: Path, model: Any, data: Any) -> Any:
         if answer:
             raise UserError(f"{path}: {answer}: {_not_an_answer(error['input'])}{more}") from None
         where = ".".join(str(p) for p in loc) or "file"
+        if len(loc) > 2 and loc[0] == "responses" and isinstance(loc[1], int):
+            where = f"{_respondent(data, loc[1])}: " + ".".join(str(p) for p in loc[2:])
         raise UserError(f"{path}: {where}: {error['msg']}{more}") from None
 
 
@@ -106,12 +109,19 @@ def _answer_at(loc: list[Any], data: Any) -> str | None:
     if len(loc) > 2 and loc[0] in ("answers", "context"):
         return f"question {loc[1]!r}"
     if len(loc) > 4 and loc[0] == "responses" and loc[2] == "answers":
-        try:
-            respondent = data["responses"][loc[1]]["id"]
-        except (KeyError, IndexError, TypeError):
-            respondent = f"number {loc[1] + 1}"
-        return f"respondent {respondent}: question {loc[3]!r}"
+        return f"{_respondent(data, loc[1])}: question {loc[3]!r}"
     return None
+
+
+def _respondent(data: Any, index: int) -> str:
+    """``respondent r01``, or ``respondent number 3`` when its id is itself missing or bad."""
+    try:
+        rid = data["responses"][index]["id"]
+    except (KeyError, IndexError, TypeError):
+        rid = None
+    if isinstance(rid, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,32}", rid):
+        return f"respondent {rid}"
+    return f"respondent number {index + 1}"
 
 
 def _not_an_answer(value: Any) -> str:

@@ -88,6 +88,13 @@ def test_boolean_answer_in_an_intake_is_refused(tmp_path, capsys) -> None:
     fails_with(capsys, f"{path}: respondent r07: question 'trust_1': true is not an answer", path)
 
 
+def test_other_respondent_errors_name_the_respondent(tmp_path, capsys) -> None:
+    path = write_intake(tmp_path / "i.toml", [("r01", teamscan_answers()), ("r02", {})])
+    text = path.read_text("utf-8").replace('role = "member"', 'role = "Boss"')
+    path.write_text(text, encoding="utf-8")
+    fails_with(capsys, f"{path}: respondent r01: role: String should match pattern", path)
+
+
 def test_boolean_answer_in_a_response_file_is_refused(tmp_path, capsys) -> None:
     path = write_response(tmp_path / "r.toml", teamscan_answers(trust_2=False))
     fails_with(capsys, f"{path}: question 'trust_2': false is not an answer", path)
