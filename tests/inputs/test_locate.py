@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coachassist.kb import problems as problems_module
 from coachassist.kb.loader import load_with_problems
@@ -73,3 +76,56 @@ scale = "s"
     assert locate(text, "nope") is None
     assert locate(text, None, "scale") == 15
     assert locate(text, None, "missing") is None
+
+
+def _line_by_line(text: str, item_id: str | None, fields: list[str], nth: int) -> int | None:
+    """The former locate, a search over every line per call: the reference for the index."""
+    lines = text.splitlines()
+    start = 0
+    if item_id:
+        pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(item_id)}["']""")
+        found = [number for number, line in enumerate(lines) if pattern.match(line)]
+        if not found:
+            return None
+        start = found[min(nth, len(found)) - 1]
+    next_item = re.compile(r"^\s*id\s*=")
+    for name in fields:
+        key = re.compile(rf"^\s*(\[+\s*)?([\w-]+\s*\.\s*)*{re.escape(name)}\s*(=|\]|\.)")
+        for number in range(start, len(lines)):
+            if number > start and item_id and next_item.match(lines[number]):
+                break
+            if key.match(lines[number]):
+                return number + 1
+    return start + 1 if item_id else None
+
+
+IDS = st.sampled_from(["a", "b", "a'b", 'c"', "x.y"])
+KEYS = st.sampled_from(["when", "then", "signal", "en", "id", "rules"])
+LINE = st.one_of(
+    st.builds(
+        lambda q, i, tail: f"id = {q}{i}{q}{tail}",
+        st.sampled_from("\"'"),
+        IDS,
+        st.sampled_from(["", " # c", "x'"]),
+    ),
+    st.builds(lambda pad, k: f"{pad}{k} = 1", st.sampled_from(["", "  "]), KEYS),
+    st.builds(
+        lambda a, b, end: f"{a} . {b}{end}", KEYS, KEYS, st.sampled_from([" = 2", "", ".", " ]"])
+    ),
+    st.builds(lambda b, k: f"{b}{k}]", st.sampled_from(["[", "[[", "[ "]), KEYS),
+    st.sampled_from(["", "# comment", "free text when. more", '"quoted" = 1', "when_any = []"]),
+)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(LINE, max_size=25),
+    st.none() | IDS,
+    st.lists(KEYS, max_size=3),
+    st.integers(min_value=1, max_value=3),
+)
+def test_the_index_agrees_with_a_line_by_line_search(
+    lines: list[str], item_id: str | None, fields: list[str], nth: int
+) -> None:
+    text = "\n".join(lines)
+    assert locate(text, item_id, fields, nth=nth) == _line_by_line(text, item_id, fields, nth)
