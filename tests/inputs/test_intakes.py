@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from coachassist.cli import main
+from coachassist.intake.files import load_case, read_intake, validate_intake
 from coachassist.intake.versions import fit
 from coachassist.kb.answers import NUMBER_LIMIT, answer_problem
 from coachassist.kb.loader import load
@@ -70,6 +71,17 @@ def test_compatible_version_is_scored_with_a_note(tmp_path, capsys) -> None:
     assert f"{path}: answered with teamscan version 1.4; this knowledge base has version 1.0" in err
     code, _, err = cli(capsys, "diagnose", path, "--lang", "nl")
     assert code == 0 and "ingevuld met teamscan versie 1.4" in err
+
+
+def test_the_note_reaches_a_caller_and_the_app_path(tmp_path) -> None:
+    kb = load()
+    path = write_intake(tmp_path / "i.toml", [("r01", teamscan_answers())], scan_version="1.2")
+    notes: list[str] = []
+    intake = load_case(kb, [path], warn=notes.append, lang="nl")
+    assert len(notes) == 1 and "ingevuld met teamscan versie 1.2" in notes[0]
+    app_notes = validate_intake(kb, read_intake(path), path)  # how the app opens an intake
+    assert app_notes == validate_intake(kb, intake, path) and len(app_notes) == 1
+    assert "answered with teamscan version 1.2" in validate_intake(kb, intake, path)[0]
 
 
 def test_an_intake_without_scan_version_counts_as_current(tmp_path, capsys) -> None:
