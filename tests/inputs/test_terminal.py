@@ -1,21 +1,26 @@
 """No control or bidi character from a file reaches the terminal raw, from any command.
 
 Hostile strings (clear-screen, an OSC 52 clipboard write, an 8-bit CSI, bidi overrides) go into
-names, `because` texts, intake answers, titles, ids and file names; every command runs as a
-real process and its stdout and stderr must hold none of them raw, with the documented exit code.
+names, `because` texts, intake answers, titles, ids and file names; every command runs, and what
+reaches file descriptors 1 and 2 (captured with capfd, so nothing bypasses the check) must hold
+none of them raw, with the documented exit code.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import tomli_w
 
+from coachassist.cli import main
 from coachassist.terminal import clean
 
-from .conftest import run, teamscan_answers, write_intake
+from .conftest import run as run_process
+from .conftest import teamscan_answers, write_intake
 
 CLEAR = "\x1b[2J"
 OSC52 = "\x1b]52;c;SGVsbG8gY2xpcGJvYXJk\x07"
@@ -31,6 +36,28 @@ def assert_clean(*texts: str) -> None:
     for text in texts:
         found = sorted({f"U+{ord(c):04X}" for c in text if c in RAW})
         assert not found, f"raw control characters {found} in:\n{text[:2000]!r}"
+
+
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(capfd: pytest.CaptureFixture[str]) -> Callable[..., Done]:
+    """``coachassist ARGS`` in this process; stdout and stderr as they reach the descriptors."""
+
+    def command(*args: str | Path) -> Done:
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # argparse's usage errors
+            code = int(exit_.code or 0)
+        out, err = capfd.readouterr()
+        return Done(code, out, err)
+
+    return command
 
 
 def strings(value: object) -> list[str]:
@@ -115,7 +142,7 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return kb, intake
 
 
-def test_diagnose_text_and_json(case: tuple[Path, Path]) -> None:
+def test_diagnose_text_and_json(run: Callable[..., Done], case: tuple[Path, Path]) -> None:
     kb, intake = case
     done = run("diagnose", intake, "--kb", kb, "--lang", "en")
     assert done.returncode == 0, done.stderr
@@ -128,8 +155,19 @@ def test_diagnose_text_and_json(case: tuple[Path, Path]) -> None:
     assert any(HOSTILE in text for text in strings(data["findings"]))
 
 
+def test_a_real_process_is_clean_too(case: tuple[Path, Path]) -> None:
+    """`python -m coachassist`, as a terminal runs it: the same choke point."""
+    kb, intake = case
+    done = run_process("report", intake, "--kb", kb, "--lang", "nl")
+    assert done.returncode == 0, done.stderr
+    assert "\\u001b[2J" in done.stdout
+    assert_clean(done.stdout, done.stderr)
+
+
 @pytest.mark.parametrize("command", [["plan"], ["plan", "--json"], ["report"]])
-def test_plan_and_report_to_stdout(case: tuple[Path, Path], command: list[str]) -> None:
+def test_plan_and_report_to_stdout(
+    run: Callable[..., Done], case: tuple[Path, Path], command: list[str]
+) -> None:
     kb, intake = case
     done = run(*command, intake, "--kb", kb, "--lang", "en")
     assert done.returncode == 0, done.stderr
@@ -139,7 +177,9 @@ def test_plan_and_report_to_stdout(case: tuple[Path, Path], command: list[str]) 
         assert any(HOSTILE in text for text in strings(json.loads(done.stdout)))
 
 
-def test_test_rules_failure_names_a_hostile_file_cleanly(case: tuple[Path, Path]) -> None:
+def test_test_rules_failure_names_a_hostile_file_cleanly(
+    run: Callable[..., Done], case: tuple[Path, Path]
+) -> None:
     kb, _ = case
     done = run("test-rules", "--kb", kb, "--lang", "en")
     assert done.returncode == 1
@@ -147,7 +187,7 @@ def test_test_rules_failure_names_a_hostile_file_cleanly(case: tuple[Path, Path]
     assert_clean(done.stdout, done.stderr)
 
 
-def test_check_with_a_hostile_id_and_file_name(tmp_path: Path) -> None:
+def test_check_with_a_hostile_id_and_file_name(run: Callable[..., Done], tmp_path: Path) -> None:
     folder = tmp_path / "kb"
     folder.mkdir()
     rule = {"rules": [{"id": f"x{CLEAR}{OSC52}{CSI}\u202e", "when": ["a"], "then": "b"}]}
@@ -159,7 +199,7 @@ def test_check_with_a_hostile_id_and_file_name(tmp_path: Path) -> None:
 
 
 def test_errors_with_hostile_file_names_and_arguments(
-    case: tuple[Path, Path], tmp_path: Path
+    run: Callable[..., Done], case: tuple[Path, Path], tmp_path: Path
 ) -> None:
     _, intake = case
     done = run("diagnose", intake)  # without the hostile KB: the unknown dysfunction is fine,
@@ -189,7 +229,7 @@ def test_errors_with_hostile_file_names_and_arguments(
     assert_clean(done.stdout, done.stderr)
 
 
-def test_schema_output_is_clean_and_valid_json() -> None:
+def test_schema_output_is_clean_and_valid_json(run: Callable[..., Done]) -> None:
     done = run("schema", "rule")
     assert done.returncode == 0
     assert_clean(done.stdout, done.stderr)
