@@ -4,10 +4,9 @@ Reading and validating ~40 TOML files costs more than a Textual app needs to sta
 therefore keeps the last validated ``KnowledgeBase`` as a pickle in the user's data folder,
 keyed by a fingerprint of every knowledge-base file (path and a hash of its content, so an edit
 that keeps size and mtime is still seen), the ``coachassist.kb`` source files, and the Python,
-pydantic and coachassist versions. Any change means a fresh,
-fully validated load. Only a load without problems is cached. The cache is the user's own
-file in the user's own folder, so it is trusted like the rest of that folder; a cache that
-cannot be read is ignored.
+pydantic and coachassist versions. Any change means a fresh, fully validated load. Only a load
+without problems is cached. The cache is the user's own file in the user's own folder, so it
+is trusted like the rest of that folder; a cache that cannot be read is ignored.
 """
 
 from __future__ import annotations

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from coachassist.safefile import INTAKE_FILE_CAP, KB_FILE_CAP, FileRefused, read_bytes
+from coachassist.safefile import (
+    INTAKE_FILE_CAP,
+    KB_FILE_CAP,
+    FileRefused,
+    read_bytes,
+    read_text_file,
+)
 
 from .conftest import REPO, run, teamscan_answers, write_response
 
@@ -119,3 +125,12 @@ def test_a_file_reporting_a_small_size_is_still_read_only_up_to_the_cap(tmp_path
     assert os.stat(maps).st_size == 0
     with pytest.raises(FileRefused, match=r"larger than 0\.01 KB"):
         read_bytes(maps, 10)
+
+
+def test_read_text_file_decodes_or_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_bytes("\ufeffa = 1\n".encode() + "b = 'é'\n".encode("latin-1"))
+    with pytest.raises(FileRefused, match=r"t\.toml: line 2: not UTF-8 text"):
+        read_text_file(path, KB_FILE_CAP)
+    path.write_bytes("\ufeffa = 'é'\n".encode())
+    assert read_text_file(path, KB_FILE_CAP) == "a = 'é'\n"  # the byte-order mark dropped
