@@ -21,7 +21,11 @@ KB_FILE_CAP = 5_000_000
 # leaves room for long open answers, while tomllib still parses it in seconds.
 INTAKE_FILE_CAP = 64_000_000
 
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+# O_NONBLOCK: opening a named pipe returns at once instead of waiting for a writer. (Windows
+# has none of these flags, and no named pipes in the file system either.)
+_OPEN_FLAGS = os.O_RDONLY | sum(
+    getattr(os, flag, 0) for flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY")
+)
 
 
 class FileRefused(Exception):
@@ -78,20 +82,19 @@ def _inside(path: Path, root: Path) -> None:
         )
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def _regular(path: Path, mode: int) -> None:
     if stat.S_ISREG(mode):
         return
-    kind = (
-        "a folder"
-        if stat.S_ISDIR(mode)
-        else "a named pipe (FIFO)"
-        if stat.S_ISFIFO(mode)
-        else "a device"
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else "not a regular file"
-    )
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
     raise FileRefused(path, f"is {kind}, not a regular file; only regular files are read")
 
 
