@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
+from typing import TextIO
 
 from coachassist.errors import UserError
 from coachassist.i18n import LANGS, Lang, default_lang, t
 from coachassist.kb.problems import KnowledgeBaseError
+from coachassist.terminal import SafeStream, clean
 
 # command -> (module in coachassist.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -136,20 +138,33 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; its output and errors pass through ``SafeStream``, so no control or bidi
+    character from a file reaches the terminal raw. The app draws its own screen: not wrapped."""
+    raw = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (SafeStream(s) if s is not None else s for s in raw)
+    try:
+        return _run(argv, raw)
+    finally:
+        sys.stdout, sys.stderr = raw
+
+
+def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     lang = _early_lang(words)
     try:
         args = parse(words)
         lang = args.lang
         module, _ = COMMANDS[args.command]
+        if args.command in ("app", "serve"):
+            sys.stdout, sys.stderr = raw
         return int(_module(module).run(args.command, args) or 0)
     except KnowledgeBaseError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(t("check.failed", lang, count=len(error.problems)), file=sys.stderr)
+            _error(str(problem))
+        _error(t("check.failed", lang, count=len(error.problems)))
         return 1
     except UserError as error:
-        print(f"coachassist: {error}", file=sys.stderr)
+        _error(f"coachassist: {error}")
         return error.exit_code
     except KeyboardInterrupt:
         return 130
@@ -160,5 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("COACHASSIST_DEBUG"):
             raise
         detail = f"{type(error).__name__}: {error}"
-        print(f"coachassist: {t('cli.internal_error', lang, error=detail)}", file=sys.stderr)
+        _error(f"coachassist: {t('cli.internal_error', lang, error=detail)}")
         return 3
+
+
+def _error(line: str) -> None:
+    """One error line on stderr, cleaned even where stderr is not wrapped (the app)."""
+    print(clean(line), file=sys.stderr)

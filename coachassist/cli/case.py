@@ -32,5 +32,5 @@ def diagnose_case(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Intake, 
 
     if args.min_group is not None and args.min_group < 1:
         raise UserError("--min-group must be 1 or more")
-    intake = load_case(kb, args.files, args.context)
+    intake = load_case(kb, args.files, args.context, lang=args.lang)
     return intake, diagnose(kb, intake, min_group=args.min_group)

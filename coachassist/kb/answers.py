@@ -6,15 +6,22 @@ with the questionnaires it checks against and imports nothing from ``coachassist
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+from pydantic import StrictFloat, StrictInt, StrictStr
 
 from coachassist.kb.conditions import holds
 from coachassist.kb.models import Question, Questionnaire
 
 DONT_KNOW = "dont_know"
+# The largest size of a number answer when the question sets no bounds: far beyond any team
+# size, minutes or count an intake asks for, and far inside the range where floats stay exact.
+NUMBER_LIMIT = 1_000_000_000
 
-# A likert point, a number, a choice, several choices, free text, or DONT_KNOW.
-Answer = int | float | str | list[str]
+# A likert point, a number, a choice, several choices, free text, or DONT_KNOW. Strict types:
+# TOML's `true` is not an answer (lax pydantic would turn it into 1, scored as "disagree").
+Answer = StrictInt | StrictFloat | StrictStr | list[StrictStr]
 Answers = dict[str, Answer]
 
 
@@ -46,12 +53,16 @@ def qid_missing(question: Question, answers: Answers) -> bool:
 
 
 def answer_problem(qn: Questionnaire, question: Question, value: Any) -> str | None:
+    if isinstance(value, bool) or (
+        isinstance(value, list) and any(isinstance(v, bool) for v in value)
+    ):
+        return f"{str(value).lower()} is not an answer; true/false is never an answer here"
     match question.type:
         case "likert":
             anchors = qn.anchors[question.anchors or ""]
             if value == DONT_KNOW:
                 return None if anchors.dont_know else "'dont_know' is not allowed here"
-            if isinstance(value, bool) or not isinstance(value, int):
+            if not isinstance(value, int):
                 return f"{value!r} is not a whole number from {anchors.min} to {anchors.max}"
             if not anchors.min <= value <= anchors.max:
                 return f"{value} is out of range {anchors.min}..{anchors.max}"
@@ -64,8 +75,10 @@ def answer_problem(qn: Questionnaire, question: Question, value: Any) -> str | N
             if not isinstance(value, list) or any(v not in options for v in value):
                 return f"{value!r} must be a list of values from {options}"
         case "number":
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if not isinstance(value, int | float):
                 return f"{value!r} is not a number"
+            if not math.isfinite(value) or abs(value) > NUMBER_LIMIT:
+                return f"{value} is not a usable number; give a number of at most {NUMBER_LIMIT:,}"
             if question.integer and not float(value).is_integer():
                 return f"{value} is not a whole number"
             if question.min is not None and value < question.min:

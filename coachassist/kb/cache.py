@@ -2,11 +2,11 @@
 
 Reading and validating ~40 TOML files costs more than a Textual app needs to start; the app
 therefore keeps the last validated ``KnowledgeBase`` as a pickle in the user's data folder,
-keyed by a fingerprint of every knowledge-base file (path, size, mtime), the ``coachassist.kb``
-source files, and the Python, pydantic and coachassist versions. Any change means a fresh,
-fully validated load. Only a load without problems is cached. The cache is the user's own
-file in the user's own folder, so it is trusted like the rest of that folder; a cache that
-cannot be read is ignored.
+keyed by a fingerprint of every knowledge-base file (path and a hash of its content, so an edit
+that keeps size and mtime is still seen), the ``coachassist.kb`` source files, and the Python,
+pydantic and coachassist versions. Any change means a fresh, fully validated load. Only a load
+without problems is cached. The cache is the user's own file in the user's own folder, so it
+is trusted like the rest of that folder; a cache that cannot be read is ignored.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from coachassist import workspace
 from coachassist.atomic import write_atomic
 from coachassist.errors import UserError
 from coachassist.kb.loader import KnowledgeBase, bundled_dirs, load
+from coachassist.safefile import KB_FILE_CAP, FileRefused, read_bytes
 
 KB_SOURCE = Path(__file__).resolve().parent
 
@@ -36,19 +37,23 @@ def fingerprint(dirs: Sequence[Path], bundled: bool) -> str:
 
     parts = [__version__, sys.version, pydantic.VERSION, str(bundled)]
     folders = [*(bundled_dirs() if bundled else []), *[Path(d) for d in dirs]]
-    files = sorted(KB_SOURCE.glob("*.py"))
+    files: list[tuple[Path, Path]] = [(path, KB_SOURCE) for path in sorted(KB_SOURCE.glob("*.py"))]
     for folder in folders:
         parts.append(f"dir:{folder.resolve()}:{folder.is_dir()}")
         if folder.is_dir():
-            files += sorted(folder.rglob("*.toml"))
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            parts.append(f"{path}:missing")
-            continue
-        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+            files += [(path, folder) for path in sorted(folder.rglob("*.toml"))]
+    for path, root in files:
+        parts.append(f"{path}:{_content_hash(path, root)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _content_hash(path: Path, root: Path) -> str:
+    """A hash of the file's bytes, read as the loader reads them (no pipe or device can hang
+    it); a file the loader would refuse gets a marker, and its load is never cached anyway."""
+    try:
+        return hashlib.sha256(read_bytes(path, KB_FILE_CAP, root)).hexdigest()
+    except FileRefused:
+        return "refused"
 
 
 def load_cached(dirs: Sequence[Path] = (), *, bundled: bool = True) -> KnowledgeBase:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +28,9 @@ from coachassist.kb.models import (
     Rule,
 )
 from coachassist.kb.problems import KnowledgeBaseError, Problem, locate
+from coachassist.safefile import KB_FILE_CAP, FileRefused, read_bytes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-MAX_FILE_BYTES = 5_000_000
 _TOML_POSITION = re.compile(r" \(at (?:line (?P<line>\d+), column \d+|end of document)\)")
 
 
@@ -116,7 +117,7 @@ def _load_layer(dirs: Iterable[Path], kb: KnowledgeBase, problems: list[Problem]
             continue
         for path in sorted(folder.rglob("*.toml")):
             if not _hidden(path.relative_to(folder)):
-                _load_file(path, kb, problems, seen)
+                _load_file(path, folder, kb, problems, seen)
 
 
 def _hidden(relative: Path) -> bool:
@@ -125,9 +126,13 @@ def _hidden(relative: Path) -> bool:
 
 
 def _load_file(
-    path: Path, kb: KnowledgeBase, problems: list[Problem], seen: set[tuple[str, str]]
+    path: Path,
+    folder: Path,
+    kb: KnowledgeBase,
+    problems: list[Problem],
+    seen: set[tuple[str, str]],
 ) -> None:
-    data, text, problem = read_toml(path)
+    data, text, problem = read_toml(path, root=folder)
     if problem:
         problems.append(problem)
         return
@@ -152,11 +157,11 @@ def _load_file(
     except ValidationError as exc:
         problems.extend(pydantic_problems(path, text, data, exc))
         return
-    in_file: list[tuple[str, str]] = []
+    in_file: Counter[tuple[str, str]] = Counter()
     for item_kind, item in _items(kind, parsed):
         key = (item_kind, item.id)  # type: ignore[attr-defined]
-        in_file.append(key)
-        line = locate(text, item.id, nth=in_file.count(key))  # type: ignore[attr-defined]
+        in_file[key] += 1
+        line = locate(text, item.id, nth=in_file[key])  # type: ignore[attr-defined]
         if key in seen:
             problems.append(
                 Problem(path, line, item.id, f"duplicate {item_kind} id; ids must be unique")  # type: ignore[attr-defined]
@@ -182,14 +187,15 @@ def _items(kind: str, parsed: Model) -> list[tuple[str, Model]]:
     return [(kind, item) for item in getattr(parsed, _PLURAL[kind])]
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, Problem | None]:
-    """Read a TOML file; any unreadable file becomes one Problem, never an exception."""
+def read_toml(
+    path: Path, *, cap: int = KB_FILE_CAP, root: Path | None = None
+) -> tuple[dict[str, Any] | None, str, Problem | None]:
+    """Read a TOML file of at most ``cap`` bytes (inside ``root``, if given); any unreadable
+    file becomes one Problem, never an exception."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, "", Problem(path, None, "-", f"cannot read the file: {exc.strerror}")
-    if len(raw) > MAX_FILE_BYTES:
-        return None, "", Problem(path, None, "-", "file is larger than 5 MB; split it up")
+        raw = read_bytes(path, cap, root)
+    except FileRefused as refused:
+        return None, "", Problem(path, None, "-", refused.reason)
     if b"\x00" in raw:
         return None, "", Problem(path, None, "-", "binary file, not TOML text; remove it")
     try:

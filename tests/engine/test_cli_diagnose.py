@@ -77,7 +77,10 @@ def test_bad_answers_name_file_respondent_and_question(tmp_path, capsys, answers
 
 
 def test_response_files_diagnosed_in_both_languages(tmp_path, capsys):
-    files = [str(write_response(tmp_path / f"r{i}.toml", scan_answers(2))) for i in range(4)]
+    files = [
+        str(write_response(tmp_path / f"r{i}.toml", {**scan_answers(2), "keep_text": f"k{i}"}))
+        for i in range(4)
+    ]
     code, out_nl, _ = run_cli("diagnose", *files, "--lang", "nl", capsys=capsys)
     assert code == 0 and "Respondenten: 4" in out_nl and "Bevindingen" in out_nl
     code, out_en, _ = run_cli("diagnose", *files, "--lang", "en", capsys=capsys)
@@ -127,7 +130,7 @@ def test_bundled_rule_cases_pass_and_cover_every_rule(capsys):
 
 
 def test_missing_durable_rules_is_one_clear_line(tmp_path):
-    paths = [str(write_response(tmp_path / f"r{i}.toml", scan_answers(3))) for i in range(3)]
+    paths = [str(write_response(tmp_path / f"r{i}.toml", scan_answers(2 + i))) for i in range(3)]
     code = (
         "import sys; sys.modules['durable'] = None\n"
         "from coachassist.cli import main\n"

@@ -92,7 +92,7 @@ def test_folder_named_like_a_toml_file(tmp_path: Path) -> None:
     (tmp_path / "odd.toml").mkdir()
     _, problems = load_dir(tmp_path)
     assert len(problems) == 1
-    assert problems[0].message.startswith("cannot read the file")
+    assert problems[0].message.startswith("is a folder, not a regular file")
 
 
 @pytest.mark.parametrize("name", ["invalid-toml", "binary", "latin-1", "empty", "no-kind"])

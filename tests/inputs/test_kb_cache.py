@@ -1,0 +1,48 @@
+"""The KB cache notices every change: its key holds a hash of every file's content."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from coachassist.kb import cache as kbcache
+
+from .conftest import REPO, TIMEOUT
+
+FORMATS = REPO / "rules" / "formats"
+
+
+def test_same_size_same_mtime_edit_is_never_served_stale(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    source = next(p for p in sorted(FORMATS.glob("*.toml")) if 'id = "' in p.read_text("utf-8"))
+    path = folder / "formats.toml"
+    text = source.read_text("utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = kbcache.load_cached([folder])
+    old_id = sorted(i for i in first.formats if f'id = "{i}"' in text)[0]
+    new_id = old_id[:-1] + ("x" if old_id[-1] != "x" else "y")  # same length
+    stat = path.stat()
+    edited = text.replace(f'id = "{old_id}"', f'id = "{new_id}"', 1)
+    assert len(edited.encode()) == stat.st_size and edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a copy tool or a VCS may do
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    second = kbcache.load_cached([folder])
+    assert new_id not in first.formats and new_id in second.formats
+
+
+def test_a_pipe_in_the_kb_folder_never_hangs_the_cache_key(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.toml")
+    code = (
+        "import sys; from pathlib import Path; from coachassist.kb.cache import fingerprint\n"
+        f"print(fingerprint([Path({str(folder)!r})], False))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO
+    )
+    assert done.returncode == 0 and len(done.stdout.strip()) == 64, done.stderr
