@@ -154,13 +154,16 @@ def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
     try:
         args = parse(words)
         lang = args.lang
+        for folder in args.kb:
+            if not folder.is_dir():
+                raise UserError(t("kbcheck.not_a_folder", lang, path=folder))
         module, _ = COMMANDS[args.command]
         if args.command in ("app", "serve"):
             sys.stdout, sys.stderr = raw
         return int(_module(module).run(args.command, args) or 0)
     except KnowledgeBaseError as error:
         for problem in error.problems:
-            _error(str(problem))
+            _error(problem.render(lang))
         _error(t("check.failed", lang, count=len(error.problems)))
         return 1
     except UserError as error:

@@ -21,12 +21,17 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
+    """Every problem (exit 1); otherwise the overrides and warnings, then the counts."""
+    from coachassist.kb.lint import notices
+
     kb, problems = load_with_problems(args.kb)
     if problems:
         for problem in problems:
-            print(problem)
+            print(problem.render(args.lang))
         print(t("check.failed", args.lang, count=len(problems)), file=sys.stderr)
         return 1
+    for notice in notices(kb):
+        print(notice.render(args.lang))
     print(t("check.ok", args.lang, **kb.counts()))
     return 0
 

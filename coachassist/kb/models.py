@@ -22,7 +22,11 @@ SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real numbers and booleans, so "90" or "true" in quotes is a mistake that
+    # the JSON Schema rejects too; the docstring under a field is its description (editor help)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
+    )
 
 
 def _not_blank(value: str) -> str:

@@ -187,7 +187,7 @@ MISTAKES = [
         'en = " "',
         "team_type",
         ('id = "team_type"', "options = ["),
-        "options.1.en: text is blank",
+        "option 2, en: text is blank",
     ),
     (
         "likert-range-too-wide",
@@ -350,7 +350,7 @@ MISTAKES = [
         "recuring = true",
         "checkin_wish",
         "recuring",
-        "recuring: unknown field; remove it or check its spelling",
+        "recuring: unknown field (did you mean 'recurring'?); remove it or check its spelling",
     ),
     (
         "unknown-top-level-field",
@@ -368,7 +368,7 @@ MISTAKES = [
         'id = "One-two"',
         "One-two",
         'id = "One-two"',
-        "id: String should match pattern",
+        "id: 'One-two' is not a valid id: use lower case letters, digits and _, starting with a letter (e.g. 'one_two')",
     ),
     (
         "dysfunction-without-severity",
@@ -518,7 +518,7 @@ def test_exact_prefixes(tmp_path: Path) -> None:
     ]
     root = write_kb(tmp_path, {RULES: FILES[RULES], FMT: formats})
     assert [str(p) for p in load_dir(root)[1]] == [
-        f"{root}/rules/formats.toml:4: checkin_wish: recuring: unknown field; "
+        f"{root}/rules/formats.toml:4: checkin_wish: recuring: unknown field (did you mean 'recurring'?); "
         "remove it or check its spelling"
     ]
     scan = edit(FILES[SCAN], 'anchors = "agree5"\nreverse', 'anchors = "agree7"\nreverse')
