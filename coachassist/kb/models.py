@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coachassist.kb import conditions
 from coachassist.kb.conditions import Condition
@@ -47,10 +47,13 @@ class Text(Model):
         return self.nl if lang == "nl" else self.en
 
 
-def _condition_list(values: list[str]) -> list[str]:
-    for text in values:
-        conditions.parse(text)  # raises ConditionError (a ValueError) with the fix
-    return values
+def _condition(text: str) -> str:
+    conditions.parse(text)  # raises ConditionError (a ValueError) with the fix
+    return text
+
+
+# one condition line; checked one by one, so every bad condition of a list is reported
+ConditionText = Annotated[str, AfterValidator(_condition)]
 
 
 # --- questionnaire -------------------------------------------------------------------------
@@ -134,11 +137,9 @@ class Question(Model):
     max: float | None = None
     integer: bool = True
     required: bool = False
-    show_if: list[str] = []
+    show_if: list[ConditionText] = []
     # The coach's own observation: left out of the client report unless the coach shares it.
     private: bool = False
-
-    _check_conditions = field_validator("show_if")(_condition_list)
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Question:
@@ -249,11 +250,9 @@ class Then(Model):
 class Rule(Model):
     id: RuleId
     because: Text
-    when: Annotated[list[str], Field(min_length=1)]
-    when_any: list[str] = []
+    when: Annotated[list[ConditionText], Field(min_length=1)]
+    when_any: list[ConditionText] = []
     then: Then
-
-    _check_conditions = field_validator("when", "when_any")(_condition_list)
 
     @field_validator("when_any")
     @classmethod

@@ -295,7 +295,7 @@ MISTAKES = [
         "score.trust.mean <<< 3.0",
         "trust.low",
         "<<<",
-        "when: 'score.trust.mean <<< 3.0': cannot read value",
+        "condition 1: 'score.trust.mean <<< 3.0': cannot read value",
     ),
     (
         "condition-unknown-subject",
