@@ -106,7 +106,14 @@ def parse(text: str) -> Condition:
 
 # operators trainers write from habit, and the one the condition language has instead
 _WRONG_OPERATORS = {
-    "=>": ">=", "=<": "<=", "≥": ">=", "≤": "<=", "<>": "!=", "≠": "!=", "=": "==", "!": "!=",
+    "=>": ">=",
+    "=<": "<=",
+    "≥": ">=",
+    "≤": "<=",
+    "<>": "!=",
+    "≠": "!=",
+    "=": "==",
+    "!": "!=",
 }
 
 

@@ -89,7 +89,11 @@ def _meeting(kb: KnowledgeBase, subject: str, below: Interval, above: Interval) 
         key = "kbcheck.threshold_overlap"
     low, high = sorted((below.high, above.low))
     said = wording.both(
-        key, subject=subject, low=f"{low:g}", high=f"{high:g}", rule_low=below.rule,
+        key,
+        subject=subject,
+        low=f"{low:g}",
+        high=f"{high:g}",
+        rule_low=below.rule,
         rule_high=above.rule,
     )
     origin = kb.origin("rule", above.rule)

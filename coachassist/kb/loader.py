@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from coachassist.kb import wording
 from coachassist.kb.models import (
     FILE_KINDS,
     KIND_KEYS,
@@ -27,7 +28,6 @@ from coachassist.kb.models import (
     Questionnaire,
     Rule,
 )
-from coachassist.kb import wording
 from coachassist.kb.problems import KnowledgeBaseError, Problem, locate
 from coachassist.safefile import KB_FILE_CAP, FileRefused, read_bytes
 
@@ -76,6 +76,11 @@ class KnowledgeBase:
     def origin(self, kind: str, item_id: str) -> Origin | None:
         return self.origins.get((kind, item_id))
 
+    def own_ids(self) -> set[str]:
+        """Ids of items from the trainer's own folders (``--kb``), not the bundled ones."""
+        first = 1 if self.bundled else 0
+        return {item for (_, item), origin in self.origins.items() if origin.layer >= first}
+
     def by_purpose(self, purpose: str) -> list[Questionnaire]:
         return [q for q in self.questionnaires.values() if q.purpose == purpose]
 
@@ -111,10 +116,9 @@ def load(extra_dirs: Sequence[Path] = (), *, bundled: bool = True) -> KnowledgeB
 def load_with_problems(
     extra_dirs: Sequence[Path] = (), *, bundled: bool = True
 ) -> tuple[KnowledgeBase, list[Problem]]:
-    from coachassist.kb.validate import cross_check
-
     from coachassist.kb.lint import licence_problems
     from coachassist.kb.overrides import override_problems
+    from coachassist.kb.validate import cross_check
 
     kb = KnowledgeBase(bundled=bundled)
     problems: list[Problem] = []
@@ -292,5 +296,3 @@ def _shown_id(node: Any) -> str | None:
     """The ``id`` of a table, if it can stand in a one-line problem (even when invalid)."""
     value = node.get("id") if isinstance(node, dict) else None
     return value if isinstance(value, str) and re.fullmatch(r"\S{1,100}", value) else None
-
-

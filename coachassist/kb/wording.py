@@ -34,18 +34,18 @@ def did_you_mean(wrong: object, choices: Iterable[str], lang: Lang) -> str:
     return t("kbcheck.did_you_mean", lang, suggestion=close[0]) if close else ""
 
 
-def known(ids: Iterable[str], wanted: str | None = None, own: Iterable[str] = ()) -> Both:
+def known(ids: Iterable[str], wanted: object = None, own: Iterable[str] = ()) -> Both:
     """``did you mean 'x'? known: a, b, ...``: the trainer's own ids first, then the rest,
     alphabetically, at most ``KNOWN_LIMIT`` of them."""
     names = sorted(set(ids))
     mine = set(own)
     ordered = [n for n in names if n in mine] + [n for n in names if n not in mine]
     shown = ", ".join(ordered[:KNOWN_LIMIT]) + (", ..." if len(ordered) > KNOWN_LIMIT else "")
-    result = {}
+    result: Both = {}
     for lang in LANGS:
         text = t("kbcheck.known", lang, ids=shown) if names else t("kbcheck.none_known", lang)
         hint = did_you_mean(wanted, names, lang).strip() if wanted else ""
-        result[lang] = f"{hint.strip('()')}; {text}" if hint else text
+        result[lang] = f"{hint.strip('()')} {text}" if hint else text
     return result
 
 
