@@ -29,6 +29,7 @@ from coachassist.kb.models import (
     Rule,
 )
 from coachassist.kb.problems import KnowledgeBaseError, Problem, locate
+from coachassist.kb.suggestions import row_rule
 from coachassist.safefile import KB_FILE_CAP, FileRefused, read_bytes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -219,6 +220,8 @@ _PLURAL = {
 def _items(kind: str, parsed: Model) -> list[tuple[str, Model]]:
     if kind == "questionnaire":
         return [("questionnaire", parsed)]
+    if kind == "suggestion":  # each row of the suggestion table is a rule
+        return [("rule", row_rule(row)) for row in parsed.suggestions]  # type: ignore[attr-defined]
     return [(kind, item) for item in getattr(parsed, _PLURAL[kind])]
 
 

@@ -270,6 +270,24 @@ class Rule(Model):
         return [conditions.parse(text) for text in self.when_any]
 
 
+class SuggestionRow(Model):
+    """One row of the suggestion table: for this finding in these settings, these formats.
+
+    The loader turns each row into a rule (``kb/suggestions.py``), so the engine sees rules only.
+    """
+
+    id: RuleId
+    """The id of the rule this row becomes, e.g. "suggest.trust.one-team"; evidence names it."""
+    dysfunction: Id
+    """The finding the formats answer: a dysfunction id from the catalogue."""
+    settings: list[Setting] = []
+    """The team types (the intake's team_type) the row holds for; leave out for every setting."""
+    formats: Annotated[list[Id], Field(min_length=1)]
+    """The session formats to suggest, by id; each must name the dysfunction in 'addresses'."""
+    because: Text
+    """Why these formats help, read after "because"; shown as evidence with the suggestion."""
+
+
 FactValue = float | int | str | bool | list[str]
 
 
@@ -341,12 +359,17 @@ class CaseFile(Model):
     cases: Annotated[list[Case], Field(min_length=1)]
 
 
+class SuggestionFile(Model):
+    suggestions: Annotated[list[SuggestionRow], Field(min_length=1)]
+
+
 FILE_KINDS: dict[str, type[Model]] = {
     "questionnaire": Questionnaire,
     "dysfunction": DysfunctionFile,
     "format": FormatFile,
     "rule": RuleFile,
     "case": CaseFile,
+    "suggestion": SuggestionFile,
 }
 # The top-level key that marks each kind of file.
 KIND_KEYS: dict[str, str] = {
@@ -355,4 +378,5 @@ KIND_KEYS: dict[str, str] = {
     "formats": "format",
     "rules": "rule",
     "cases": "case",
+    "suggestions": "suggestion",
 }
