@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
     "format": ("formats", "print one session format as a printable card (Markdown or HTML)"),
     "formats": ("formats", "list and search the session formats, with filters"),
+    "new": ("authoring", "write a commented skeleton (format, dysfunction, rule, case) into --kb"),
+    "explain": ("authoring", "show a rule in plain language, with its cases and formats"),
+    "rulebook": ("authoring", "write the whole knowledge base as a readable book (md or html)"),
 }
 DEFAULT_COMMAND = "app"
 VALUE_OPTIONS = ("--lang", "--kb")  # the options that may come before the command
@@ -154,7 +157,7 @@ def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
     try:
         args = parse(words)
         lang = args.lang
-        for folder in args.kb:
+        for folder in args.kb if args.command != "new" else ():  # `new` may create it
             if not folder.is_dir():
                 raise UserError(t("kbcheck.not_a_folder", lang, path=folder))
         module, _ = COMMANDS[args.command]

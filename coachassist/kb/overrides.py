@@ -11,10 +11,10 @@ from coachassist.kb.problems import Problem
 
 
 def _where(origin: Origin) -> str:
-    return f"{_short(origin.path)}:{origin.line}" if origin.line else _short(origin.path)
+    return f"{short_path(origin.path)}:{origin.line}" if origin.line else short_path(origin.path)
 
 
-def _short(path: Path) -> str:
+def short_path(path: Path) -> str:
     """A bundled file as ``rules/diagnosis/x.toml``, not an absolute path into the package."""
     parts = path.parts
     for anchor in ("rules", "questionnaires"):
