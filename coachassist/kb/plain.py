@@ -57,7 +57,7 @@ def _value(cond: Condition, kb: KnowledgeBase, lang: Lang) -> str:
     values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
     question = kb.context_questions().get(cond.name) if cond.kind == "context" else None
     labels = {o.value: o.label(lang) for o in question.options} if question else {}
-    shown = [f"'{labels[v]}'" if v in labels else f"{v}" for v in values]  # type: ignore[index]
+    shown = [f"'{labels[v]}'" if v in labels else f"{v}" for v in values]
     return f" {t('plain.or', lang)} ".join(shown)
 
 
