@@ -121,7 +121,11 @@ def explain(kb: KnowledgeBase, rule_id: str, lang: Lang) -> int:
     where = f"{short_path(origin.path)}:{origin.line}" if origin else "?"
     lines = [t("explain.where", lang, id=rule.id, where=where), ""]
     lines += plain.rule_lines(rule, kb, lang)
-    cases = _fired_in(kb).get(rule.id, [])
+    # the trainer's own cases first (later folders first), then by id
+    cases = sorted(
+        _fired_in(kb).get(rule.id, []),
+        key=lambda c: (-(getattr(kb.origin("case", c), "layer", 0)), c),
+    )
     lines.append("")
     if cases:
         lines.append(t("explain.cases", lang, count=len(cases)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coachassist.kb import wording
-from coachassist.kb.loader import KnowledgeBase, Origin
+from coachassist.kb.loader import KnowledgeBase, Origin, bundled_dirs
 from coachassist.kb.problems import Problem
 
 
@@ -15,11 +15,11 @@ def _where(origin: Origin) -> str:
 
 
 def short_path(path: Path) -> str:
-    """A bundled file as ``rules/diagnosis/x.toml``, not an absolute path into the package."""
-    parts = path.parts
-    for anchor in ("rules", "questionnaires"):
-        if anchor in parts:
-            return str(Path(*parts[len(parts) - 1 - parts[::-1].index(anchor) :]))
+    """A bundled file as ``rules/diagnosis/x.toml``, not an absolute path into the package;
+    any other file as given."""
+    for folder in bundled_dirs():
+        if path.is_relative_to(folder):
+            return str(path.relative_to(folder.parent))
     return str(path)
 
 

@@ -58,7 +58,7 @@ def _value(cond: Condition, kb: KnowledgeBase, lang: Lang) -> str:
     question = kb.context_questions().get(cond.name) if cond.kind == "context" else None
     labels = {o.value: o.label(lang) for o in question.options} if question else {}
     shown = [f"'{labels[v]}'" if v in labels else f"{v}" for v in values]
-    return f" {t('plain.or', lang)} ".join(shown)
+    return ", ".join(shown)
 
 
 def conclusion(then: Then, kb: KnowledgeBase, lang: Lang) -> str:

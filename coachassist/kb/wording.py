@@ -20,6 +20,7 @@ from coachassist.i18n import LANGS, Lang, t
 
 Both = dict[str, str]  # {"nl": ..., "en": ...}
 KNOWN_LIMIT = 8
+BLANK = "text is blank; write the text in this language"  # models._not_blank, said in any lang
 
 
 def both(key: str, **values: object) -> Both:
@@ -126,7 +127,8 @@ def _explain(error: Any, root: type[BaseModel], lang: Lang) -> str:
         case "less_than_equal" | "less_than":
             return t("kbcheck.too_large", lang, value=shown, limit=ctx.get("le", ctx.get("lt")))
         case "value_error":
-            return str(ctx.get("error", error["msg"]))
+            message = str(ctx.get("error", error["msg"]))
+            return t("kbcheck.empty_text", lang) if message == BLANK else message
     return str(error["msg"])
 
 

@@ -67,7 +67,8 @@ def _sections(kb: KnowledgeBase, lang: Lang) -> list[Section]:
             )
         )
     sections.append(Section(t("rulebook.signals", lang), rules=[r for r in rules if r.then.signal]))
-    header = [t(f"rulebook.col.{c}", lang) for c in ("finding", "settings", "formats", "because")]
+    columns = ("finding", "settings", "formats", "because", "rule")
+    header = [t(f"rulebook.col.{c}", lang) for c in columns]
     rows = [header]
     for rule in table_rules:
         row = row_of(rule)
@@ -76,7 +77,13 @@ def _sections(kb: KnowledgeBase, lang: Lang) -> list[Section]:
         settings = ", ".join(t(f"library.setting.{s}", lang) for s in row.settings)
         names = ", ".join(kb.formats[f].name(lang) for f in row.formats if f in kb.formats)
         rows.append(
-            [finding, settings or t("rulebook.every_setting", lang), names, row.because(lang)]
+            [
+                finding,
+                settings or t("rulebook.every_setting", lang),
+                names,
+                row.because(lang),
+                row.id,
+            ]
         )
     sections.append(Section(t("rulebook.table", lang), table=rows))
     sections.append(Section(t("rulebook.other_suggestions", lang), rules=other_suggest))
