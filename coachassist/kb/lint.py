@@ -27,7 +27,33 @@ LICENCES = Path(__file__).with_name("licences.toml")
 
 
 def notices(kb: KnowledgeBase) -> list[Problem]:
-    return [*override_notices(kb), *threshold_notices(kb)]
+    return [*override_notices(kb), *threshold_notices(kb), *setting_notices(kb)]
+
+
+def setting_notices(kb: KnowledgeBase) -> list[Problem]:
+    """A format suggested for a team type its own ``settings`` leave out: the planner would
+    drop it there, so the suggestion and the plan disagree."""
+    notices = []
+    own = kb.own_ids()  # the bundled knowledge base is reviewed by its maintainers
+    for rule in kb.rules.values():
+        if rule.id not in own:
+            continue
+        for cond in rule.conditions:
+            if cond.key != "context.team_type" or cond.op not in ("==", "in"):
+                continue
+            wanted = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+            for fmt_id in rule.then.suggest:
+                fmt = kb.formats.get(fmt_id)
+                missing = [str(s) for s in wanted if fmt and s not in fmt.settings]
+                if missing:
+                    said = wording.both(
+                        "kbcheck.suggestion_setting", format=fmt_id, settings=", ".join(missing)
+                    )
+                    origin = kb.origin("rule", rule.id)
+                    path = origin.path if origin else Path("?")
+                    line = origin.line if origin else None
+                    notices.append(Problem(path, line, rule.id, said["en"], said["nl"]))
+    return notices
 
 
 @dataclass(frozen=True, slots=True)

@@ -391,3 +391,18 @@ def test_rulebook_markdown_escapes_and_lists_everything(cli: Cli, tmp_path: Path
     assert "### my.conflict.very-low" in book
     assert "- because very \\*low\\* \\| \\<b\\>x\\</b\\>" in book
     assert "| Absence of trust | one team | Collective intake, Lifeline |" in book
+
+
+def test_a_format_suggested_outside_its_settings_is_warned(cli: Cli, tmp_path: Path) -> None:
+    table = (
+        '[[suggestions]]\nid = "my.suggest.conflict"\ndysfunction = "fear_of_conflict"\n'
+        'settings = ["whole_organisation"]\nformats = ["my_pre_mortem"]\n'
+        'because = { nl = "omdat", en = "because" }\n'
+    )
+    code, out = _check(cli, tmp_path, {"f.toml": FORMAT, "t.toml": table})
+    assert code == 0
+    assert out.splitlines()[0] == (
+        f"{tmp_path}/t.toml:2: my.suggest.conflict: warning: suggests 'my_pre_mortem' for "
+        "whole_organisation, but the format's 'settings' lack it, so the planner leaves it out "
+        "there; add the setting to the format or drop it here"
+    )
