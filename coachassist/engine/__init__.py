@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from coachassist.diagnosis import Diagnosis
 from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
@@ -20,9 +22,17 @@ def engine_for(kb: KnowledgeBase) -> Engine:
     cached = _ENGINES.get(id(kb))
     if cached is None or cached[0] is not kb:
         _ENGINES.clear()
-        cached = (kb, Engine(kb.rules))
+        cached = (kb, Engine(kb.rules, kb_source(kb)))
         _ENGINES[id(kb)] = cached
     return cached[1]
+
+
+def kb_source(kb: KnowledgeBase) -> str:
+    """The folder holding the knowledge base's rule files, to name it in engine errors."""
+    folders = sorted({str(o.path.parent) for (kind, _), o in kb.origins.items() if kind == "rule"})
+    if not folders:
+        return "(no rule files)"
+    return folders[0] if len(folders) == 1 else os.path.commonpath(folders)
 
 
 def team_facts(kb: KnowledgeBase, intake: Intake) -> tuple[FactTable, object]:

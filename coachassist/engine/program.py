@@ -1,0 +1,58 @@
+"""What the engine worker runs for one knowledge base: rules in layers, layers in rulesets.
+
+A rule's layer is one more than the deepest rule whose conclusion it tests (``chain_depths``),
+so rules in one layer never need each other: the worker evaluates the layers in order, and each
+layer's conclusions become facts of the next. A layer larger than ``RULES_PER_RULESET`` engine
+rules is split into several rulesets. That keeps every ruleset small (durable-rules aborts or
+fails to register around 1,000-2,000 rules in one ruleset) and chains no deeper than one rule
+inside the engine. Rules in a cycle (refused by ``check``) go into one last ruleset, where the
+engine itself chains them as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from coachassist.engine.compiler import compile_rule
+from coachassist.kb.limits import RULES_PER_RULESET, chain_depths
+from coachassist.kb.models import SEVERITY_RANK, Rule
+
+Patterns = dict[str, list[dict[str, Any]]]  # engine rule name -> alias patterns
+_NAMES = itertools.count(1)
+
+
+@dataclass
+class Program:
+    """Plain data (sent to the worker): rulesets by layer and what each rule concludes."""
+
+    layers: list[list[Patterns]]
+    conclusions: dict[str, tuple[str | None, dict[str, Any]]]
+    name: str = field(default_factory=lambda: f"program{next(_NAMES)}")
+
+
+def conclusion(rule: Rule) -> tuple[str | None, dict[str, Any]]:
+    """The fact a rule adds and its fields (severity rank for a dysfunction)."""
+    fields = {"severity": SEVERITY_RANK[rule.then.severity]} if rule.then.severity else {}
+    return rule.then.fact_key, fields
+
+
+def build_program(rules: Mapping[str, Rule], per_ruleset: int = RULES_PER_RULESET) -> Program:
+    depths = chain_depths(rules)
+    cyclic = max(depths.values(), default=-1) + 1
+    by_layer: dict[int, list[Rule]] = {}
+    for rule in sorted(rules.values(), key=lambda r: r.id):
+        by_layer.setdefault(depths.get(rule.id, cyclic), []).append(rule)
+    layers = []
+    for depth in sorted(by_layer):
+        chunks: list[Patterns] = [{}]
+        for rule in by_layer[depth]:
+            compiled = compile_rule(rule)
+            full = len(chunks[-1]) + len(compiled) > per_ruleset and depth != cyclic
+            if full and chunks[-1]:
+                chunks.append({})
+            chunks[-1].update(compiled)
+        layers.append(chunks)
+    return Program(layers, {rule.id: conclusion(rule) for rule in rules.values()})
