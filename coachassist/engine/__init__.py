@@ -29,7 +29,9 @@ def engine_for(kb: KnowledgeBase) -> Engine:
 
 def kb_source(kb: KnowledgeBase) -> str:
     """The folder holding the knowledge base's rule files, to name it in engine errors."""
-    folders = sorted({str(o.path.parent) for (kind, _), o in kb.origins.items() if kind == "rule"})
+    folders = sorted(
+        {str(o.path.parent.absolute()) for (kind, _), o in kb.origins.items() if kind == "rule"}
+    )
     if not folders:
         return "(no rule files)"
     return folders[0] if len(folders) == 1 else os.path.commonpath(folders)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coachassist.engine.compiler import compile_rule
-from coachassist.kb.limits import RULES_PER_RULESET, chain_depths
+from coachassist.kb.limits import KEYS_PER_RULESET, RULES_PER_RULESET, chain_depths
 from coachassist.kb.models import SEVERITY_RANK, Rule
 
 Patterns = dict[str, list[dict[str, Any]]]  # engine rule name -> alias patterns
@@ -39,7 +39,15 @@ def conclusion(rule: Rule) -> tuple[str | None, dict[str, Any]]:
     return rule.then.fact_key, fields
 
 
+def _keys(compiled: Patterns) -> set[str]:
+    return {
+        p["$and"][0]["key"] if "$and" in p else p["key"] for ps in compiled.values() for p in ps
+    }
+
+
 def build_program(rules: Mapping[str, Rule], per_ruleset: int = RULES_PER_RULESET) -> Program:
+    """Rules by layer; a layer split into rulesets of at most ``per_ruleset`` engine rules and
+    ``KEYS_PER_RULESET`` fact keys (the engine hangs past about 500 keys in one ruleset)."""
     depths = chain_depths(rules)
     cyclic = max(depths.values(), default=-1) + 1
     by_layer: dict[int, list[Rule]] = {}
@@ -48,11 +56,15 @@ def build_program(rules: Mapping[str, Rule], per_ruleset: int = RULES_PER_RULESE
     layers = []
     for depth in sorted(by_layer):
         chunks: list[Patterns] = [{}]
+        keys: set[str] = set()
         for rule in by_layer[depth]:
             compiled = compile_rule(rule)
-            full = len(chunks[-1]) + len(compiled) > per_ruleset and depth != cyclic
-            if full and chunks[-1]:
+            more = keys | _keys(compiled)
+            full = len(chunks[-1]) + len(compiled) > per_ruleset or len(more) > KEYS_PER_RULESET
+            if full and chunks[-1] and depth != cyclic:
                 chunks.append({})
+                more = _keys(compiled)
             chunks[-1].update(compiled)
+            keys = more
         layers.append(chunks)
     return Program(layers, {rule.id: conclusion(rule) for rule in rules.values()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from coachassist.errors import UserError
 from coachassist.intake.models import DONT_KNOW, Answers, Intake, Respondent, Response
-from coachassist.kb.conditions import holds
+from coachassist.kb.conditions import NUMBER_LIMIT, holds
 from coachassist.kb.loader import KnowledgeBase, read_toml
 from coachassist.kb.models import Question, Questionnaire
 
@@ -211,6 +212,8 @@ def answer_problem(qn: Questionnaire, question: Question, value: Any) -> str | N
         case "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return f"{value!r} is not a number"
+            if not math.isfinite(value) or abs(value) >= NUMBER_LIMIT:
+                return f"{value} is out of range (numbers stay below {NUMBER_LIMIT:,})"
             if question.integer and not float(value).is_integer():
                 return f"{value} is not a whole number"
             if question.min is not None and value < question.min:

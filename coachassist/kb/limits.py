@@ -15,12 +15,14 @@ from coachassist.kb.conditions import DECIMALS, NUMBER_LIMIT, Condition
 from coachassist.kb.models import Rule
 
 MAX_CONDITIONS_PER_RULE = 16  # when + when_any together
+MAX_FACTS_PER_RULE = 8  # different facts one rule (or one when_any alternative) joins
 MAX_WHEN_ANY = 16  # alternatives; each becomes an engine rule
 MAX_IN_VALUES = 32  # values in one `in [...]` list
 MAX_TESTS_PER_FACT = 32  # distinct comparisons on one fact (e.g. score.trust) over all rules
 MAX_CHAIN_DEPTH = 16  # signal -> signal -> ... -> dysfunction -> suggest
 MAX_RULES = 2_500  # rules in one knowledge base (engine rules after when_any: 2x this)
-RULES_PER_RULESET = 200  # the engine evaluates larger layers in rulesets of this size
+RULES_PER_RULESET = 200  # the engine evaluates larger layers in rulesets of this size,
+KEYS_PER_RULESET = 128  # or of this many different fact keys
 
 
 def engine_number(value: float | int) -> float | int:
@@ -64,6 +66,11 @@ def chain_depths(rules: Mapping[str, Rule]) -> dict[str, int]:
     return depth
 
 
+def fact_slots(conds: list[Condition]) -> set[str]:
+    """The facts a rule joins: one per fact key, and one per value a ``has`` test needs."""
+    return {f"{c.key}={c.value}" if c.op == "has" else c.key for c in conds}
+
+
 def _tests(cond: Condition) -> list[tuple[str, str, object]]:
     if cond.op == "in":
         return [(cond.stat, "==", v) for v in cond.value]  # type: ignore[union-attr]
@@ -95,6 +102,17 @@ def rule_limit_problems(rules: Mapping[str, Rule]) -> list[tuple[str, str, str]]
                     "when",
                     f"{total} conditions; a rule may have at most {MAX_CONDITIONS_PER_RULE} "
                     "(when and when_any together): split it into rules concluding a signal",
+                )
+            )
+        alternatives = [[alt] for alt in rule.any_conditions] or [[]]
+        joined = max(len(fact_slots([*rule.conditions, *alt])) for alt in alternatives)
+        if joined > MAX_FACTS_PER_RULE:
+            problems.append(
+                (
+                    rule.id,
+                    "when",
+                    f"the conditions test {joined} different facts; a rule may join at most "
+                    f"{MAX_FACTS_PER_RULE}: split it into rules concluding a signal",
                 )
             )
         if len(rule.any_conditions) > MAX_WHEN_ANY:
