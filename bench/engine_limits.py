@@ -32,7 +32,8 @@ SIZES: dict[str, list[int]] = {
     "in_list": [32, 64, 128, 255, 256, 510, 511, 512],
     "chain_in_one_ruleset": [64, 128, 256, 507, 508, 509, 510],
     "fact_keys_per_ruleset": [200, 256, 400, 500, 511, 512, 600, 800],
-    "rules_on_50_facts": [200, 500, 800, 1000, 1060, 1500, 2120, 5000],
+    "rules_on_50_facts": [200, 250, 300, 350, 400, 450, 500, 1060, 2120, 5000],
+    "joins_on_50_facts": [200, 250, 300, 350, 400, 450, 500, 1060, 2120, 5000],
 }
 
 
@@ -74,10 +75,12 @@ def probe(kind: str, n: int) -> None:
         for i in range(n):
             rules[f"r{i}"] = [_and(f"score.s{i}", {"$lt": {"mean": 3}})]
         facts = [{"key": f"score.s{i}", "mean": 2.5} for i in range(min(n, 40))]
-    elif kind == "rules_on_50_facts":  # 20 thresholds per fact, like a large real base
+    elif kind in ("rules_on_50_facts", "joins_on_50_facts"):  # 20 thresholds on each fact
         for i in range(n):
             threshold = {"$lt": {"mean": 1 + (i // 50) % 20 / 5}}
-            rules[f"r{i}"] = [_and(f"score.s{i % 50}", threshold), _and("context.t")]
+            rules[f"r{i}"] = [_and(f"score.s{i % 50}", threshold)]
+            if kind == "joins_on_50_facts":  # and a second fact: a join
+                rules[f"r{i}"].append(_and("context.t"))
         facts = [{"key": f"score.s{i}", "mean": 2.5} for i in range(50)]
         facts.append({"key": "context.t", "value": "a"})
     fired: list[str] = []
