@@ -21,8 +21,10 @@ MAX_IN_VALUES = 32  # values in one `in [...]` list
 MAX_TESTS_PER_FACT = 32  # distinct comparisons on one fact (e.g. score.trust) over all rules
 MAX_CHAIN_DEPTH = 16  # signal -> signal -> ... -> dysfunction -> suggest
 MAX_RULES = 2_500  # rules in one knowledge base (engine rules after when_any: 2x this)
-RULES_PER_RULESET = 200  # the engine evaluates larger layers in rulesets of this size,
-KEYS_PER_RULESET = 128  # or of this many different fact keys
+# The engine evaluates larger layers in several rulesets, each with at most this many alias
+# patterns (one per fact a rule joins, summed over its rules) and different fact keys.
+PATTERNS_PER_RULESET = 200
+KEYS_PER_RULESET = 128
 
 
 def engine_number(value: float | int) -> float | int:
