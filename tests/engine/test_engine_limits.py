@@ -101,9 +101,7 @@ def _unbounded_team_size(folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("value", ["1e20", "inf", "-inf", "nan", "1000000"])
-def test_an_unbounded_number_question_answered_out_of_range_is_one_clean_line(
-    tmp_path, cli, value
-):
+def test_an_unbounded_number_question_answered_out_of_range_is_one_clean_line(tmp_path, cli, value):
     folder = _unbounded_team_size(tmp_path / "kb")
     assert cli("check", "--kb", folder)[0] == 0
     intake = tmp_path / "intake.toml"
