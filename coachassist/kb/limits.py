@@ -20,7 +20,7 @@ MAX_WHEN_ANY = 16  # alternatives; each becomes an engine rule
 MAX_IN_VALUES = 32  # values in one `in [...]` list
 MAX_TESTS_PER_FACT = 32  # distinct comparisons on one fact (e.g. score.trust) over all rules
 MAX_CHAIN_DEPTH = 16  # signal -> signal -> ... -> dysfunction -> suggest
-MAX_RULES = 2_500  # rules in one knowledge base (engine rules after when_any: 2x this)
+MAX_RULES = 2_500  # rules in one knowledge base, counting each when_any alternative
 # The engine evaluates larger layers in several rulesets, each with at most this many alias
 # patterns (one per fact a rule joins, summed over its rules) and different fact keys.
 PATTERNS_PER_RULESET = 200
@@ -84,18 +84,23 @@ def _tests(cond: Condition) -> list[tuple[str, str, object]]:
 def rule_limit_problems(rules: Mapping[str, Rule]) -> list[tuple[str, str, str]]:
     """Every limit violation as (rule id, field, message saying what to change)."""
     problems: list[tuple[str, str, str]] = []
-    if len(rules) > MAX_RULES:
-        last = sorted(rules)[MAX_RULES]
-        problems.append(
-            (
-                last,
-                "when",
-                f"the knowledge base has {len(rules):,} rules; the engine supports up to "
-                f"{MAX_RULES:,}: merge or remove rules",
+    ordered = sorted(rules.values(), key=lambda r: r.id)
+    counted = 0
+    for rule in ordered:  # name the first rule past the capacity
+        counted += max(1, len(rule.any_conditions))
+        if counted > MAX_RULES:
+            total = sum(max(1, len(r.any_conditions)) for r in ordered)
+            problems.append(
+                (
+                    rule.id,
+                    "when",
+                    f"the knowledge base has {total:,} rules (counting each when_any "
+                    f"alternative); the engine supports up to {MAX_RULES:,}: merge or remove rules",
+                )
             )
-        )
+            break
     tests_by_fact: dict[str, dict[tuple, str]] = {}
-    for rule in sorted(rules.values(), key=lambda r: r.id):
+    for rule in ordered:
         total = len(rule.conditions) + len(rule.any_conditions)
         if total > MAX_CONDITIONS_PER_RULE:
             problems.append(
