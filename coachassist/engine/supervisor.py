@@ -196,7 +196,7 @@ def register(program: Program, source: str) -> None:
     """Register ``program`` in the worker; an error or crash names the rule where it can."""
     with _LOCK:
         try:
-            _call(("register", program), REGISTER_TIMEOUT)
+            _call(("register", program.name, program.layers, program.conclusions), REGISTER_TIMEOUT)
         except EngineError as exc:
             raise EngineError(_named(source, str(exc), find_rule(program, None))) from None
         except _Died as died:

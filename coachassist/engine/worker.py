@@ -6,7 +6,7 @@ the C extension prints can corrupt the protocol). Each message is a 4-byte big-e
 and a pickle; only the supervisor talks to it. Requests are tuples:
 
     ("ping",)                             -> ("ok", pid) once durable-rules is loaded
-    ("register", Program)                 -> ("ok", None)
+    ("register", name, layers, conclusions) -> ("ok", None): a ``program.Program``
     ("evaluate", name, facts, keys)       -> ("ok", [fired rule ids])
     ("probe", patterns, facts | None)     -> ("ok", None): register alone, then evaluate
     ("crash", signal number)              test hook: the worker kills itself with that signal
@@ -28,9 +28,10 @@ from typing import Any, BinaryIO
 
 from coachassist.engine.adapter import CompiledRuleset, EngineError, ready
 from coachassist.engine.compiler import rule_id
-from coachassist.engine.program import Program
 
 HEADER = struct.Struct(">I")
+Patterns = dict[str, list[dict[str, Any]]]  # engine rule name -> alias patterns
+Conclusions = dict[str, tuple[str | None, dict[str, Any]]]  # rule id -> (fact key, fields)
 ALARM_SECONDS = int(os.environ.get("COACHASSIST_ENGINE_ALARM", "300"))
 
 
@@ -59,14 +60,12 @@ def write_message(stream: BinaryIO, message: Any) -> None:
 class Loaded:
     """One registered program: its rulesets by layer, evaluated layer after layer."""
 
-    def __init__(self, program: Program) -> None:
-        self.conclusions = program.conclusions
+    def __init__(self, layers: list[list[Patterns]], conclusions: Conclusions) -> None:
+        self.conclusions = conclusions
         self._fired: list[str] = []
         self._present: set[str] = set()
         self._new: list[dict[str, Any]] = []
-        self.layers = [
-            [CompiledRuleset(chunk, self._fire) for chunk in layer] for layer in program.layers
-        ]
+        self.layers = [[CompiledRuleset(chunk, self._fire) for chunk in layer] for layer in layers]
 
     def _fire(self, engine_name: str) -> list[dict[str, Any]]:
         rid = rule_id(engine_name)
@@ -99,9 +98,9 @@ def handle(request: tuple, loaded: dict[str, Loaded]) -> Any:
         ready()
         return os.getpid()
     if op == "register":
-        program: Program = request[1]
-        if program.name not in loaded:
-            loaded[program.name] = Loaded(program)
+        _, name, layers, conclusions = request
+        if name not in loaded:
+            loaded[name] = Loaded(layers, conclusions)
         return None
     if op == "evaluate":
         _, name, facts, keys = request
