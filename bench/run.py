@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -97,6 +98,11 @@ def main(teams: int = 10_000) -> None:
     print(f"worker round trip (no rules):   {round_trip_ms:.3f} ms median over 500")
     full_ms = median_ms(lambda: (lambda t: engine.run(t))(team_facts(kb, team)[0]), 200)
     print(f"one team incl. scoring:         {full_ms:.3f} ms median over 200")
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "gezond_wijkteam.toml"
+    command = [sys.executable, "-m", "coachassist", "diagnose", str(example)]
+    cli_ms = median_ms(lambda: subprocess.run(command, capture_output=True, check=True), 7)
+    print(f"`coachassist diagnose` process: {cli_ms:.0f} ms median over 7 (incl. worker start)")
 
     pool = [team_facts(kb, generated_team(kb, rng))[0] for _ in range(50)]
     engine.run(pool[0])

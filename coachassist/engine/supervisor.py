@@ -73,6 +73,7 @@ class Worker:
             start_new_session=True,  # Ctrl-C in the terminal reaches the parent only
         )
         self.registered: set[str] = set()
+        self.ready = False  # answered a ping: durable-rules is loaded
 
     def request(self, message: tuple, timeout: float) -> Any:
         assert self.process.stdin and self.process.stdout
@@ -147,19 +148,31 @@ _LOCK = threading.RLock()
 _WORKER: Worker | None = None
 
 
+def prestart() -> None:
+    """Start the worker now without waiting for it (e.g. while the knowledge base loads)."""
+    global _WORKER
+    with _LOCK:
+        if _WORKER is None:
+            _WORKER = Worker()
+
+
 def _worker() -> Worker:
+    """The running worker; started (or restarted) and confirmed ready when needed."""
     global _WORKER
     if _WORKER is None or _WORKER.process.poll() is not None:
-        worker = Worker()
+        if _WORKER is not None:
+            _WORKER.close()
+        _WORKER = Worker()
+    if not _WORKER.ready:
         try:
-            worker.request(("ping",), REGISTER_TIMEOUT)
-        except _Died as died:
-            worker.close()
-            raise EngineCrash(f"the rules engine could not start ({died.how})") from None
-        except EngineError:
-            worker.close()
-            raise
-        _WORKER = worker
+            _WORKER.request(("ping",), REGISTER_TIMEOUT)
+        except (_Died, EngineError) as error:
+            _WORKER.close()
+            _WORKER = None
+            if isinstance(error, EngineError):
+                raise
+            raise EngineCrash(f"the rules engine could not start ({error.how})") from None
+        _WORKER.ready = True
     return _WORKER
 
 
