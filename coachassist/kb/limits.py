@@ -76,7 +76,9 @@ def fact_slots(conds: list[Condition]) -> set[str]:
 def _tests(cond: Condition) -> list[tuple[str, str, object]]:
     if cond.op == "in":
         return [(cond.stat, "==", v) for v in cond.value]  # type: ignore[union-attr]
-    if cond.op in ("?", "has"):
+    if cond.op == "has":
+        return [("value", "==", cond.value)]
+    if cond.op == "?":
         return []
     return [(cond.stat, cond.op, cond.value)]
 
