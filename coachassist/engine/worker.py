@@ -86,7 +86,9 @@ class Loaded:
         facts = list(facts)
         for layer in self.layers:
             for ruleset in layer:
-                ruleset.evaluate(f for f in facts if f["key"] in ruleset.keys)
+                batch = [f for f in facts if f["key"] in ruleset.keys]
+                if batch:  # every rule tests a fact's key: without facts nothing can fire
+                    ruleset.evaluate(batch)
             facts += self._new
             self._new = []
         return list(self._fired)
