@@ -31,8 +31,8 @@ from coachassist.engine.worker import HEADER, read_message, write_message
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 EVALUATE_TIMEOUT = 10.0  # seconds; COACHASSIST_ENGINE_TIMEOUT overrides
 REGISTER_TIMEOUT = 60.0
-PROBE_TIMEOUT = 3.0
-PROBE_BUDGET = 30.0  # seconds spent looking for the rule behind a crash
+PROBE_TIMEOUT = 2.0
+PROBE_BUDGET = 10.0  # seconds spent looking for the rule behind a crash
 
 
 class EngineCrash(EngineError):
@@ -208,6 +208,7 @@ def _call(message: tuple, timeout: float) -> Any:
 def register(program: Program, source: str) -> None:
     """Register ``program`` in the worker; an error or crash names the rule where it can."""
     with _LOCK:
+        _worker()  # a worker that cannot start says so itself, naming no rule
         try:
             _call(("register", program.name, program.layers, program.conclusions), REGISTER_TIMEOUT)
         except EngineError as exc:
