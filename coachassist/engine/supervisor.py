@@ -280,6 +280,12 @@ def crash_worker_for_test(signum: int = signal.SIGKILL) -> None:
         _call(("crash", int(signum)), PROBE_TIMEOUT)
 
 
+def crash_next_evaluation_for_test(signum: int = signal.SIGSEGV) -> None:
+    """Test hook: the shared worker dies of ``signum`` during the next evaluation."""
+    with _LOCK:
+        _call(("arm", int(signum)), PROBE_TIMEOUT)
+
+
 def hang_worker_for_test(timeout: float = 1.0) -> None:
     """Test hook: make the shared worker spin; the request times out and the worker is killed."""
     with _LOCK:

@@ -10,6 +10,7 @@ and a pickle; only the supervisor talks to it. Requests are tuples:
     ("evaluate", name, facts, keys)       -> ("ok", [fired rule ids])
     ("probe", patterns, facts | None)     -> ("ok", None): register alone, then evaluate
     ("crash", signal number)              test hook: the worker kills itself with that signal
+    ("arm", signal number)                test hook: the next evaluation dies of that signal
     ("hang", None)                        test hook: the worker spins forever
 
 Failures the engine reports become ("error", message). The worker never outlives its parent:
@@ -32,6 +33,7 @@ from coachassist.engine.compiler import rule_id
 HEADER = struct.Struct(">I")
 Patterns = dict[str, list[dict[str, Any]]]  # engine rule name -> alias patterns
 Conclusions = dict[str, tuple[str | None, dict[str, Any]]]  # rule id -> (fact key, fields)
+ARMED: list[int] = []  # a signal the next evaluation dies of (test hook)
 ALARM_SECONDS = int(os.environ.get("COACHASSIST_ENGINE_ALARM", "300"))
 
 
@@ -105,6 +107,8 @@ def handle(request: tuple, loaded: dict[str, Loaded]) -> Any:
             loaded[name] = Loaded(layers, conclusions)
         return None
     if op == "evaluate":
+        if ARMED:  # test hook: crash as the C extension would, mid-evaluation
+            os.kill(os.getpid(), ARMED.pop())
         _, name, facts, keys = request
         return loaded[name].run(facts, keys)
     if op == "probe":
@@ -115,6 +119,9 @@ def handle(request: tuple, loaded: dict[str, Loaded]) -> Any:
         return None
     if op == "crash":
         os.kill(os.getpid(), request[1])
+    if op == "arm":
+        ARMED.append(request[1])
+        return None
     if op == "hang":
         while True:
             pass

@@ -130,3 +130,14 @@ def test_shutdown_leaves_no_worker_and_the_next_evaluation_starts_one(kb):
     assert supervisor.worker_pid() is None
     diagnose(kb, team(kb, 2, set()))
     assert supervisor.worker_pid() is not None
+
+
+def test_a_crash_during_a_diagnosis_is_one_line_naming_the_knowledge_base(kb):
+    troubled = team(kb, 3, {"trust"})
+    before = summary(diagnose(kb, troubled))
+    supervisor.crash_next_evaluation_for_test(signal.SIGSEGV)
+    with pytest.raises(EngineCrash) as caught:
+        diagnose(kb, troubled)
+    message = str(caught.value)
+    assert "SIGSEGV" in message and str(REPO / "rules") in message and "\n" not in message
+    assert summary(diagnose(kb, troubled)) == before
