@@ -112,7 +112,7 @@ def run_probe(kind: str, n: int, timeout: float) -> tuple[str, float]:
         return f"{signal.Signals(-result.returncode).name} {last}".strip(), took
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["?"])[-1]
-        return f"error: {last[-60:]}", took
+        return f"error: {last.split('Error: ', 1)[-1][:90]}", took
     return f"ok, {json.loads(result.stdout)['fired']} fired", took
 
 
