@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coachassist.kb import conditions
-from coachassist.kb.conditions import Condition
+from coachassist.kb.conditions import NUMBER_LIMIT, Condition
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=100)]
@@ -19,6 +19,12 @@ Setting = Literal["leadership_team", "one_team", "two_departments", "whole_organ
 Severity = Literal["low", "medium", "high"]
 SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
 SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "whole_organisation")
+# Every number a rule may compare stays finite and below NUMBER_LIMIT (docs/engine.md, Limits);
+# anchors stay within ANCHOR_LIMIT (a likert scale of -1000..1000 is already absurd).
+ANCHOR_LIMIT = 1000
+Number = Annotated[float, Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, lt=NUMBER_LIMIT)]
+AnchorPoint = Annotated[int, Field(ge=-ANCHOR_LIMIT, le=ANCHOR_LIMIT)]
 
 
 class Model(BaseModel):
@@ -76,9 +82,9 @@ class Provenance(Model):
 class Anchors(Model):
     """A labelled agreement scale shared by likert questions, e.g. 1-5."""
 
-    min: int = 1
+    min: AnchorPoint = 1
     """The lowest answer, usually 1."""
-    max: int = 5
+    max: AnchorPoint = 5
     """The highest answer, usually 5 (3 to 11 points in all)."""
     labels: list[Text]
     """One {nl, en} label per point, lowest first."""
@@ -101,7 +107,7 @@ class Anchors(Model):
 class Band(Model):
     """An interpretation band: scores up to and including ``upto`` get this label."""
 
-    upto: float
+    upto: Number
     """Scores up to and including this number get this band's label."""
     label: Text
     """The band's label, e.g. {nl = "Laag", en = "Low"}."""
@@ -160,9 +166,9 @@ class Question(Model):
     """True when agreeing means a LOW score: answers are flipped before scoring."""
     options: list[Option] = []
     """The choices of a single or multiple choice question."""
-    min: float | None = None
+    min: Number | None = None  # unset: answers still stay below NUMBER_LIMIT
     """The lowest number allowed (number questions)."""
-    max: float | None = None
+    max: Number | None = None
     """The highest number allowed (number questions)."""
     integer: bool = True
     """Whether a number answer must be whole."""
@@ -385,24 +391,24 @@ FactValue = float | int | str | bool | list[str]
 
 
 class GivenScore(Model):
-    mean: float
+    mean: Number
     """The team's mean on the scale (after reverse scoring)."""
-    sd: float = 0.0
+    sd: Number = 0.0
     """The standard deviation (default 0)."""
-    rwg: float = 1.0
+    rwg: Number = 1.0
     """The agreement index rwg, 0 to 1 (default 1)."""
-    n: Annotated[int, Field(ge=1)] = 6
+    n: Annotated[int, Field(ge=1, lt=NUMBER_LIMIT)] = 6
     """How many respondents (default 6)."""
     polarised: bool = False
     """Whether the team is split in two camps (default false)."""
 
 
 class GivenItem(Model):
-    mean: float
+    mean: Number
     """The team's mean on the question, after reverse scoring."""
-    sd: float = 0.0
+    sd: Number = 0.0
     """The standard deviation (default 0)."""
-    n: Annotated[int, Field(ge=1)] = 6
+    n: Annotated[int, Field(ge=1, lt=NUMBER_LIMIT)] = 6
     """How many answered (default 6)."""
 
 
@@ -424,11 +430,11 @@ class Given(Model):
     """Team scores by scale id, e.g. trust = { mean = 2.4 }."""
     items: dict[str, GivenItem] = {}
     """Question results by question id, e.g. trust_3 = { mean = 2.0 }."""
-    gaps: dict[str, float] = {}
+    gaps: dict[str, Number] = {}
     """The lead's mean minus the members' mean, by scale id."""
     context: dict[str, FactValue] = {}
     """Answers to the coach's intake, by question id."""
-    respondents: dict[Literal["n", "members", "leads"], int] = {}
+    respondents: dict[Literal["n", "members", "leads"], Count] = {}
     """Counts: { n = 8, members = 7, leads = 1 }."""
 
 
