@@ -26,7 +26,11 @@ class Problem:
         """``file:line: id: message`` in ``lang`` (English where no Dutch text exists)."""
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         item = f"{self.item}: " if self.item and self.item != "-" else ""  # "-": the whole file
-        message = self.nl if lang == "nl" and self.nl else self.message
+        message = self.message
+        if lang == "nl":
+            from coachassist.kb.wording import dutch
+
+            message = self.nl or dutch(self.message)
         return f"{where}: {item}{message}"
 
 

@@ -12,11 +12,12 @@ import re
 import types
 import typing
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
-from coachassist.i18n import LANGS, Lang, t
+from coachassist.i18n import LANGS, Lang, keys, t
 
 Both = dict[str, str]  # {"nl": ..., "en": ...}
 KNOWN_LIMIT = 8
@@ -128,7 +129,9 @@ def _explain(error: Any, root: type[BaseModel], lang: Lang) -> str:
             return t("kbcheck.too_large", lang, value=shown, limit=ctx.get("le", ctx.get("lt")))
         case "value_error":
             message = str(ctx.get("error", error["msg"]))
-            return t("kbcheck.empty_text", lang) if message == BLANK else message
+            if message == BLANK:
+                return t("kbcheck.empty_text", lang)
+            return dutch(message) if lang == "nl" else message
     return str(error["msg"])
 
 
@@ -200,3 +203,17 @@ def _unwrap(annotation: Any) -> Any:
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     plain = _unwrap(annotation)
     return plain if isinstance(plain, type) and issubclass(plain, BaseModel) else None
+
+
+def dutch(message: str) -> str:
+    """An English ``check`` message with every known phrase (``kbcheck.phrase.*``) in Dutch;
+    ids, conditions and quoted values stay as the trainer wrote them."""
+    for english, nederlands in _phrases():
+        message = message.replace(english, nederlands)
+    return message
+
+
+@cache
+def _phrases() -> list[tuple[str, str]]:
+    pairs = [(t(key, "en"), t(key, "nl")) for key in keys() if key.startswith("kbcheck.phrase.")]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))

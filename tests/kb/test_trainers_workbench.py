@@ -406,3 +406,11 @@ def test_a_format_suggested_outside_its_settings_is_warned(cli: Cli, tmp_path: P
         "whole_organisation, but the format's 'settings' lack it, so the planner leaves it out "
         "there; add the setting to the format or drop it here"
     )
+
+
+def test_cross_reference_problems_in_dutch(cli: Cli, tmp_path: Path) -> None:
+    rule = RULE.replace('"score.conflict.mean < 1.5"', '"signal.my_nothing"')
+    assert _problem(cli, tmp_path, {"r.toml": rule}, "nl") == (
+        "my.conflict.very-low: voorwaarde 'signal.my_nothing': geen regel concludeert signaal "
+        "'my_nothing', dus dit geldt nooit"
+    )
