@@ -182,23 +182,27 @@ class Question(Model):
 
     @model_validator(mode="after")
     def _fields_fit_type(self) -> Question:
+        """Every mismatch between the type and the other fields, in one message."""
+        found = []
         if self.type == "likert" and not self.anchors:
-            raise ValueError("a likert question needs 'anchors = \"<anchors id>\"'")
+            found.append("a likert question needs 'anchors = \"<anchors id>\"'")
         if self.type != "likert" and (self.anchors or self.reverse):
-            raise ValueError("'anchors' and 'reverse' only go with type = \"likert\"")
+            found.append("'anchors' and 'reverse' only go with type = \"likert\"")
         if self.type in ("single", "multiple") and len(self.options) < 2:
-            raise ValueError(f"a {self.type}-choice question needs at least two options")
+            found.append(f"a {self.type}-choice question needs at least two options")
         if self.type not in ("single", "multiple") and self.options:
-            raise ValueError('\'options\' only go with type = "single" or "multiple"')
+            found.append('\'options\' only go with type = "single" or "multiple"')
         if self.scale and self.type != "likert":
-            raise ValueError("only likert questions count towards a scale; remove 'scale'")
+            found.append("only likert questions count towards a scale; remove 'scale'")
         if (self.min is not None or self.max is not None) and self.type != "number":
-            raise ValueError("'min' and 'max' only go with type = \"number\"")
+            found.append("'min' and 'max' only go with type = \"number\"")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            found.append(f"min {self.min} is above max {self.max}")
         values = [o.value for o in self.options]
         if len(values) != len(set(values)):
-            raise ValueError("two options share a value; give each option its own value")
+            found.append("two options share a value; give each option its own value")
+        if found:
+            raise ValueError("; ".join(found))
         return self
 
     @cached_property

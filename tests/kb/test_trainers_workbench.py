@@ -414,3 +414,25 @@ def test_cross_reference_problems_in_dutch(cli: Cli, tmp_path: Path) -> None:
         "my.conflict.very-low: voorwaarde 'signal.my_nothing': geen regel concludeert signaal "
         "'my_nothing', dus dit geldt nooit"
     )
+
+
+def test_every_type_mismatch_of_a_question_is_named(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from coachassist.kb.models import Question
+
+    with pytest.raises(ValidationError) as raised:
+        Question.model_validate(
+            {
+                "id": "q",
+                "type": "text",
+                "text": {"nl": "Vraag", "en": "Question"},
+                "anchors": "agree5",
+                "scale": "trust",
+            }
+        )
+    message = raised.value.errors()[0]["ctx"]["error"]
+    assert str(message) == (
+        "'anchors' and 'reverse' only go with type = \"likert\"; "
+        "only likert questions count towards a scale; remove 'scale'"
+    )
