@@ -36,7 +36,12 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 def _test_rules(kb: KnowledgeBase, lang: Lang) -> int:
     from coachassist.engine import engine_for
-    from coachassist.engine.cases import explain_missing, failure_line, run_all
+    from coachassist.engine.cases import (
+        explain_missing,
+        explain_present,
+        failure_line,
+        run_all,
+    )
 
     results, uncovered = run_all(kb, engine_for(kb))
     failed = [r for r in results if r.missing or r.unexpected]
@@ -49,6 +54,8 @@ def _test_rules(kb: KnowledgeBase, lang: Lang) -> int:
                 print(line)
         for finding in result.unexpected:
             print(f"{where}{result.case}: {failure_line(result, finding, False, lang)}")
+            for line in explain_present(kb, result, finding, lang):
+                print(line)
     for rule in uncovered:
         origin = kb.origin("rule", rule)
         where = f"{origin.path}:{origin.line}: " if origin else ""

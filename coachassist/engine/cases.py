@@ -99,6 +99,18 @@ def run_all(kb: KnowledgeBase, engine: Engine) -> tuple[list[CaseResult], list[s
 def explain_missing(kb: KnowledgeBase, result: CaseResult, finding: str, lang: Lang) -> list[str]:
     """Why ``finding`` was not concluded: each rule that could conclude it, with every
     condition, the value measured in the case, and whether it held."""
+    return _explain(kb, result, finding, lang, fired=False)
+
+
+def explain_present(kb: KnowledgeBase, result: CaseResult, finding: str, lang: Lang) -> list[str]:
+    """Why ``finding`` was concluded although it should not be: each rule that fired and
+    concluded it, with every condition and the value measured in the case."""
+    return _explain(kb, result, finding, lang, fired=True)
+
+
+def _explain(
+    kb: KnowledgeBase, result: CaseResult, finding: str, lang: Lang, *, fired: bool
+) -> list[str]:
     concluded = findings_of(kb, result.fired)
     questions = kb.scan_questions()
     anchors = {
@@ -107,14 +119,19 @@ def explain_missing(kb: KnowledgeBase, result: CaseResult, finding: str, lang: L
         for q in qn.questions
         if q.reverse
     }
-    rules = [r for r in kb.rules.values() if _concludes(r.then, finding)]
+    rules = [
+        r
+        for r in kb.rules.values()
+        if _concludes(r.then, finding) and (r.id in result.fired) == fired
+    ]
     if not rules:
         return [t("test_rules.no_rule", lang)]
     lines = []
+    header = "test_rules.concluded_by" if fired else "test_rules.could_conclude"
     for rule in rules:
         origin = kb.origin("rule", rule.id)
         where = f"{origin.path.name}:{origin.line}" if origin else "?"
-        lines.append(t("test_rules.could_conclude", lang, rule=rule.id, where=where))
+        lines.append(t(header, lang, rule=rule.id, where=where))
         for cond in [*rule.conditions, *rule.any_conditions]:
             if cond.kind in ("signal", "dysfunction"):
                 held = cond.key in concluded

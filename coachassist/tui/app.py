@@ -75,7 +75,7 @@ class CoachApp(LangApp):
         try:
             self.kb = load_cached(self.kb_dirs, bundled=self.bundled)
         except KnowledgeBaseError as error:
-            problems = [str(p) for p in error.problems]
+            problems = [p.render(self.lang) for p in error.problems]
         except Exception as error:  # e.g. an unreadable folder: shown in the app, not raised
             problems = [f"{type(error).__name__}: {error}"]
         else:

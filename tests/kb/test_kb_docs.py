@@ -248,7 +248,12 @@ def test_rule_cases_documented_test_rules_output(
     )
     code, out, err = cli("test-rules", "--kb", "my-kb", "--lang", "en")
     assert code == 1
-    failure, uncovered = out.splitlines()
+    failure, *explained, uncovered = out.splitlines()
+    assert explained == [
+        "  rule trust.dysfunction.low (trust.toml:25) concluded it:",
+        "    ok signal.low_trust   measured: concluded",
+    ]
+    assert "\n".join(explained) in _page("rule-cases")
     documented = _documented("rule-cases", "my-kb/rules/extra.cases.toml:")
     assert failure.split(" (fired:")[0] == documented.split(" (fired:")[0]
     assert uncovered == _documented("rule-cases", "my-kb/rules/extra.toml:")

@@ -436,3 +436,17 @@ def test_every_type_mismatch_of_a_question_is_named(tmp_path: Path) -> None:
         "'anchors' and 'reverse' only go with type = \"likert\"; "
         "only likert questions count towards a scale; remove 'scale'"
     )
+
+
+def test_an_unexpected_finding_names_the_rule_that_concluded_it(cli: Cli, tmp_path: Path) -> None:
+    case = CASE.replace(
+        'expect.present = ["dysfunction.fear_of_conflict"]',
+        'expect.absent = ["signal.low_conflict_openness"]',
+    )
+    (tmp_path / "c.toml").write_text(case, encoding="utf-8")
+    code, out, _ = cli("test-rules", "--kb", tmp_path, "--lang", "en")
+    assert code == 1
+    assert out.splitlines()[1:3] == [
+        "  rule conflict.low-mean (conflict.toml:5) concluded it:",
+        "    ok score.conflict.mean < 2.6   measured: 1.2",
+    ]
