@@ -65,7 +65,7 @@ def where(path: list[Any], lang: Lang) -> str:
                 keys = []
             words.append(f"{_noun(part, lang)} {following + 1}")
         else:
-            keys.append(str(part))
+            keys.append(_plain(part))
     if keys:
         words.append(".".join(keys))
     return ", ".join(words)
@@ -111,7 +111,8 @@ def _explain(error: Any, root: type[BaseModel], lang: Lang) -> str:
         case "literal_error":
             choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
             hint = did_you_mean(value, choices, lang)
-            return t("kbcheck.choose", lang, value=value, hint=hint, choices=", ".join(choices))
+            choices_text = ", ".join(choices)
+            return t("kbcheck.choose", lang, value=_plain(value), hint=hint, choices=choices_text)
         case "string_pattern_mismatch":
             dotted = "." in str(ctx.get("pattern", ""))
             extra = t("kbcheck.bad_id_extra", lang) if dotted else ""
