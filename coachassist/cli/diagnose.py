@@ -42,12 +42,13 @@ def _test_rules(kb: KnowledgeBase, lang: Lang) -> int:
         failure_line,
         run_all,
     )
+    from coachassist.kb.overrides import short_path
 
     results, uncovered = run_all(kb, engine_for(kb))
     failed = [r for r in results if r.missing or r.unexpected]
     for result in failed:
         origin = kb.origin("case", result.case)
-        where = f"{origin.path}:{origin.line}: " if origin else ""
+        where = f"{short_path(origin.path)}:{origin.line}: " if origin else ""
         for finding in result.missing:
             print(f"{where}{result.case}: {failure_line(result, finding, True, lang)}")
             for line in explain_missing(kb, result, finding, lang):
@@ -58,7 +59,7 @@ def _test_rules(kb: KnowledgeBase, lang: Lang) -> int:
                 print(line)
     for rule in uncovered:
         origin = kb.origin("rule", rule)
-        where = f"{origin.path}:{origin.line}: " if origin else ""
+        where = f"{short_path(origin.path)}:{origin.line}: " if origin else ""
         own = bool(origin and origin.layer > 0 and kb.bundled)
         key = "test_rules.uncovered_own" if own else "test_rules.uncovered"
         print(f"{where}{t(key, lang, rule=rule)}")

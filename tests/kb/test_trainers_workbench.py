@@ -450,3 +450,28 @@ def test_an_unexpected_finding_names_the_rule_that_concluded_it(cli: Cli, tmp_pa
         "  rule conflict.low-mean (conflict.toml:5) concluded it:",
         "    ok score.conflict.mean < 2.6   measured: 1.2",
     ]
+
+
+def test_a_bundled_case_broken_by_an_override_is_named_by_its_bundled_path(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """No absolute path into the installed package: the bundled file as rules/...."""
+    rule = (
+        RULE.replace("my.conflict.very-low", "conflict.low-mean")
+        .replace("score.conflict.mean < 1.5", "score.conflict.mean < 1.0")
+        .replace(
+            'then = { dysfunction = "fear_of_conflict", severity = "high" }',
+            'then = { signal = "low_conflict_openness" }',
+        )
+    )
+    (tmp_path / "r.toml").write_text(rule, encoding="utf-8")
+    (tmp_path / "r.cases.toml").write_text(
+        CASE.replace("mean = 1.2", "mean = 0.9").replace(
+            "dysfunction.fear_of_conflict", "signal.low_conflict_openness"
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = cli("test-rules", "--kb", tmp_path, "--lang", "en")
+    assert code == 1
+    failures = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert failures and all(line.startswith("rules/diagnosis/") for line in failures), failures
