@@ -74,20 +74,22 @@ def new(args: argparse.Namespace) -> int:
         "{id}": item_id,
     }.items():
         text = text.replace(key, value)
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as fh:  # "x": never overwrite a trainer's file
             fh.write(text)
+        if not schema.exists():
+            from coachassist.cli.kb_commands import editor_friendly
+
+            document = editor_friendly(FILE_KINDS[args.kind].model_json_schema())
+            document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+            document["title"] = f"coachassist {args.kind} file"
+            schema.parent.mkdir(parents=True, exist_ok=True)
+            schema.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     except FileExistsError:
         raise UserError(t("new.exists", lang, path=target)) from None
-    if not schema.exists():
-        from coachassist.cli.kb_commands import editor_friendly
-
-        document = editor_friendly(FILE_KINDS[args.kind].model_json_schema())
-        document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        document["title"] = f"coachassist {args.kind} file"
-        schema.parent.mkdir(parents=True, exist_ok=True)
-        schema.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    except OSError as error:
+        raise UserError(t("new.cannot_write", lang, path=target, reason=error.strerror)) from None
     print(t("new.written", lang, path=target, folder=folder))
     return 0
 

@@ -475,3 +475,11 @@ def test_a_bundled_case_broken_by_an_override_is_named_by_its_bundled_path(
     assert code == 1
     failures = [line for line in out.splitlines() if not line.startswith(" ")]
     assert failures and all(line.startswith("rules/diagnosis/") for line in failures), failures
+
+
+def test_new_into_a_file_instead_of_a_folder(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "my-kb").write_text("not a folder", encoding="utf-8")
+    code, out, err = cli("new", "format", "--kb", tmp_path / "my-kb", "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"coachassist: cannot write {tmp_path}/my-kb/formats/my_format.toml (")
+    assert (tmp_path / "my-kb").read_text("utf-8") == "not a folder"
