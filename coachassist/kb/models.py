@@ -166,6 +166,9 @@ class Questionnaire(Model):
     id: Id
     version: Annotated[str, Field(min_length=1)]
     purpose: Literal["scan", "context"] = "scan"
+    # A pulse: a short follow-up scan whose every question and scale is one of this scan's
+    # (same id, text, scale, anchors, reverse scoring), so the two compare scale by scale.
+    pulse_of: Id | None = None
     title: Text
     intro: Text
     audience: Annotated[list[Audience], Field(min_length=1)]
