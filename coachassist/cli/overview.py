@@ -31,7 +31,6 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.batch import diagnose_many, expand
     from coachassist.compare import Scan, diagnose_scan, earlier_paths, scale_changes
-    from coachassist.engine.facts import FactTable
     from coachassist.errors import UserError
     from coachassist.intake.files import write_text_atomic
     from coachassist.kb.cache import load_cached

@@ -25,7 +25,7 @@ body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 table.heat { border-collapse: collapse; font-size: 0.85rem; }
 table.heat th, table.heat td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; }
-table.heat th[scope=col] { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 12rem; }
+table.heat th.scale { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 12rem; }
 table.heat td.v { text-align: right; min-width: 3.2rem; }
 td.withheld { color: #555; font-style: italic; background: #eee; }
 .arrow { font-weight: bold; margin-left: 0.2rem; }
@@ -93,7 +93,9 @@ def _heatmap(scales: list[str], teams: Sequence[OverviewTeam], lang: Lang) -> st
     head = f'<th scope="col">{e(t("overview.team", lang))}</th>'
     head += f'<th scope="col">{e(t("overview.respondents", lang))}</th>'
     names = _names(teams, lang)
-    head += "".join(f'<th scope="col">{e(names.get(sid, sid))}</th>' for sid in scales)
+    head += "".join(
+        f'<th scope="col" class="scale">{e(names.get(sid, sid))}</th>' for sid in scales
+    )
     rows = []
     for team in teams:
         dx = team.result.diagnosis

@@ -40,7 +40,10 @@ def test_a_known_improvement_is_reported_with_its_rule_reason(kb, tmp_path, caps
     assert main(["compare", str(after), "--lang", "en"]) == 0  # the earlier scan from the file
     out = capsys.readouterr().out
     assert "Absence of trust" in out and "[gone]" in out
-    assert "Trust and psychological safety: team mean 2.00 -> 4.00: 'is below 2.60' no longer holds" in out
+    assert (
+        "Trust and psychological safety: team mean 2.00 -> 4.00: 'is below 2.60' no longer holds"
+        in out
+    )
     assert "Revised plan for the remaining sessions" in out
 
 
@@ -95,7 +98,8 @@ def test_a_pulse_compares_scale_by_scale(kb, tmp_path):
 def test_an_earlier_path_outside_the_folder_is_refused(kb, tmp_path, capsys):
     later = write_team(tmp_path / "later.toml", kb, n=5, seed=10)
     text = later.read_text(encoding="utf-8").replace(
-        'format = "coachassist-intake/1"', 'format = "coachassist-intake/1"\nearlier = ["../x.toml"]'
+        'format = "coachassist-intake/1"',
+        'format = "coachassist-intake/1"\nearlier = ["../x.toml"]',
     )
     later.write_text(text, encoding="utf-8")
     assert main(["compare", str(later), "--lang", "en"]) == 2
