@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from coachassist.kb import conditions
+from coachassist.kb import conditions, names
 from coachassist.kb.conditions import Condition
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -18,7 +18,7 @@ RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=100)]
 Setting = Literal["leadership_team", "one_team", "two_departments", "whole_organisation"]
 Severity = Literal["low", "medium", "high"]
 SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
-SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "whole_organisation")
+SETTINGS = names.SETTINGS
 
 
 class Model(BaseModel):

@@ -72,3 +72,16 @@ def test_two_intakes_are_two_teams_and_a_bad_file_does_not_stop_the_rest(folder,
 def test_a_glob_that_matches_nothing_is_an_error(tmp_path):
     with pytest.raises(UserError, match="no file matches"):
         expand([tmp_path / "*.toml"])
+
+
+def test_help_and_argument_parsing_import_nothing_heavy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from coachassist.cli import parse; parse(['diagnose', 'x.toml']); "
+        "print(sorted(m for m in ('pydantic', 'textual', 'rich', 'durable', 'asyncio') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
