@@ -56,11 +56,40 @@ def item_value(qn: Questionnaire, question: Question, raw: object) -> float | No
     return float(anchors.min + anchors.max - raw) if question.reverse else float(raw)
 
 
+_FLIPS: dict[int, tuple[Questionnaire, list[tuple[str, float | None]]]] = {}
+
+
+def _flips(qn: Questionnaire) -> list[tuple[str, float | None]]:
+    """Each likert question's id and, for a reverse item, min + max of its anchors."""
+    cached = _FLIPS.get(id(qn))
+    if cached is None or cached[0] is not qn:
+        flips: list[tuple[str, float | None]] = []
+        for q in qn.questions:
+            if q.type == "likert":
+                anchors = qn.anchors[q.anchors or ""]
+                flips.append((q.id, float(anchors.min + anchors.max) if q.reverse else None))
+        if len(_FLIPS) > 64:  # questionnaires built on the fly (tests): keep it small
+            _FLIPS.clear()
+        cached = _FLIPS[id(qn)] = (qn, flips)
+    return cached[1]
+
+
+def _values(flips: list[tuple[str, float | None]], answers: dict) -> dict[str, float | None]:
+    """``item_value`` for every likert question of one respondent, without the lookups."""
+    out: dict[str, float | None] = {}
+    for qid, flip in flips:
+        raw = answers.get(qid)
+        if type(raw) is int or type(raw) is float:  # never bool, "don't know" or text
+            out[qid] = float(raw) if flip is None else flip - raw
+        else:
+            out[qid] = None
+    return out
+
+
 def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
     likert = [q for q in qn.questions if q.type == "likert"]
-    values = [
-        {q.id: item_value(qn, q, r.answers.get(q.id)) for q in likert} for r in intake.responses
-    ]
+    flips = _flips(qn)
+    values = [_values(flips, r.answers) for r in intake.responses]
     roles = [r.role for r in intake.responses]
     items = {}
     for q in likert:

@@ -31,7 +31,9 @@ _LINE = re.compile(
     rf"|\[\[(?P<array>{_KEY}(?:\.{_KEY})*)\]\]"
     r"|(?P<blank> *(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?))\Z"
 )
-_BARE = re.compile(_KEY)
+_INT = r"(?:0|[1-9][0-9]*)"
+_RUN = re.compile(rf"(?:{_KEY} = {_INT}\n)+")
+_PAIR = re.compile(rf"({_KEY}) = ({_INT})\n")
 _ITEM = re.compile(rf" *(?P<item>{_STR}),\Z")
 _STRINGS = re.compile(_STR)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -46,25 +48,27 @@ def loads(text: str) -> dict[str, Any] | None:
     if _CONTROL.search(text.replace("\r\n", "\n")):
         return None
     try:
-        return _parse(text.replace("\r\n", "\n").split("\n"))
+        return _parse(text.replace("\r\n", "\n"))
     except _Unusual:
         return None
 
 
-def _parse(lines: list[str]) -> dict[str, Any]:
+def _parse(text: str) -> dict[str, Any]:
     root: dict[str, Any] = {}
     table = root
     arrays: set[int] = set()  # arrays of tables ([[a]]); a value array may not take tables
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        key, sep, raw = line.partition(" = ")
-        if sep and raw.isascii() and raw.isdigit() and (raw[0] != "0" or raw == "0"):
-            if key in table or not _BARE.fullmatch(key):  # most lines: an answer, `trust_1 = 4`
+    pos, size = 0, len(text)
+    while pos < size:
+        run = _RUN.match(text, pos)
+        if run:  # most of an intake: lines of answers, `trust_1 = 4`, read as one block
+            pairs = _PAIR.findall(run.group())
+            keys = [key for key, _ in pairs]
+            if len(set(keys)) != len(keys) or not table.keys().isdisjoint(keys):
                 raise _Unusual
-            table[key] = int(raw)
+            table.update(zip(keys, map(int, (raw for _, raw in pairs)), strict=True))
+            pos = run.end()
             continue
+        line, pos = _line(text, pos)
         found = _LINE.match(line)
         if found is None:
             raise _Unusual
@@ -74,15 +78,16 @@ def _parse(lines: list[str]) -> dict[str, Any]:
                 raise _Unusual
             if raw == "[":  # a multi-line array of strings, one per line, "]" alone at the end
                 items: list[str] = []
-                while index < len(lines) and lines[index] != "]":
-                    item = _ITEM.match(lines[index])
+                while True:
+                    if pos >= size:
+                        raise _Unusual
+                    line, pos = _line(text, pos)
+                    if line == "]":
+                        break
+                    item = _ITEM.match(line)
                     if item is None:
                         raise _Unusual
                     items.append(item["item"][1:-1])
-                    index += 1
-                if index == len(lines):
-                    raise _Unusual
-                index += 1
                 table[key] = items
             else:
                 table[key] = _value(raw)
@@ -91,6 +96,14 @@ def _parse(lines: list[str]) -> dict[str, Any]:
         elif found["array"]:
             table = _array(root, found["array"].split("."), arrays)
     return root
+
+
+def _line(text: str, pos: int) -> tuple[str, int]:
+    """The line from ``pos`` (without its newline) and where the next one starts."""
+    end = text.find("\n", pos)
+    if end == -1:
+        return text[pos:], len(text)
+    return text[pos:end], end + 1
 
 
 def _value(raw: str) -> Any:
