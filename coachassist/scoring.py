@@ -172,7 +172,7 @@ def _mean(values: list[float]) -> float:
 def _variance(values: list[float]) -> float:
     """Sample variance (n - 1); fsum makes it independent of the order of respondents."""
     mean = math.fsum(values) / len(values)
-    return math.fsum(sorted((v - mean) ** 2 for v in values)) / (len(values) - 1)
+    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
 
 
 def _sd(values: list[float]) -> float:

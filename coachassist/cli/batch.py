@@ -23,13 +23,12 @@ if TYPE_CHECKING:
     from coachassist.batch import TeamResult
     from coachassist.kb.loader import KnowledgeBase
 
+_GLOB = set("*?[")  # as coachassist.batch.expand reads a pattern
 PROGRESS_FROM = 20  # teams; fewer finish before a bar would be worth drawing
 
 
 def is_batch(args: argparse.Namespace) -> bool:
     """Many teams: ``--jsonl``/``--csv``, a folder or glob, or two intake files up front."""
-    from coachassist.batch import _GLOB
-
     if args.jsonl or args.csv:
         return True
     if any(p.is_dir() or (_GLOB & set(str(p)) and not p.exists()) for p in args.files):

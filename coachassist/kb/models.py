@@ -22,7 +22,7 @@ SETTINGS = names.SETTINGS
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _not_blank(value: str) -> str:
