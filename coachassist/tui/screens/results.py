@@ -57,6 +57,7 @@ class ResultsScreen(BaseScreen[None]):
         Binding("escape", "dismiss", "tui.key.back"),
         Binding("p", "plan", "tui.key.plan"),
         Binding("e", "export", "tui.key.export"),
+        Binding("c", "compare", "tui.key.compare"),
     ]
     AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
@@ -212,6 +213,17 @@ class ResultsScreen(BaseScreen[None]):
             )
             return
         self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))
+
+    def action_compare(self) -> None:
+        """The comparison with the last earlier scan the intake names (screens/compare.py)."""
+        from coachassist.compare import earlier_paths
+        from coachassist.tui.screens.compare import CompareScreen
+
+        found = earlier_paths(self.session.intake, self.session.path)
+        if not found:
+            self.notify(self.tr("tui.compare.none"))
+            return
+        self.app.push_screen(CompareScreen(self.kb, self.session, found[-1]))
 
     def action_export(self) -> None:
         assert self.diagnosis is not None
