@@ -28,7 +28,7 @@ async def test_compare_from_the_results_and_on_to_the_revised_plan(tmp_path: Pat
         results = ResultsScreen(app.kb, IntakeProgress.open(app.kb, alone), app.diagnose)
         await app.push_screen(results)
         await pilot.pause()
-        await pilot.press("c")  # no earlier scan: a note, and the results stay
+        await pilot.press("c")  # no earlier scan: no "compare" key, the results stay
         await pilot.pause()
         assert app.screen is results
         await pilot.press("escape")

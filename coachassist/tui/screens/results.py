@@ -214,16 +214,18 @@ class ResultsScreen(BaseScreen[None]):
             return
         self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``c`` (compare) only shows when the intake names an earlier scan."""
+        return bool(self.session.intake.earlier) if action == "compare" else True
+
     def action_compare(self) -> None:
         """The comparison with the last earlier scan the intake names (screens/compare.py)."""
         from coachassist.compare import earlier_paths
         from coachassist.tui.screens.compare import CompareScreen
 
         found = earlier_paths(self.session.intake, self.session.path)
-        if not found:
-            self.notify(self.tr("tui.compare.none"))
-            return
-        self.app.push_screen(CompareScreen(self.kb, self.session, found[-1]))
+        if found:
+            self.app.push_screen(CompareScreen(self.kb, self.session, found[-1]))
 
     def action_export(self) -> None:
         assert self.diagnosis is not None
