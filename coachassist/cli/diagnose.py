@@ -34,8 +34,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.engine import supervisor
     from coachassist.kb.cache import load_cached
 
+    supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     if name == "test-rules":
         return _test_rules(kb, args.lang)

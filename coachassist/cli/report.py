@@ -50,9 +50,11 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.engine import supervisor
     from coachassist.kb.cache import load_cached
     from coachassist.plan import PlanConstraints, build_plan
 
+    supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     from coachassist.intake.files import write_text_atomic
 

@@ -198,6 +198,8 @@ class ResultsScreen(BaseScreen[None]):
             yield Static(clean(text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compare":  # only when the intake names an earlier scan
+            return bool(self.session.intake.earlier)
         return self.diagnosis is not None if action in ("plan", "export") else True
 
     def action_plan(self) -> None:
@@ -213,10 +215,6 @@ class ResultsScreen(BaseScreen[None]):
             )
             return
         self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``c`` (compare) only shows when the intake names an earlier scan."""
-        return bool(self.session.intake.earlier) if action == "compare" else True
 
     def action_compare(self) -> None:
         """The comparison with the last earlier scan the intake names (screens/compare.py)."""
