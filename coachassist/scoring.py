@@ -88,19 +88,21 @@ def _values(flips: list[tuple[str, float | None]], answers: dict) -> dict[str, f
 
 def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
     likert = [q for q in qn.questions if q.type == "likert"]
-    flips = _flips(qn)
-    values = [_values(flips, r.answers) for r in intake.responses]
+    values = [_values(_flips(qn), r.answers) for r in intake.responses]
     roles = [r.role for r in intake.responses]
+    columns = {q.id: [a for v in values if (a := v[q.id]) is not None] for q in likert}
+    variances = {qid: _variance(col) for qid, col in columns.items() if len(col) >= 2}
     items = {}
     for q in likert:
-        answered = [a for v in values if (a := v[q.id]) is not None]
+        answered = columns[q.id]
         if answered:
             anchors = qn.anchors[q.anchors or ""]
             middle = (anchors.min + anchors.max) / 2
             worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
             agreed = round(sum(a > middle for a in worded) / len(worded), 4)
-            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), _sd(answered), agreed)
-    scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles) for s in qn.scales}
+            sd = round(math.sqrt(variances[q.id]), 4) if q.id in variances else 0.0
+            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), sd, agreed)
+    scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles, variances) for s in qn.scales}
     gaps = {}
     for scale_id, stats in scales.items():
         lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
@@ -113,13 +115,19 @@ def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
 
 
 def _scale(
-    qn: Questionnaire, scale_id: str, min_answers: int, values: list[dict], roles: list[str]
+    qn: Questionnaire,
+    scale_id: str,
+    min_answers: int,
+    values: list[dict],
+    roles: list[str],
+    variances: dict[str, float],
 ) -> ScaleStats:
     questions = [q for q in qn.questions if q.scale == scale_id]
     anchors = qn.anchors[questions[0].anchors or ""] if questions else None
+    qids = [q.id for q in questions]
     person_scores: list[tuple[str, float]] = []
     for role, answers in zip(roles, values, strict=True):
-        answered = [answers[q.id] for q in questions if answers[q.id] is not None]
+        answered = [a for qid in qids if (a := answers[qid]) is not None]
         if len(answered) >= min_answers:
             person_scores.append((role, _mean(answered)))
     scores = [score for _, score in person_scores]
@@ -133,13 +141,12 @@ def _scale(
         sum(s <= low for s in scores) / len(scores) >= POLARISED_SHARE
         and sum(s >= high for s in scores) / len(scores) >= POLARISED_SHARE
     )
-    item_columns = [[a[q.id] for a in values if a[q.id] is not None] for q in questions]
     return ScaleStats(
         scale=scale_id,
         n=len(scores),
         mean=_mean(scores),
         sd=_sd(scores),
-        rwg=rwg_j(item_columns, anchors.max - anchors.min + 1),
+        rwg=_rwg([variances[q] for q in qids if q in variances], anchors.max - anchors.min + 1),
         polarised=polarised,
         by_role={role: (len(v), _mean(v)) for role, v in sorted(by_role.items())},
     )
@@ -147,7 +154,11 @@ def _scale(
 
 def rwg_j(item_columns: list[list[float]], points: int) -> float | None:
     """rwg(j) over the items of a scale; None with fewer than two answers per item."""
-    variances = [_variance(col) for col in item_columns if len(col) >= 2]
+    return _rwg([_variance(col) for col in item_columns if len(col) >= 2], points)
+
+
+def _rwg(variances: list[float], points: int) -> float | None:
+    """rwg(j) from the observed variance of each item with two or more answers."""
     if not variances:
         return None
     expected = (points**2 - 1) / 12
