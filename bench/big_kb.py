@@ -1,11 +1,12 @@
 """A generated knowledge base at and past the supported size: prints figures (bench/README.md).
 
-Run: python bench/big_kb.py [RULES] [TEAMS]. Writes RULES generated rules (default: the
-supported maximum, coachassist.kb.limits.MAX_RULES, shaped like a large real base: few
-thresholds per score, signals three deep) on top of the bundled base, then in one process:
+Run: python bench/big_kb.py [RULES] [TEAMS]. Writes RULES generated rules (default 2,120: with
+the bundled rules and their when_any alternatives just under the supported maximum,
+coachassist.kb.limits.MAX_RULES; shaped like a large real base: few thresholds per score,
+signals three deep) on top of the bundled base, then in one process:
 loads and checks it, diagnoses TEAMS (default 1,000) generated intakes from disk (as
 `coachassist diagnose FOLDER --csv` does) and counts crashes. Then `coachassist check` and
-`coachassist diagnose` as whole processes with twice that many rules: their exit codes and
+`coachassist diagnose` as whole processes with 2 x MAX_RULES generated rules: their exit codes and
 first line (a refusal, never a signal).
 """
 
@@ -29,7 +30,7 @@ from tests.engine.test_engine_limits import generated_rules, rules_folder
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else MAX_RULES
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2120
     teams = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
