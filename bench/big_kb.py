@@ -19,14 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.batch import write_teams
 from coachassist.batch import diagnose_many, expand, rows
 from coachassist.kb.limits import MAX_RULES
 from coachassist.kb.loader import load, load_with_problems
 from tests.engine.test_engine_limits import generated_rules, rules_folder
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
@@ -56,7 +57,16 @@ def main() -> None:
         env = {**os.environ, "COACHASSIST_HOME": str(root / "home")}
         for command in (["check"], ["diagnose", str(root / "teams")]):
             run = subprocess.run(
-                [sys.executable, "-m", "coachassist", *command, "--kb", str(beyond), "--lang", "en"],
+                [
+                    sys.executable,
+                    "-m",
+                    "coachassist",
+                    *command,
+                    "--kb",
+                    str(beyond),
+                    "--lang",
+                    "en",
+                ],
                 capture_output=True,
                 text=True,
                 env=env,
@@ -64,7 +74,9 @@ def main() -> None:
                 timeout=600,
             )
             first = (run.stdout + run.stderr).strip().splitlines()[0]
-            print(f"{2 * MAX_RULES} rules, coachassist {command[0]}: exit {run.returncode}: {first}")
+            print(
+                f"{2 * MAX_RULES} rules, coachassist {command[0]}: exit {run.returncode}: {first}"
+            )
 
 
 if __name__ == "__main__":
