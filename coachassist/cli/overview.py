@@ -48,6 +48,8 @@ def run(name: str, args: argparse.Namespace) -> int:
         for p in earlier_paths(r.intake, r.path)
     }
     errors = [r.error for r in results if r.error]
+    if not any(r.diagnosis for r in results):  # nothing to show: say why instead of a page
+        raise UserError(errors[0] if errors else "no intake files found; give a folder of intakes")
     teams = []
     for result in results:
         if result.intake is None or result.diagnosis is None or result.path.resolve() in named:

@@ -85,3 +85,10 @@ def test_help_and_argument_parsing_import_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_overview_of_nothing_is_a_clear_error(tmp_path, capsys):
+    assert main(["overview", str(tmp_path), "--lang", "en"]) == 2
+    assert "no intake files found" in capsys.readouterr().err
+    assert main(["overview", str(tmp_path / "missing"), "--lang", "en"]) == 2
+    assert "missing" in capsys.readouterr().err
