@@ -8,12 +8,13 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
-from coachassist.kb.loader import KnowledgeBase, load
-from coachassist.kb.models import FILE_KINDS
-from coachassist.kb.wording import did_you_mean
+
+if TYPE_CHECKING:
+    from coachassist.kb.loader import KnowledgeBase
 
 SKELETONS = Path(__file__).resolve().parent.parent / "kb" / "skeletons"
 NEW_KINDS = ("format", "dysfunction", "rule", "case")
@@ -42,7 +43,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 def run(name: str, args: argparse.Namespace) -> int:
     if name == "new":
         return new(args)
-    kb = load(args.kb)  # problems: main() lists them and exits 1
+    from coachassist.kb.cache import load_cached
+
+    kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     return explain(kb, args.rule, args.lang) if name == "explain" else rulebook(kb, args)
 
 
@@ -59,7 +62,10 @@ def new(args: argparse.Namespace) -> int:
     if not (_RULE_ID if dotted else _ID).match(item_id):
         extra = t("kbcheck.bad_id_extra", lang) if dotted else ""
         raise UserError(t("new.bad_id", lang, id=item_id[:80], extra=extra))
-    bundled = load([])
+    from coachassist.kb.cache import load_cached
+    from coachassist.kb.models import FILE_KINDS
+
+    bundled = load_cached([])
     plural = {"format": "formats", "dysfunction": "dysfunctions", "rule": "rules", "case": "cases"}
     if item_id in getattr(bundled, plural[args.kind]):
         raise UserError(t("new.bundled_id", lang, id=item_id, kind=args.kind))
@@ -112,6 +118,7 @@ def _fired_in(kb: KnowledgeBase) -> dict[str, list[str]]:
 
 def explain(kb: KnowledgeBase, rule_id: str, lang: Lang) -> int:
     from coachassist.kb import plain
+    from coachassist.kb.wording import did_you_mean
 
     rule = kb.rules.get(rule_id)
     if rule is None:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from coachassist.kb import conditions
+from coachassist.kb import conditions, names
 from coachassist.kb.conditions import NUMBER_LIMIT, Condition
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -18,7 +18,7 @@ RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=100)]
 Setting = Literal["leadership_team", "one_team", "two_departments", "whole_organisation"]
 Severity = Literal["low", "medium", "high"]
 SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
-SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "whole_organisation")
+SETTINGS = names.SETTINGS
 # Every number a rule may compare stays finite and below NUMBER_LIMIT (docs/engine.md, Limits);
 # anchors stay within ANCHOR_LIMIT (a likert scale of -1000..1000 is already absurd).
 ANCHOR_LIMIT = 1000
@@ -31,7 +31,7 @@ class Model(BaseModel):
     # strict: TOML has real numbers and booleans, so "90" or "true" in quotes is a mistake that
     # the JSON Schema rejects too; the docstring under a field is its description (editor help)
     model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
+        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True, defer_build=True
     )
 
 
@@ -217,6 +217,10 @@ class Questionnaire(Model):
     """Its version, e.g. "1.0"; stored with every intake."""
     purpose: Literal["scan", "context"] = "scan"
     """scan (answered by the team) or context (the coach's intake)."""
+    # A pulse: a short follow-up scan whose every question and scale is one of this scan's
+    # (same id, text, scale, anchors, reverse scoring), so the two compare scale by scale.
+    pulse_of: Id | None = None
+    """The scan this pulse is a short follow-up of; its questions and scales are that scan's."""
     title: Text
     """The title shown above the questions."""
     intro: Text
