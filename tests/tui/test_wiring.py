@@ -296,3 +296,19 @@ async def test_the_format_card_is_saved_from_the_format_screen(private_home: Pat
     html = (folder / f"{fmt.id}-card.html").read_text("utf-8")
     assert fmt.name("nl").split(":")[0] in markdown and "Stappen" in markdown
     assert html.startswith("<!DOCTYPE html>") and 'lang="nl"' in html
+
+
+def test_a_withheld_condition_gets_no_verdict() -> None:
+    from coachassist.kb.loader import load
+    from coachassist.tui.render import evidence_text
+
+    from .fakes import CONFLICT_EVIDENCE
+
+    kb = load([KB_DIR], bundled=False)
+    lines = evidence_text([CONFLICT_EVIDENCE], "en", lambda key: key, kb, diagnosis()).plain
+    conditions = [line.strip() for line in lines.splitlines() if line.startswith("    ")]
+    assert len(conditions) == 2
+    withheld, measured = conditions
+    assert withheld.startswith("· Open conflict: lead minus members: not shown")
+    assert "1.0" not in withheld and "✓" not in withheld and "✗" not in withheld
+    assert measured.startswith("✓") and "(measured: 3.00)" in measured
