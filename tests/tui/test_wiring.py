@@ -312,3 +312,25 @@ def test_a_withheld_condition_gets_no_verdict() -> None:
     assert withheld.startswith("· Open conflict: lead minus members: not shown")
     assert "1.0" not in withheld and "✓" not in withheld and "✗" not in withheld
     assert measured.startswith("✓") and "(measured: 3.00)" in measured
+
+
+async def test_a_sheet_of_personal_codes_to_print(tmp_path: Path) -> None:
+    import re
+
+    from coachassist.collect.state import Secrets
+
+    path = write_intake(tmp_path / "team.toml", members(1))
+    app = make_app("en", path)
+    app.collect_host = "127.0.0.1"
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("4")
+        assert isinstance(app.screen, CollectScreen)
+        app.screen.query_one("#collect-ncodes").value = "3"
+        await pilot.click("#collect-codes")
+        await pilot.pause()
+    sheet = (tmp_path / "team-codes.html").read_text("utf-8")
+    codes = re.findall(r'<p class="code">([A-Z0-9]{4}-[A-Z0-9]{4})</p>', sheet)
+    assert len(set(codes)) == 3 and "Content-Security-Policy" in sheet
+    stored = Secrets.load_or_create(path).codes
+    assert len(stored) == 3 and not set(codes) & set(stored)  # only hashes are stored
