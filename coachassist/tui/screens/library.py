@@ -28,8 +28,8 @@ class LibraryScreen(BaseScreen[None]):
     DEFAULT_CSS = """
     LibraryScreen {
         #search { margin: 1 1 0 1; }
-        #filters { height: 1; margin: 1 1 0 1; }
-        #filters Select { width: 1fr; margin-right: 1; }
+        #filters { layout: grid; grid-size: 3 2; grid-gutter: 0 1; height: 2; margin: 1 1 0 1; }
+        #filters Select { width: 1fr; }
         #filters #group { width: 12; }
         #formats { height: 1fr; margin: 1 1 0 1; }
         #labels { padding: 0 1; height: auto; max-height: 4; }
