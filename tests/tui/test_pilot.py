@@ -182,6 +182,7 @@ async def test_self_scan_is_one_lead_and_shows_everything() -> None:
         await pilot.press("1")
         assert isinstance(app.screen, ResultsScreen)
         assert "enige respondent" in text_of(app)
+        assert "Telefoons" not in text_of(app, "FooterKey")  # no collecting for a self-scan
 
 
 async def test_reopening_resumes_at_the_first_unanswered_question(tmp_path: Path) -> None:

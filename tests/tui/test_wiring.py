@@ -334,3 +334,26 @@ async def test_a_sheet_of_personal_codes_to_print(tmp_path: Path) -> None:
     assert len(set(codes)) == 3 and "Content-Security-Policy" in sheet
     stored = Secrets.load_or_create(path).codes
     assert len(stored) == 3 and not set(codes) & set(stored)  # only hashes are stored
+
+
+async def test_a_lock_that_cannot_be_taken_is_a_failed_save_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coachassist.errors import UserError
+    from coachassist.intake import store
+
+    path = write_intake(
+        tmp_path / "team.toml", [Respondent(id="r01", lang="en", answers={"trust_1": 4})]
+    )
+
+    def no_lock(path: Path) -> Any:
+        raise UserError(f"{path}: cannot lock (Read-only file system)")
+
+    app = make_app("en", path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        monkeypatch.setattr(store, "exclusive", no_lock)
+        await pilot.press("2")
+        assert app.screen.qid == "conflict_1"  # the answer is kept, the respondent goes on
+        assert "NOT SAVED" in text_of(app, "#unsaved") and "cannot lock" in text_of(app)

@@ -225,6 +225,8 @@ class ResultsScreen(BaseScreen[None]):
         yield Static(clean(text), id="gaps")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "collect":  # phones answer team intakes, never a self-scan
+            return self.session.mode == "coach"
         return self.diagnosis is not None if action in ("plan", "export") else True
 
     def action_plan(self) -> None:
