@@ -220,7 +220,7 @@ class CoachApp(LangApp):
         """Collect answers on phones for this intake (coachassist collect, in the app)."""
         from coachassist.tui.screens.collect import CollectScreen
 
-        return CollectScreen(self.kb, progress.path, lang=self.lang, host=self.collect_host)
+        return CollectScreen(self.kb, progress.path, host=self.collect_host)
 
     def refresh_intake(self, progress: IntakeProgress) -> None:
         """Take in what others saved meanwhile (phones' answers): merged, nothing overwritten."""

@@ -193,6 +193,11 @@ async def test_collect_from_the_between_screen_and_the_results_refresh(tmp_path:
         await answer_everything(screen.server.url)
         await pilot.pause()
         assert "Finished: 1" in text_of(app, "#collect-counts")
+        await pilot.press("ctrl+l")  # the collect screen follows the language too
+        await pilot.pause()
+        assert "Klaar: 1" in text_of(app, "#collect-counts")
+        assert "Scan de QR-code" in text_of(app, "#collect-link")
+        await pilot.press("ctrl+l")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BetweenScreen)
@@ -268,6 +273,8 @@ async def test_a_word_only_in_the_steps_finds_the_format(lang: str, word: str) -
         await pilot.press(*word)
         listing = app.screen.query_one("#formats", OptionList)
         assert [o.id for o in listing.options] == ["what_to_argue_about"]
+        found = "found in: steps" if lang == "en" else "gevonden in: stappen"
+        assert found in str(listing.get_option_at_index(0).prompt)
         core = "The main work of a session" if lang == "en" else "Het hoofdwerk van een sessie"
         assert core in text_of(app, "#labels")  # the "core" label, explained
 

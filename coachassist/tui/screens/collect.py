@@ -89,8 +89,29 @@ class CollectScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.query_one("#collect-qr").display = False
         self.query_one("#collect-warning").display = False
+        if self._lang is None and hasattr(self.app, "lang"):  # follow the app's language
+            self.watch(self.app, "lang", self.relabel, init=False)
         if self.autostart:
             await self.start()
+
+    def relabel(self) -> None:
+        """Every text in the language of the moment (the state stays as it is)."""
+        running = self.server is not None and self.server.running
+        self.query_one("#collect-title", Static).update(self.tr("collect.screen.title"))
+        if running and self.server is not None:
+            link = f"{self.tr('collect.screen.hint')}\n{self.server.url}"
+            self.show_counts(self.server.counts())
+        else:
+            link = self.tr("collect.screen.stopped")
+            self.show_counts(Counts(0, 0) if self.server is None else self.server.counts())
+        self.query_one("#collect-link", Static).update(link)
+        if not is_loopback(self.host):
+            self.query_one("#collect-warning", Static).update(self.tr("collect.cli.lan_warning"))
+        toggle = "collect.screen.stop" if running else "collect.screen.start"
+        self.query_one("#collect-toggle", Button).label = self.tr(toggle)
+        self.query_one("#collect-close", Button).label = self.tr("collect.screen.close")
+        self.query_one("#collect-codes", Button).label = self.tr("collect.screen.codes")
+        self.query_one("#collect-ncodes", Input).placeholder = self.tr("collect.screen.codes_count")
 
     def count_text(self, counts: Counts) -> str:
         started = self.tr("collect.screen.started", n=counts.started)

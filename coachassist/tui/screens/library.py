@@ -110,6 +110,7 @@ class LibraryScreen(BaseScreen[None]):
                     Text.assemble(
                         (hit.format.name(lang), "bold"),
                         ("  " + format_meta(hit.format, lang, self.tr), "dim"),
+                        (self.found_in(hit.fields), "italic dim"),
                     )
                 ),
                 id=hit.format.id,
@@ -122,6 +123,13 @@ class LibraryScreen(BaseScreen[None]):
         self.query_one("#count", Static).update(
             self.tr("tui.library.count", n=len(hits), total=len(kb.formats))
         )
+
+    def found_in(self, fields: tuple[str, ...]) -> str:
+        """Where the words were found, when not in the name (a step, the materials, ...)."""
+        if not fields or "name" in fields:
+            return ""
+        where = ", ".join(self.tr(f"tui.library.field_{field}") for field in fields)
+        return "  " + self.tr("tui.library.found_in", fields=where)
 
     def explain(self, format_id: str | None) -> None:
         """The highlighted format's labels with what they mean, and why it is library-only."""

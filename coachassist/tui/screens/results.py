@@ -253,7 +253,7 @@ class ResultsScreen(BaseScreen[None]):
         """Collect answers on phones for this intake; closing it shows the new results."""
         from coachassist.tui.screens.collect import CollectScreen
 
-        screen = CollectScreen(self.kb, self.session.path, lang=self.lang, host=self.collect_host)
+        screen = CollectScreen(self.kb, self.session.path, host=self.collect_host)
         self.app.push_screen(screen, callback=self.collected)
 
     async def collected(self, _: None = None) -> None:
