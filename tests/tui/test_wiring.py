@@ -364,3 +364,15 @@ async def test_a_lock_that_cannot_be_taken_is_a_failed_save_not_a_crash(
         await pilot.press("2")
         assert app.screen.qid == "conflict_1"  # the answer is kept, the respondent goes on
         assert "NOT SAVED" in text_of(app, "#unsaved") and "cannot lock" in text_of(app)
+
+
+# --- how the new screens look (80x24, both languages) ---------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize(
+    "keys", [("2",), ("3", "e"), ("escape", "4")], ids=["consent", "export", "library"]
+)
+def test_new_screens_look(snap_compare, tmp_path: Path, lang: str, keys: tuple[str, ...]) -> None:
+    path = write_intake(tmp_path / "team.toml", members(3))
+    assert snap_compare(make_app(lang, path), press=list(keys))
