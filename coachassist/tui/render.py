@@ -10,7 +10,6 @@ from coachassist.diagnosis import Diagnosis, Evidence, Finding, Suggestion
 from coachassist.i18n import Lang
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Format
-from coachassist.library import labels
 
 Tr = Callable[..., str]
 
@@ -75,6 +74,8 @@ def finding_text(finding: Finding, lang: Lang, tr: Tr, kb: KnowledgeBase, dx: Di
 
 def format_meta(fmt: Format, lang: Lang, tr: Tr) -> str:
     """Duration, group size and the format's labels (phase, recurring, library only)."""
+    from coachassist.library import labels  # not needed before a format is shown
+
     parts = [
         tr("tui.format.minutes", n=fmt.minutes),
         tr("tui.format.group", low=fmt.group_min, high=fmt.group_max),
@@ -91,6 +92,8 @@ def format_text(
     suggestion: Suggestion | None = None,
     dx: Diagnosis | None = None,
 ) -> Text:
+    from coachassist.library import labels
+
     text = Text()
     text.append(fmt.name(lang) + "\n", "bold")
     text.append(format_meta(fmt, lang, tr) + "\n\n", "dim")
