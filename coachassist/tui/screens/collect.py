@@ -56,6 +56,7 @@ class CollectScreen(Screen[None]):
         self.autostart = autostart
         self._lang = lang
         self.server: CollectServer | None = None
+        self.start_error = ""
 
     @property
     def lang(self) -> Lang:
@@ -131,6 +132,7 @@ class CollectScreen(Screen[None]):
             url = await self.server.start()
         except (UserError, OSError) as error:
             self.server = None
+            self.start_error = str(error)
             link.update(self.tr("collect.screen.failed", error=str(error)))
             return
         self.server.on_count(self.show_counts)
@@ -168,8 +170,13 @@ class CollectScreen(Screen[None]):
 
         text = self.query_one("#collect-ncodes", Input).value.strip()
         count = int(text) if text.isdigit() else 0
-        if not 1 <= count <= 500 or self.server is None:
+        if not 1 <= count <= 500:
             self.notify(self.tr("collect.screen.codes_bad"), severity="error")
+            return
+        if self.server is None:  # the intake could not be opened for collecting: shown above
+            self.notify(
+                self.tr("collect.screen.codes_failed", error=self.start_error), markup=False
+            )
             return
         codes: list[str] = []
         path = self.path.with_name(f"{self.path.stem}-codes.html")
