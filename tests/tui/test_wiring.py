@@ -376,3 +376,23 @@ async def test_a_lock_that_cannot_be_taken_is_a_failed_save_not_a_crash(
 def test_new_screens_look(snap_compare, tmp_path: Path, lang: str, keys: tuple[str, ...]) -> None:
     path = write_intake(tmp_path / "team.toml", members(3))
     assert snap_compare(make_app(lang, path), press=list(keys))
+
+
+async def test_a_library_only_format_says_why_it_is_never_suggested() -> None:
+    from coachassist.kb.cache import load_cached
+
+    from .test_flow import Host
+
+    kb = load_cached([], bundled=True)
+    fmt = next(f for f in kb.formats.values() if f.library_only is not None)
+    host = Host(LibraryScreen(kb))
+    async with host.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listing = host.screen.query_one("#formats", OptionList)
+        listing.highlighted = next(
+            i for i, option in enumerate(listing.options) if option.id == fmt.id
+        )
+        await pilot.pause()
+        shown = text_of(host, "#labels")
+        assert "library only" in shown and "Why library only" in shown
+        assert fmt.library_only is not None and fmt.library_only("en")[:40] in shown

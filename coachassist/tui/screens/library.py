@@ -32,7 +32,7 @@ class LibraryScreen(BaseScreen[None]):
         #filters Select { width: 1fr; }
         #filters #group { width: 12; }
         #formats { height: 1fr; margin: 1 1 0 1; }
-        #labels { padding: 0 1; height: auto; max-height: 4; }
+        #labels { padding: 0 1; height: auto; max-height: 4; text-wrap: nowrap; text-overflow: ellipsis; }
         #count { padding: 0 1; color: $text-muted; }
     }
     """
@@ -132,9 +132,10 @@ class LibraryScreen(BaseScreen[None]):
         return "  " + self.tr("tui.library.found_in", fields=where)
 
     def explain(self, format_id: str | None) -> None:
-        """The highlighted format's labels with what they mean, and why it is library-only."""
+        """The highlighted format's labels with what they mean, and why it is library-only:
+        a line each (cut with "…"; the format's own screen has them in full)."""
         fmt = self.kb.formats.get(format_id or "")
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         if fmt is not None:
             for item in labels(fmt, self.lang):
                 text.append(f" {item.text} ", "bold reverse")
