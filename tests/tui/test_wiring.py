@@ -204,7 +204,7 @@ async def test_collect_from_the_between_screen_and_the_results_refresh(tmp_path:
         assert "Respondents so far: 2" in text_of(app, "#summary")
         await pilot.press("3")
         assert isinstance(app.screen, ResultsScreen) and seen == [2]
-        await pilot.press("c")  # collect again, from the results
+        await pilot.press("t")  # collect again, from the results (T: telefoons, phones)
         assert isinstance(app.screen, CollectScreen)
         await pilot.pause()
         assert app.screen.server is not None

@@ -60,7 +60,8 @@ class ResultsScreen(BaseScreen[None]):
         Binding("escape", "dismiss", "tui.key.back"),
         Binding("p", "plan", "tui.key.plan"),
         Binding("e", "export", "tui.key.export"),
-        Binding("c", "collect", "tui.key.collect"),
+        Binding("c", "compare", "tui.key.compare"),
+        Binding("t", "collect", "tui.key.collect"),
     ]
     AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
@@ -225,6 +226,8 @@ class ResultsScreen(BaseScreen[None]):
         yield Static(clean(text), id="gaps")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compare":  # only when the intake names an earlier scan
+            return bool(self.session.intake.earlier)
         if action == "collect":  # phones answer team intakes, never a self-scan
             return self.session.mode == "coach"
         return self.diagnosis is not None if action in ("plan", "export") else True
@@ -242,6 +245,15 @@ class ResultsScreen(BaseScreen[None]):
             )
             return
         self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))
+
+    def action_compare(self) -> None:
+        """The comparison with the last earlier scan the intake names (screens/compare.py)."""
+        from coachassist.compare import earlier_paths
+        from coachassist.tui.screens.compare import CompareScreen
+
+        found = earlier_paths(self.session.intake, self.session.path)
+        if found:
+            self.app.push_screen(CompareScreen(self.kb, self.session, found[-1]))
 
     def action_export(self) -> None:
         from coachassist.tui.screens.export_report import ExportScreen
