@@ -1,20 +1,24 @@
 """How strongly the evidence supports a finding, and the order and severity that follow from it.
 
-Strength (docs/engine.md, "Strength"), from the conditions that hold in the finding's own
-evidence and the signals it builds on (never through another dysfunction: that is a cascade):
-- **depth**: how far the lowest team score it rests on lies below the scale's "needs attention"
-  edge (3.5 on the team scan), in units of that scale's spread (person-score sd, at least 0.5);
-  a divided team (polarised or rwg below 0.5) counts 1.0, a lead-vs-members gap its size in
-  points, a question mean half its depth;
-- **lines**: independent lines of evidence: each scale, each question, each coach observation,
-  each other intake answer, the lead's view, a divided team; +0.5 for every line after the first;
-- **observations**: +0.25 for every coach observation;
-- **agreement**: +0.25 when the team agrees on the scale (rwg 0.70 or more).
+Strength (docs/engine.md, "Strength"), from the conditions that hold in the finding's own rules
+and the signals they build on (never through another dysfunction: that is a cascade):
+- **depth**: how far the lowest score on the finding's own scales (the catalogue's ``scales``)
+  lies below the scale's "needs attention" edge (3.5 on the team scan), in units of that scale's
+  spread (person-score sd, at least 0.5; 0.8 with fewer than 3 people). A question counts half
+  (in a rule about a question, the scale condition only guards it). Scaled by agreement: x1 with
+  rwg 0.70 or more, x0.75 from 0.50, x0.5 below. A divided team counts 1.0, a lead-vs-members
+  gap its size in points. At most 4.
+- **lines**: independent lines of evidence: each scale (its questions included), each coach
+  observation, each other intake answer, the lead's view, a divided team; +0.5 for every line
+  after the strongest, weighted by how clearly it holds (a numeric condition counts 0.25 at its
+  threshold and fully from 0.25 points beyond, so a line fades in rather than jumps);
+- **observations**: +0.25 for every coach observation.
 
-Findings are ordered by strength; the pyramid level breaks ties (strength rounded to 0.1).
-Cascades: a rule that tests another dysfunction makes a "builds on" link; it never raises the
-severity, and a finding that rests on such rules alone stays below its root cause. "high" is kept
-for the three strongest findings, unless a scale is extreme (depth 3 or more); a borderline
+A finding weaker than 0.5 is not reported (its scale still shows its band); one below 0.75 is
+borderline. Findings are ordered by strength; the pyramid level breaks ties (strength rounded to
+0.1). Cascades: a rule that tests another dysfunction makes a "builds on" link; it never raises
+the severity, and a finding that rests on such rules alone stays below its root cause. "high" is
+kept for the three strongest findings, unless a scale is extreme (depth 3 or more); a borderline
 finding is "low".
 """
 
@@ -30,6 +34,9 @@ from coachassist.kb.models import SEVERITY_RANK, Severity
 MAX_HIGH = 3
 EXTREME_DEPTH = 3.0
 MIN_UNIT = 0.5
+SMALL_N_UNIT = 0.8  # fewer than 3 people: no measurable spread; one person's typical item spread
+MIN_STRENGTH = 0.5  # weaker findings are not reported (the scores still show the band)
+SOFT_STRENGTH = 0.5  # a finding less than this above MIN_STRENGTH is borderline
 MAX_DEPTH = 4.0
 DEFAULT_EDGE = 3.5
 DESCRIPTIVE_CONTEXT = ("team_type", "team_size", "team_age")
@@ -49,6 +56,23 @@ def _edge(kb: KnowledgeBase, scan: str, scale: str) -> float:
         if s.id == scale and len(s.bands) >= 2:
             return s.bands[-2].upto
     return DEFAULT_EDGE
+
+
+def _agreement(score: ScaleScore | None) -> float:
+    """Depth counts fully when the team agrees (rwg 0.70+), less as answers scatter."""
+    if score is None or score.rwg is None or score.rwg >= 0.70:
+        return 1.0
+    return 0.75 if score.rwg >= 0.5 else 0.5
+
+
+def _clarity(cond: Condition, value: object) -> float:
+    """How clearly a numeric condition holds: 0.25 at its threshold, 1 from 0.25 points beyond
+    (a line of evidence fades in instead of jumping at a threshold); other conditions 1."""
+    if cond.op not in ("<", "<=", ">", ">=") or not isinstance(value, int | float):
+        return 1.0
+    if not isinstance(cond.value, int | float) or isinstance(value, bool):
+        return 1.0
+    return min(1.0, 0.25 + abs(value - cond.value) / 0.25 * 0.75)
 
 
 def _own_chain(kb: KnowledgeBase, finding: Finding) -> list[Evidence]:
@@ -88,12 +112,15 @@ def weigh(
     """(strength before cascades, depth, dysfunctions the own rules test)."""
     chain = _own_chain(kb, finding)
     questions = kb.scan_questions()
-    lines: set[str] = set()
-    depth, agree = 0.0, False
+    own_scales = set(kb.dysfunctions[finding.id].scales)
+    lines: dict[str, float] = {}  # line -> weight 0.25..1 (how clearly it holds)
+    depth = 0.0
     roots: set[str] = set()
     for evidence in chain:
         rule = kb.rules[evidence.rule]
         parsed = [*rule.conditions, *rule.any_conditions]
+        # in a rule about one question, a scale condition only guards it: its depth is the item's
+        guarded = any(c.kind == "item" for c in parsed)
         for cond, checked in zip(parsed, evidence.conditions, strict=True):
             if cond.kind == "dysfunction":
                 if checked.holds:
@@ -102,23 +129,37 @@ def weigh(
             if not checked.holds:
                 continue
             line = _line(cond)
-            if line:
-                lines.add(line)
+            if cond.kind == "item":  # a question is part of its scale's line, not a new one
+                line = f"scale:{questions[cond.name].scale}"
             value = checked.actual
+            if line:
+                lines[line] = max(lines.get(line, 0.0), _clarity(cond, value))
+            scale = cond.name if cond.kind in ("score", "gap") else ""
+            if cond.kind == "item":
+                scale = questions[cond.name].scale or ""
+            if own_scales and scale not in own_scales:
+                continue  # corroborates (a line), but the depth is the finding's own scales'
             if line and line.startswith("divided:"):
                 depth = max(depth, 1.0)
             elif cond.kind == "gap" and isinstance(value, int | float):
                 depth = max(depth, abs(value))
-            elif cond.stat == "mean" and cond.op in ("<", "<=") and isinstance(value, int | float):
-                scale = cond.name if cond.kind == "score" else questions[cond.name].scale or ""
+            elif (
+                cond.stat == "mean"
+                and cond.op in ("<", "<=")
+                and isinstance(value, int | float)
+                and not (guarded and cond.kind == "score")
+            ):
                 score = scores.get(scale)
-                unit = max(score.sd or 0.0, MIN_UNIT) if score else MIN_UNIT
+                unit = SMALL_N_UNIT
+                if score and (score.n or 0) >= 3:
+                    unit = max(score.sd or 0.0, MIN_UNIT)
                 beyond = max(_edge(kb, scan, scale) - value, 0.0) / unit
+                beyond *= _agreement(score)
                 depth = max(depth, beyond if cond.kind == "score" else beyond / 2)
-                agree |= bool(score and score.rwg is not None and score.rwg >= 0.70)
     depth = min(depth, MAX_DEPTH)
     observed = sum(line.startswith("observed:") for line in lines)
-    strength = depth + 0.5 * max(len(lines) - 1, 0) + 0.25 * observed + (0.25 if agree else 0.0)
+    weights = sorted(lines.values())
+    strength = depth + 0.5 * sum(weights[:-1]) + 0.25 * observed
     return round(strength, 2), round(depth, 2), roots
 
 
@@ -167,18 +208,19 @@ def rank(
                 strength = min(strength, round((top.strength or 0.0) - 0.01, 2))
                 if SEVERITY_RANK[severity] > SEVERITY_RANK[top.severity or "low"]:
                     severity = top.severity or "low"
-        if f.id in borderline:
+        if f.id in borderline or strength < MIN_STRENGTH + SOFT_STRENGTH:
             severity = "low"
         result[f.id] = f.model_copy(
             update={
                 "severity": severity,
                 "strength": max(strength, 0.0),
-                "borderline": f.id in borderline,
+                "borderline": f.id in borderline or strength < MIN_STRENGTH + SOFT_STRENGTH,
                 "builds_on": builds_on,
             }
         )
     ordered = sorted(
-        result.values(), key=lambda f: (-round(f.strength or 0.0, 1), f.level or 9, f.id)
+        (f for f in result.values() if (f.strength or 0.0) >= MIN_STRENGTH),
+        key=lambda f: (-round(f.strength or 0.0, 1), f.level or 9, f.id),
     )
     highs = 0
     capped = []
