@@ -16,13 +16,25 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "diagnose":
         add_case_arguments(parser, "INTAKE_OR_RESPONSE", "an intake file and/or response files")
         parser.add_argument("--json", action="store_true", help="print the documented JSON shape")
+        parser.add_argument(
+            "--why-not",
+            metavar="DYSFUNCTION",
+            help="why a dysfunction was (not) concluded: the nearest rules, each condition with "
+            "its measured value and distance, and the smallest change that would remove it",
+        )
 
 
 def run(name: str, args: argparse.Namespace) -> int:
     kb = load(args.kb)  # problems: main() lists them and exits 1
     if name == "test-rules":
         return _test_rules(kb, args.lang)
-    _, result = diagnose_case(kb, args)
+    intake, result = diagnose_case(kb, args)
+    if args.why_not:
+        from coachassist.engine.whynot import lines, why_not
+
+        answer = why_not(kb, intake, args.why_not, min_group=args.min_group)
+        print("\n".join(lines(answer, args.lang)))
+        return 0
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -82,9 +94,14 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
         key = "diagnose.no_findings" if d.privacy.team_shown else "anonymity.more_needed"
         lines.append("  " + t(key, lang, more=d.privacy.needed, k=d.min_group))
     shown: set[str] = set()  # a reason a finding built on is told once, where it first appears
+    names = {f.id: f.name(lang) for f in [*d.findings, *d.rejected]}
     for f in d.findings:
-        severity = t(f"severity.{f.severity}", lang)
-        lines.append(f"  [{severity}] {f.name(lang)}")
+        lines.append(f"  [{finding_tags(f, lang)}] {f.name(lang)}")
+        if f.builds_on:
+            built = ", ".join(names.get(b, b) for b in f.builds_on)
+            lines.append(f"      {t('finding.builds_on', lang, names=built)}")
+        if f.decision:
+            lines.append(f"      {decision_text(f, lang)}")
         for reason in reasons(f.evidence, kb, d, lang, concludes=f"dysfunction.{f.id}"):
             if reason.text in shown and not reason.own:
                 continue
@@ -92,6 +109,8 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
             rules = ", ".join(reason.rules)
             lines.append(f"      - {t('diagnose.because', lang)} {reason.text} [{rules}]")
             lines += [f"          {c.text}" for c in reason.conditions if c.verdict == "holds"]
+    for f in d.rejected:
+        lines.append(f"  ({f.name(lang)}: {decision_text(f, lang)})")
     if d.suggestions:
         lines += ["", t("diagnose.suggestions", lang)]
         names = {f.id: f.name(lang) for f in d.findings}
@@ -105,3 +124,21 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
         lines += ["", t("diagnose.notes", lang)]
         lines += [f"  {note(lang)}" for note in d.notes]
     return "\n".join(lines)
+
+
+def finding_tags(f, lang: Lang) -> str:
+    """severity, strength, borderline and stability in words, e.g. "high, strength 3.2, stable"."""
+    tags = [t(f"severity.{f.severity}", lang)]
+    if f.strength is not None:
+        tags.append(t("finding.strength", lang, strength=f"{f.strength:.1f}"))
+    if f.borderline:
+        tags.append(t("finding.borderline", lang))
+    if f.stability:
+        tags.append(t(f"stability.{f.stability}", lang))
+    return ", ".join(tags)
+
+
+def decision_text(f, lang: Lang) -> str:
+    d = f.decision
+    concluded = t(f"severity.{d.concluded}", lang) if d.concluded else ""
+    return t(f"decision.{d.action}", lang, concluded=concluded, reason=d.reason)
