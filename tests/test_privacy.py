@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from coachassist.cli import main
 from coachassist.cli.diagnose import render_text
 from coachassist.engine import diagnose
+from coachassist.engine.whynot import lines as why_not_lines
+from coachassist.engine.whynot import why_not
 from coachassist.errors import UserError
 from coachassist.intake.files import load_case
 from coachassist.intake.models import Intake, Respondent
@@ -88,7 +90,15 @@ def outputs(intake: Intake, lang: str, min_group: int | None = None) -> dict[str
     for fmt in ("md", "html"):
         for audience in ("client", "coach"):
             result[f"{audience}-{fmt}"] = render(KB, intake, dx, plan, fmt, lang, audience)
+    # diagnosis v2: strength, borderline, stability and builds-on are in the JSON and text above;
+    # why-not (nearest rules, distances, the removing change) is an output of its own
+    for dysfunction in WHY_NOT:
+        answer = why_not(KB, intake, dysfunction, min_group=min_group)
+        result[f"why-not-{dysfunction}"] = "\n".join(why_not_lines(answer, lang))
     return result
+
+
+WHY_NOT = ("absence_of_trust", "strained_lead_relation", "perception_gap")
 
 
 # (small role, its size, large role, its size)
