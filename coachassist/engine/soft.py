@@ -39,7 +39,8 @@ def shifted(table: FactTable, delta: float) -> FactTable:
 
 
 def dysfunctions(rules: Mapping[str, Rule], fired: list[str]) -> set[str]:
-    return {rules[rid].then.dysfunction for rid in fired if rules[rid].then.dysfunction is not None}
+    found = (rules[rid].then.dysfunction for rid in fired)
+    return {d for d in found if d is not None}
 
 
 def soft_runs(rules: Mapping[str, Rule], visible: FactTable) -> tuple[list[str], list[str]]:
