@@ -47,6 +47,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.engine import supervisor
+
+    supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load(args.kb)  # problems: main() lists them and exits 1
     from coachassist.intake.files import write_text_atomic
 

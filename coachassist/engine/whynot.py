@@ -17,9 +17,9 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from coachassist.engine import DEFAULT_MIN_GROUP, team_facts
 from coachassist.engine.facts import FactTable
 from coachassist.engine.inference import reference
+from coachassist.engine.pipeline import DEFAULT_MIN_GROUP, team_facts
 from coachassist.engine.privacy import Privacy
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
