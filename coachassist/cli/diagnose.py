@@ -71,6 +71,7 @@ def _test_rules(kb, lang: Lang) -> int:
 def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
     """A readable summary for the terminal; evidence through the one evidence renderer."""
     from coachassist.report.evidence import reasons
+    from coachassist.report.finding_tags import decision_text, finding_tags
 
     withheld = t("diagnose.withheld", lang)
     roles = ", ".join(f"{role} {n}" for role, n in d.roles.items())
@@ -128,20 +129,3 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
         lines += [f"  {note(lang)}" for note in d.notes]
     return "\n".join(lines)
 
-
-def finding_tags(f, lang: Lang) -> str:
-    """severity, strength, borderline and stability in words, e.g. "high, strength 3.2, stable"."""
-    tags = [t(f"severity.{f.severity}", lang)]
-    if f.strength is not None:
-        tags.append(t("finding.strength", lang, strength=f"{f.strength:.1f}"))
-    if f.borderline:
-        tags.append(t("finding.borderline", lang))
-    if f.stability:
-        tags.append(t(f"stability.{f.stability}", lang))
-    return ", ".join(tags)
-
-
-def decision_text(f, lang: Lang) -> str:
-    d = f.decision
-    concluded = t(f"severity.{d.concluded}", lang) if d.concluded else ""
-    return t(f"decision.{d.action}", lang, concluded=concluded, reason=d.reason)

@@ -23,6 +23,7 @@ from coachassist.intake.models import Intake
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK
+from coachassist.report.finding_tags import decision_text, finding_tags
 from coachassist.tui.export import export_and_tell
 from coachassist.tui.render import clean, evidence_text, finding_text, plain
 from coachassist.tui.screens.base import BaseScreen
@@ -33,11 +34,8 @@ Diagnose = Callable[[Intake], Diagnosis]
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
-    """Most severe first, then from the base of the pyramid up, then by id."""
-    return sorted(
-        findings,
-        key=lambda f: (-SEVERITY_RANK.get(f.severity or "", 0), f.level or 99, f.id),
-    )
+    """As the diagnosis orders them: strongest evidence first, the pyramid breaks ties."""
+    return list(findings)
 
 
 class ResultsScreen(BaseScreen[None]):
@@ -57,6 +55,8 @@ class ResultsScreen(BaseScreen[None]):
         Binding("escape", "dismiss", "tui.key.back"),
         Binding("p", "plan", "tui.key.plan"),
         Binding("e", "export", "tui.key.export"),
+        Binding("d", "decide", "tui.decision.key"),
+        Binding("w", "why_not", "tui.whynot.key"),
     ]
     AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
@@ -144,13 +144,19 @@ class ResultsScreen(BaseScreen[None]):
         for finding in ordered(diag.findings):
             severity = self.tr(f"tui.severity.{finding.severity}") if finding.severity else ""
             level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
+            tags = plain(f"  · {finding_tags(finding, lang)}")
             yield Collapsible(
                 Static(finding_text(finding, lang, self.tr)),
-                title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}")),
+                title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}") + tags),
                 collapsed=finding.id not in self.expanded,
                 id=f"finding-{finding.id}",
                 classes=f"finding severity-{finding.severity}",
             )
+        if diag.rejected:
+            yield Label(self.tr("tui.decision.rejected"), classes="section")
+            for finding in diag.rejected:
+                line = f"{finding.name(lang)}: {decision_text(finding, lang)}"
+                yield Static(plain(line), markup=False)
         if diag.signals:
             text = Text()
             for signal in diag.signals:
@@ -197,7 +203,21 @@ class ResultsScreen(BaseScreen[None]):
             yield Static(clean(text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.diagnosis is not None if action in ("plan", "export") else True
+        if action in ("plan", "export", "why_not"):
+            return self.diagnosis is not None
+        if action == "decide":
+            return bool(self.diagnosis and (self.diagnosis.findings or self.diagnosis.rejected))
+        return True
+
+    def action_decide(self) -> None:
+        from coachassist.tui.screens.decide_hook import decide
+
+        decide(self)
+
+    def action_why_not(self) -> None:
+        from coachassist.tui.screens.why_not import WhyNotScreen
+
+        self.app.push_screen(WhyNotScreen(self.kb, self.session.intake))
 
     def action_plan(self) -> None:
         from coachassist.tui.export import make_plan
