@@ -7,10 +7,10 @@ from coachassist.diagnosis import Finding
 from coachassist.i18n import Lang, t
 
 
-def finding_tags(finding: Finding, lang: Lang) -> str:
+def finding_tags(finding: Finding, lang: Lang, *, severity: bool = True) -> str:
     """e.g. "high, strength 3.2, stable" or "low, strength 0.6, borderline, rests on one or two
     people"."""
-    tags = [t(f"severity.{finding.severity}", lang)] if finding.severity else []
+    tags = [t(f"severity.{finding.severity}", lang)] if finding.severity and severity else []
     if finding.strength is not None:
         tags.append(t("finding.strength", lang, strength=f"{finding.strength:.1f}"))
     if finding.borderline:

@@ -34,8 +34,14 @@ Diagnose = Callable[[Intake], Diagnosis]
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
-    """As the diagnosis orders them: strongest evidence first, the pyramid breaks ties."""
-    return list(findings)
+    """As the diagnosis orders them (strongest evidence first, the pyramid breaks ties); a
+    diagnosis without strengths (an older or hand-made one): most severe first, then level."""
+    if all(f.strength is not None for f in findings):
+        return list(findings)
+    return sorted(
+        findings,
+        key=lambda f: (-SEVERITY_RANK.get(f.severity or "", 0), f.level or 99, f.id),
+    )
 
 
 class ResultsScreen(BaseScreen[None]):
@@ -144,7 +150,8 @@ class ResultsScreen(BaseScreen[None]):
         for finding in ordered(diag.findings):
             severity = self.tr(f"tui.severity.{finding.severity}") if finding.severity else ""
             level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
-            tags = plain(f"  · {finding_tags(finding, lang)}")
+            tags = finding_tags(finding, lang, severity=False)
+            tags = plain(f"  · {tags}") if tags else ""
             yield Collapsible(
                 Static(finding_text(finding, lang, self.tr)),
                 title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}") + tags),
