@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, RadioButton, Static
+from textual.widgets import Collapsible, Input, RadioButton, Static
 
 from coachassist.engine import diagnose
 from coachassist.intake.files import read_intake
@@ -39,6 +39,9 @@ async def test_reject_a_finding_with_a_reason(tmp_path: Path, kb) -> None:
     async with host.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = host.screen.diagnosis.findings[0]
+        titles = [c.title for c in host.screen.query(Collapsible)]
+        assert "strength" in titles[0] and "stable" in titles[0]
+        assert any("builds on" in title for title in titles)  # a cascade, shown as a link
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(host.screen, DecisionScreen)

@@ -147,10 +147,14 @@ class ResultsScreen(BaseScreen[None]):
         yield Label(self.tr("tui.results.findings"), classes="section")
         if not diag.findings:
             yield Static(self.tr("tui.results.no_findings"))
+        names = {f.id: f.name(lang) for f in [*diag.findings, *diag.rejected]}
         for finding in ordered(diag.findings):
             severity = self.tr(f"tui.severity.{finding.severity}") if finding.severity else ""
             level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
             tags = finding_tags(finding, lang, severity=False)
+            if finding.builds_on:
+                roots = ", ".join(names.get(b, b) for b in finding.builds_on)
+                tags += " · " + self.tr("tui.results.builds_on", names=roots)
             tags = plain(f"  · {tags}") if tags else ""
             yield Collapsible(
                 Static(finding_text(finding, lang, self.tr)),
