@@ -20,7 +20,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             "--why-not",
             metavar="DYSFUNCTION",
             help="why a dysfunction was (not) concluded: the nearest rules, each condition with "
-            "its measured value and distance, and the smallest change that would remove it",
+            "its measured value and distance, and the smallest change that would remove it; "
+            "'all': that smallest change for every finding",
         )
 
 
@@ -35,8 +36,13 @@ def run(name: str, args: argparse.Namespace) -> int:
     if args.why_not:
         from coachassist.engine.whynot import lines, why_not
 
-        answer = why_not(kb, intake, args.why_not, min_group=args.min_group)
-        print("\n".join(lines(answer, args.lang)))
+        if args.why_not != "all":
+            answer = why_not(kb, intake, args.why_not, min_group=args.min_group)
+            print("\n".join(lines(answer, args.lang)))
+            return 0
+        for finding in result.findings:  # every finding: the smallest change that removes it
+            answer = why_not(kb, intake, finding.id, min_group=args.min_group)
+            print(f"{finding.name(args.lang)}: {lines(answer, args.lang)[-1]}")
         return 0
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
@@ -128,4 +134,3 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
         lines += ["", t("diagnose.notes", lang)]
         lines += [f"  {note(lang)}" for note in d.notes]
     return "\n".join(lines)
-

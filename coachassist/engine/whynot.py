@@ -14,6 +14,7 @@ a flag that does not hold costs 1 (it needs a different answer, not a different 
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -167,13 +168,13 @@ def _removal(
         while high - low > STEP / 2:
             middle = (low + high) / 2
             low, high = (low, middle) if gone(middle) else (middle, high)
-        change = round(high + 0.005, 2)
-        if best is None or change < abs(best.needed - best.current):
-            if stat == "value":
-                needed = max(abs(current) - change, 0.0) * (1 if current >= 0 else -1)
-            else:
-                needed = current + change
-            best = Removal(f"{fact_key}.{stat}", float(current), round(needed, 2))
+        if best is None or high < abs(best.needed - best.current):
+            if stat == "value":  # the gap's size, rounded down to where it is gone
+                size = math.floor(max(abs(current) - high, 0.0) * 100) / 100
+                needed = size if current >= 0 else -size
+            else:  # the mean, rounded up to where it is gone
+                needed = math.ceil((current + high) * 100 - 1e-9) / 100
+            best = Removal(f"{fact_key}.{stat}", float(current), needed)
     return best
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from coachassist.cli import main
 from coachassist.cli.diagnose import render_text
-from coachassist.engine import diagnose
+from coachassist.engine import diagnose, reference, team_facts
 from coachassist.engine.whynot import lines, why_not
 from coachassist.intake.files import read_intake
 from coachassist.intake.models import FindingDecision, Intake, Respondent
@@ -126,6 +126,15 @@ def test_the_removal_really_removes_the_finding(kb):
     assert answer.removal.subject == "score.trust.mean"
     assert answer.removal.current == 2.0 and 2.0 < answer.removal.needed <= 3.6
 
+    def concluded_with(mean: float) -> bool:
+        table, _ = team_facts(kb, intake)
+        table.facts["score.trust"][0]["mean"] = mean
+        reference(kb.rules, table)
+        return "dysfunction.absence_of_trust" in table.facts
+
+    assert not concluded_with(answer.removal.needed)  # at the value given it is gone
+    assert concluded_with(round(answer.removal.needed - 0.02, 2))  # just below, still there
+
 
 def test_why_not_shows_no_withheld_figure(kb):
     """A lone lead without consent: the gap conditions are withheld, never measured."""
@@ -217,3 +226,12 @@ def test_why_not_cli(capsys):
     assert main(["diagnose", str(path), "--why-not", "silos_and_power", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "was not concluded" in out and "short" in out
+
+
+def test_why_not_all_gives_every_finding_its_smallest_removing_change(kb, capsys):
+    path = EXAMPLES / "grote_gemeente_samenwerking.toml"
+    findings = diagnose(kb, read_intake(path)).findings
+    assert main(["diagnose", str(path), "--why-not", "all", "--lang", "en"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == [f.name("en") for f in findings]
+    assert any("from" in line and "to" in line for line in out)
