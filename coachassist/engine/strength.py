@@ -222,9 +222,12 @@ def rank(
         (f for f in result.values() if (f.strength or 0.0) >= MIN_STRENGTH),
         key=lambda f: (-round(f.strength or 0.0, 1), f.level or 9, f.id),
     )
+    kept = {f.id for f in ordered}
     highs = 0
     capped = []
     for f in ordered:
+        if any(root not in kept for root in f.builds_on):  # a root too weak to report
+            f = f.model_copy(update={"builds_on": [r for r in f.builds_on if r in kept]})
         if f.severity == "high":
             highs += 1
             if highs > MAX_HIGH and weighed[f.id][1] < EXTREME_DEPTH:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coachassist.cli import main
 from coachassist.cli.diagnose import render_text
@@ -235,3 +237,29 @@ def test_why_not_all_gives_every_finding_its_smallest_removing_change(kb, capsys
     out = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in out] == [f.name("en") for f in findings]
     assert any("from" in line and "to" in line for line in out)
+
+
+SCALES = ("trust", "conflict", "commitment", "accountability", "results", "cooperation")
+OBSERVED = ["behind_backs", "unclear_priorities", "agreements_not_kept", "own_islands"]
+
+
+@settings(max_examples=12, deadline=None, database=None)
+@given(
+    levels=st.lists(
+        st.dictionaries(st.sampled_from(SCALES), st.integers(1, 5)), min_size=3, max_size=7
+    ),
+    observed=st.lists(st.sampled_from(OBSERVED), unique=True, max_size=3),
+)
+def test_order_cascades_and_severity_hold_for_any_team(kb, levels, observed):
+    d = diagnose(kb, team(kb, levels, context={"observed": observed}))
+    strengths = [round(f.strength or 0.0, 1) for f in d.findings]
+    assert strengths == sorted(strengths, reverse=True)
+    assert all(f.strength is not None and f.strength >= 0.5 for f in d.findings)
+    assert all(f.severity == "low" for f in d.findings if f.borderline)
+    ids = [f.id for f in d.findings]
+    for f in d.findings:
+        assert all(root in ids for root in f.builds_on)
+        assert f.stability in ("stable", "few")
+    highs = [f for f in d.findings if f.severity == "high"]
+    if len(highs) > 3:  # only with an extreme scale (mean far below the attention edge)
+        assert any(s.mean is not None and s.mean <= 2.0 for s in d.scores)
