@@ -263,3 +263,21 @@ def test_order_cascades_and_severity_hold_for_any_team(kb, levels, observed):
     highs = [f for f in d.findings if f.severity == "high"]
     if len(highs) > 3:  # only with an extreme scale (mean far below the attention edge)
         assert any(s.mean is not None and s.mean <= 2.0 for s in d.scores)
+
+
+def test_reports_follow_the_coachs_decisions(kb):
+    from coachassist.report import render
+
+    people = [{"trust": 2, "conflict": 2} for _ in range(6)]
+    decisions = {
+        "absence_of_trust": FindingDecision(action="reject", reason="known"),
+        "fear_of_conflict": FindingDecision(action="adjust", severity="low"),
+    }
+    intake = team(kb, people, decisions=decisions)
+    d = diagnose(kb, intake)
+    plan = build_plan(kb, d, {}, PlanConstraints())
+    client = render(kb, intake, d, plan, "md", "en", "client")
+    coach = render(kb, intake, d, plan, "md", "en", "coach")
+    for text in (client, coach):
+        assert "Absence of trust" not in text  # neither among the findings nor in the plan
+    assert "severity adjusted by the coach (was" in coach
