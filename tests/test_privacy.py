@@ -357,3 +357,23 @@ def test_consent_is_saved_and_old_files_mean_no_consent(tmp_path):
     assert read_intake(tmp_path / "i.toml").responses[0].lead_view_consent
     old = Respondent.model_validate({"id": "x", "role": "lead"})
     assert old.lead_view_consent is False
+
+
+def test_stability_labels_do_not_reveal_a_small_group():
+    """Regression: two members (below k) and five leads; one member's answers alone carry a
+    finding ("rests on one or two people"). Moving those answers to a lead changes no output:
+    who is left out in the stability re-check never depends on the role."""
+    import random
+
+    rng = random.Random(0)
+    roles = ["member"] * 2 + ["lead"] * 5
+    people = [{q: rng.choice([3, 4, 4, 5]) for q in LIKERT} for _ in roles]
+    people[0] = {q: rng.choice([1, 1, 2]) for q in LIKERT}
+    swapped = list(people)
+    swapped[0], swapped[4] = people[4], people[0]
+    dx = diagnose(KB, intake_of(roles, people, {}))
+    assert any(f.stability == "few" for f in dx.findings)
+    before = outputs(intake_of(roles, people, {}), "en")
+    after = outputs(intake_of(roles, swapped, {}), "en")
+    for name in before:
+        assert before[name] == after[name], f"{name} reveals the small group"

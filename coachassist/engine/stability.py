@@ -1,7 +1,8 @@
 """Stability: is a finding carried by the team, or by one or two people?
 
-Each finding is re-checked leaving out each respondent once (a consented lead, whose view is shown
-as such anyway, stays in). The re-runs use the plain-Python reference evaluation
+Each finding is re-checked leaving out each respondent once (a lead who agreed to have their view
+shown stays in: nothing to protect). Which people are left out never depends on anything else
+about their role, so swapping two people's answers across roles changes no label. The re-runs use the plain-Python reference evaluation
 (``inference.reference``) on the lenient soft-edge facts (engine/soft.py), about 2 ms per run,
 and look only at the facts the full team may show. A finding that disappears in no re-run is
 "stable"; one that disappears when some single person is left out "rests on one or two people"
@@ -46,8 +47,8 @@ def missing_counts(
     counts = dict.fromkeys(ids, 0)
     context_questions = kb.context_questions()
     for i, person in enumerate(intake.responses):
-        if person.role == "lead" and privacy.lead_view:
-            continue
+        if person.role == "lead" and person.lead_view_consent and privacy.lead_view:
+            continue  # agreed to be shown as the lead's view: nothing to protect
         rest = intake.responses[:i] + intake.responses[i + 1 :]
         reduced = intake.model_copy(update={"responses": rest})
         table = build_facts(score_team(scan, reduced), intake.context, context_questions)
