@@ -14,7 +14,7 @@ and the signals they build on (never through another dysfunction: that is a casc
   threshold and fully from 0.25 points beyond, so a line fades in rather than jumps);
 - **observations**: +0.25 for every coach observation.
 
-A finding weaker than 0.5 is not reported (its scale still shows its band); one below 0.75 is
+A finding weaker than 0.5 is not reported (its scale still shows its band); one below 1.0 is
 borderline. Findings are ordered by strength; the pyramid level breaks ties (strength rounded to
 0.1). Cascades: a rule that tests another dysfunction makes a "builds on" link; it never raises
 the severity, and a finding that rests on such rules alone stays below its root cause. "high" is
@@ -23,8 +23,6 @@ finding is "low".
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from coachassist.diagnosis import Evidence, Finding, ScaleScore
 from coachassist.kb.conditions import Condition
@@ -40,15 +38,6 @@ SOFT_STRENGTH = 0.5  # a finding less than this above MIN_STRENGTH is borderline
 MAX_DEPTH = 4.0
 DEFAULT_EDGE = 3.5
 DESCRIPTIVE_CONTEXT = ("team_type", "team_size", "team_age")
-
-
-@dataclass(frozen=True)
-class Weighed:
-    strength: float
-    depth: float
-    severity: Severity
-    builds_on: list[str]
-    cascade_only: bool
 
 
 def _edge(kb: KnowledgeBase, scan: str, scale: str) -> float:
@@ -220,7 +209,8 @@ def rank(
         )
     ordered = sorted(
         (f for f in result.values() if (f.strength or 0.0) >= MIN_STRENGTH),
-        key=lambda f: (-round(f.strength or 0.0, 1), f.level or 9, f.id),
+        # a consequence held just below its root sorts after it even when they round alike
+        key=lambda f: (-round(f.strength or 0.0, 1), cascade_only(f), f.level or 9, f.id),
     )
     kept = {f.id for f in ordered}
     highs = 0

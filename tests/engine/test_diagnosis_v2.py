@@ -71,9 +71,15 @@ def test_a_consequence_never_rises_above_its_root(kb):
     d = diagnose(kb, team(kb, people))
     ids = [f.id for f in d.findings]
     assert ids[0] == "lack_of_commitment"
-    for f in d.findings:
-        for root in f.builds_on:
-            assert ids.index(root) < ids.index(f.id) or f.strength is not None
+    linked = [f for f in d.findings if f.builds_on]
+    assert linked  # accountability and results build on the lack of commitment
+    for f in linked:
+        own = [kb.rules[e.rule] for e in f.evidence if kb.rules[e.rule].then.dysfunction == f.id]
+        if all(
+            any(c.kind == "dysfunction" for c in [*r.conditions, *r.any_conditions]) for r in own
+        ):
+            assert all(ids.index(root) < ids.index(f.id) for root in f.builds_on)
+            assert f.strength < min(d.findings[ids.index(r)].strength for r in f.builds_on)
 
 
 def test_near_a_threshold_a_finding_is_borderline_on_both_sides(kb):
