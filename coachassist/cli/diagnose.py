@@ -5,16 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
-from coachassist.diagnosis import Diagnosis
 from coachassist.i18n import Lang, t
-from coachassist.kb.loader import KnowledgeBase, load
+
+if TYPE_CHECKING:
+    from coachassist.diagnosis import Diagnosis
+    from coachassist.kb.loader import KnowledgeBase
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "diagnose":
-        add_case_arguments(parser, "INTAKE_OR_RESPONSE", "an intake file and/or response files")
+        add_case_arguments(
+            parser,
+            "FILE",
+            "an intake file and/or its response files; or many intakes (files, folders, globs), "
+            "each its own team",
+        )
         parser.add_argument("--json", action="store_true", help="print the documented JSON shape")
         parser.add_argument(
             "--why-not",
@@ -23,15 +31,27 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             "its measured value and distance, and the smallest change that would remove it; "
             "'all': that smallest change for every finding",
         )
+        out = parser.add_mutually_exclusive_group()
+        out.add_argument(
+            "--jsonl", action="store_true", help="one JSON line per team and scale (many teams)"
+        )
+        out.add_argument(
+            "--csv", action="store_true", help="one CSV row per team and scale (many teams)"
+        )
 
 
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.engine import supervisor
+    from coachassist.kb.cache import load_cached
 
     supervisor.prestart()  # the engine worker starts while the knowledge base loads
-    kb = load(args.kb)  # problems: main() lists them and exits 1
+    kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     if name == "test-rules":
         return _test_rules(kb, args.lang)
+    from coachassist.cli.batch import is_batch, run_batch
+
+    if is_batch(args):
+        return run_batch(kb, args)
     intake, result = diagnose_case(kb, args)
     if args.why_not:
         from coachassist.engine.whynot import lines, why_not

@@ -55,12 +55,20 @@ def diagnose(
     kb: KnowledgeBase, intake: Intake, *, min_group: int | None = None, use_engine: bool = True
 ) -> Diagnosis:
     """Diagnose one team. ``min_group`` is the anonymity threshold k (default 3)."""
+    return diagnose_with_facts(kb, intake, min_group=min_group, use_engine=use_engine)[0]
+
+
+def diagnose_with_facts(
+    kb: KnowledgeBase, intake: Intake, *, min_group: int | None = None, use_engine: bool = True
+) -> tuple[Diagnosis, FactTable]:
+    """The Diagnosis and the facts the rules saw (only what its privacy decision shows)."""
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
     if not privacy.team_ok:  # the whole team below k: no finding at all
-        return build_diagnosis(kb, intake, scores, visible, [], privacy)  # type: ignore[arg-type]
+        diagnosis = build_diagnosis(kb, intake, scores, visible, [], privacy)  # type: ignore[arg-type]
+        return diagnosis, visible
     strict, lenient = soft_runs(kb.rules, visible)  # soft edges, on copies (engine/soft.py)
     fired = engine_for(kb).run(visible) if use_engine else reference(kb.rules, visible)
     hard = dysfunctions(kb.rules, fired)
@@ -68,4 +76,5 @@ def diagnose(
     borderline = (hard - dysfunctions(kb.rules, strict)) | (soft - hard)
     fired += borrow_lenient(kb.rules, visible, fired, lenient, soft - hard)
     raw = build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
-    return refine(kb, intake, privacy, raw, borderline)  # strength, order, stability, decisions
+    # strength, order, stability and the coach's decisions (engine/refine.py)
+    return refine(kb, intake, privacy, raw, borderline), visible
