@@ -2,8 +2,9 @@
 
 Each finding is re-checked leaving out each respondent once (a lead who agreed to have their view
 shown stays in: nothing to protect). Which people are left out never depends on anything else
-about their role, so swapping two people's answers across roles changes no label. The re-runs use the plain-Python reference evaluation
-(``inference.reference``) on the lenient soft-edge facts (engine/soft.py), about 2 ms per run,
+about their role, so swapping two people's answers across roles changes no label. The re-runs use the plain-Python evaluation
+(``soft.conclusions``: ``inference.reference`` in one pass in dependency order, without
+suggestions) on the lenient soft-edge facts (engine/soft.py), about 1-2 ms per run,
 and look only at the facts the full team may show. A finding that disappears in no re-run is
 "stable"; one that disappears when some single person is left out "rests on one or two people"
 (the coach never learns who). A finding that disappears when one particular person is left out,
@@ -16,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from coachassist.engine.facts import FactTable, build_facts
-from coachassist.engine.inference import reference
 from coachassist.engine.privacy import Privacy
-from coachassist.engine.soft import MARGIN, dysfunctions, shifted
+from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shifted
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Questionnaire
@@ -53,7 +53,7 @@ def missing_counts(
         reduced = intake.model_copy(update={"responses": rest})
         table = build_facts(score_team(scan, reduced), intake.context, context_questions)
         lenient = shifted(_visible_like(table, privacy), -MARGIN)
-        found = dysfunctions(kb.rules, reference(kb.rules, lenient))
+        found = dysfunctions(kb.rules, conclusions(kb.rules, lenient))
         for fid in counts:
             counts[fid] += fid not in found
     return counts

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from coachassist.engine.facts import FactTable
-from coachassist.engine.inference import reference
 from coachassist.engine.pipeline import DEFAULT_MIN_GROUP, team_facts
 from coachassist.engine.privacy import Privacy
+from coachassist.engine.soft import conclusions
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
 from coachassist.intake.models import Intake
@@ -132,7 +132,7 @@ class _Measure:
 
 def _concluded(rules: Mapping[str, Rule], visible: FactTable) -> FactTable:
     table = FactTable(copy.deepcopy(visible.facts))
-    reference(rules, table)
+    conclusions(rules, table)
     return table
 
 
@@ -159,7 +159,7 @@ def _removal(
                 fact[stat] = size if fact[stat] >= 0 else -size
             else:
                 fact[stat] = fact[stat] + change
-            reference(rules, table)
+            conclusions(rules, table)
             return key not in table.facts
 
         if not gone(MAX_CHANGE):

@@ -287,3 +287,17 @@ def test_reports_follow_the_coachs_decisions(kb):
     for text in (client, coach):
         assert "Absence of trust" not in text  # neither among the findings nor in the plan
     assert "severity adjusted by the coach (was" in coach
+
+
+def test_the_one_pass_evaluation_concludes_what_the_reference_does(kb):
+    """soft.conclusions (used by soft edges, stability and why-not) against inference.reference,
+    on every example, shifted both ways."""
+    from coachassist.engine.soft import conclusions, shifted
+
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        table, _ = team_facts(kb, read_intake(path))
+        for delta in (-0.3, -0.1, 0.0, 0.1, 0.3):
+            full = [
+                r for r in reference(kb.rules, shifted(table, delta)) if kb.rules[r].then.fact_key
+            ]
+            assert sorted(conclusions(kb.rules, shifted(table, delta))) == sorted(full), path.name
