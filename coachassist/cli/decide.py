@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from coachassist.errors import UserError
 from coachassist.i18n import t
-from coachassist.intake.models import FindingDecision
-from coachassist.intake.store import IntakeStore
-from coachassist.kb.loader import load
+
+if TYPE_CHECKING:  # parsing the command line imports nothing heavy
+    from coachassist.intake.models import FindingDecision
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -35,6 +34,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def save_decision(path: Path, finding: str, decision: FindingDecision | None) -> None:
     """Write (or with None remove) the decision on ``finding`` through the locked merge."""
+    from coachassist.intake.store import IntakeStore
+
     store = IntakeStore(path)
     intake = store.load()
 
@@ -50,6 +51,11 @@ def save_decision(path: Path, finding: str, decision: FindingDecision | None) ->
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from coachassist.intake.models import FindingDecision
+    from coachassist.kb.loader import load
+
     kb = load(args.kb)
     if args.finding not in kb.dysfunctions:
         known = ", ".join(sorted(kb.dysfunctions))
