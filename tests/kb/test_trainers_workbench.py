@@ -258,7 +258,7 @@ def test_test_rules_speaks_dutch(cli: Cli, tmp_path: Path) -> None:
     code, out, err = cli("test-rules", "--kb", tmp_path, "--lang", "nl")
     assert code == 1
     assert "verwacht signal.low_trust, maar het werd niet geconcludeerd" in out
-    assert "    NO score.trust.mean < 2.6   gemeten: ontbreekt" in out
+    assert "    NO score.trust.mean <= 2.5   gemeten: ontbreekt" in out
     assert err.strip().startswith("1 van ")
 
 
@@ -448,7 +448,7 @@ def test_an_unexpected_finding_names_the_rule_that_concluded_it(cli: Cli, tmp_pa
     assert code == 1
     assert out.splitlines()[1:3] == [
         "  rule conflict.low-mean (conflict.toml:5) concluded it:",
-        "    ok score.conflict.mean < 2.6   measured: 1.2",
+        "    ok score.conflict.mean <= 2.5   measured: 1.2",
     ]
 
 
