@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -32,6 +33,9 @@ from coachassist.kb.models import Question
 log = logging.getLogger(__name__)
 MAX_REQUEST = 32 * 1024  # bytes; an answer page posts well under 16 kB
 MAX_TEXT = 2000  # characters of a free-text answer
+BODY_SECONDS = 10.0  # a form body must arrive within this time (no slow-body connection hogs)
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+LIKERT_SHAPE = re.compile(r"-?[0-9]{1,3}")
 SECONDS_PER_QUESTION = 12
 COOKIE_DAYS = 60
 RESPONDENT, CSRF, LANG = "ca_respondent", "ca_csrf", "ca_lang"
@@ -152,7 +156,7 @@ class Pages:
         """The respondent this browser owns, from its signed cookie; None if none or forged."""
         value = request.cookies.get(RESPONDENT, "")
         rid, _, signature = value.partition(".")
-        if not rid or not hmac.compare_digest(signature, self.c.secrets.sign("rid:" + rid)):
+        if not rid or not _same(signature, self.c.secrets.sign("rid:" + rid)):
             return None
         return rid if rid in self.c.respondents else None
 
@@ -161,7 +165,9 @@ class Pages:
     ) -> web.Response:
         lang = self.lang(request)
         other = "en" if lang == "nl" else "nl"
-        csrf = request.cookies.get(CSRF) or secrets.token_urlsafe(24)
+        csrf = request.cookies.get(CSRF, "")
+        if not TOKEN_SHAPE.fullmatch(csrf):  # none yet, or not one this server made
+            csrf = secrets.token_urlsafe(24)
         query = {k: v for k, v in request.query.items() if k == "q"}
         switch = request.path + "?" + urlencode({**query, "lang": other})
         html = self.env.get_template(name).render(
@@ -195,9 +201,9 @@ class Pages:
         origin = request.headers.get("Origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.host:
             raise web.HTTPForbidden()
-        data = await request.post()
+        data = await _read_form(request)
         sent, expected = str(data.get("csrf", "")), request.cookies.get(CSRF, "")
-        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        if not TOKEN_SHAPE.fullmatch(expected) or not _same(sent, expected):
             raise web.HTTPForbidden()
         return data
 
@@ -364,6 +370,35 @@ class Pages:
         return self.render(request, "done.html", first=first.id if first else "")
 
 
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison of a value a browser sent (any text) with one we made."""
+    return given.isascii() and hmac.compare_digest(given, expected)
+
+
+async def _read_form(request: web.Request) -> Any:
+    """The posted fields, or 400 for anything a browser would not send: a body that does not
+    parse or decode, arrives too slowly, or holds text that cannot be stored (a lone surrogate,
+    e.g. through a ``charset=unicode_escape`` part, would make every later write fail)."""
+    try:
+        data = await asyncio.wait_for(request.post(), BODY_SECONDS)
+    except web.HTTPException:
+        raise  # 413 for a body over the limit
+    except Exception:  # malformed multipart, unknown charset, bad gzip, timeout, ...
+        raise web.HTTPBadRequest() from None
+    for key, value in data.items():
+        if not _storable(key) or (isinstance(value, str) and not _storable(value)):
+            raise web.HTTPBadRequest()
+    return data
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _kind(question: Question) -> str:
     if question.type in ("likert", "single"):
         return "choice"
@@ -386,9 +421,7 @@ def _parse(question: Question, raw: list[Any]) -> tuple[Answer | None, bool]:
         case "likert":
             if text == DONT_KNOW:
                 return DONT_KNOW, True
-            return (
-                (int(text), True) if text.lstrip("-").isdigit() and len(text) < 4 else (None, False)
-            )
+            return (int(text), True) if LIKERT_SHAPE.fullmatch(text) else (None, False)
         case "number":
             try:
                 number = float(text.replace(",", "."))

@@ -1,0 +1,135 @@
+"""Hostile requests to the collection pages: each gets a clean 4xx, and the server keeps saving.
+
+Raw bytes over a socket, because a well-behaved HTTP client cannot send most of these.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from coachassist.collect.runner import CollectServer
+from coachassist.collect.server import SlowDown
+from coachassist.intake.files import read_intake
+from coachassist.kb.loader import KnowledgeBase
+
+from .phone import Phone
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+async def server(kb: KnowledgeBase, intake_path: Path) -> AsyncIterator[CollectServer]:
+    running = CollectServer(kb, intake_path, slowdown=SlowDown(free=1000))
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def send(port: int, data: bytes) -> tuple[int, str]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        reply = await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+    head = reply.split(b"\r\n\r\n")[0].decode("latin-1")
+    return int(head.split()[1]), head.lower()
+
+
+def request(path: str, cookies: str, body: bytes, content_type: str, extra: str = "") -> bytes:
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookies}\r\n"
+        f"Content-Type: {content_type}\r\n{extra}Content-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def part(name: str, value: bytes, headers: str = "") -> bytes:
+    return (
+        f'--b\r\nContent-Disposition: form-data; name="{name}"\r\n{headers}\r\n'.encode()
+        + value
+        + b"\r\n"
+    )
+
+
+def path_of(server: CollectServer) -> str:
+    return f"/{server.collection.secrets.token}/"
+
+
+async def started_phone(server: CollectServer) -> tuple[Phone, str]:
+    phone = Phone(server.url)
+    await phone.start()
+    cookies = "; ".join(f"{c.key}={c.value}" for c in phone.http.cookie_jar)
+    return phone, cookies
+
+
+def bodies(csrf: str) -> dict[str, tuple[bytes, str, str]]:
+    """name -> (body, content type, extra headers): each one a browser would never send."""
+    fields = f"csrf={csrf}&q=keep_text&answer=".encode()
+    multipart = part("csrf", csrf.encode()) + part("q", b"keep_text")
+    return {
+        "likert superscript digit": (f"csrf={csrf}&q=trust_1&answer=%C2%B2".encode(), FORM, ""),
+        "likert double minus": (f"csrf={csrf}&q=trust_1&answer=--1".encode(), FORM, ""),
+        "lone surrogate by charset": (fields + b"%5Cud800", FORM + "; charset=unicode_escape", ""),
+        "unknown charset": (fields + b"x", FORM + "; charset=nope", ""),
+        "multipart without boundary": (b"xx", "multipart/form-data", ""),
+        "multipart garbage": (b"--b\r\nfoo\r\n\r\n--b--", "multipart/form-data; boundary=b", ""),
+        "multipart invalid utf-8": (
+            multipart + part("answer", b"\xff\xfe") + b"--b--\r\n",
+            "multipart/form-data; boundary=b",
+            "",
+        ),
+        "multipart lone surrogate": (
+            multipart
+            + part("answer", b"\\ud800", "Content-Type: text/plain; charset=unicode_escape\r\n")
+            + b"--b--\r\n",
+            "multipart/form-data; boundary=b",
+            "",
+        ),
+        "broken gzip": (b"\x1f\x8b garbage", FORM, "Content-Encoding: gzip\r\n"),
+    }
+
+
+@pytest.mark.parametrize("name", list(bodies("x")))
+async def test_a_malformed_answer_is_400_and_later_answers_are_still_saved(
+    server: CollectServer, intake_path: Path, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    phone, cookies = await started_phone(server)
+    async with phone:
+        body, content_type, extra = bodies(phone.csrf)[name]
+        status, head = await send(
+            server.port, request(path_of(server) + "q", cookies, body, content_type, extra)
+        )
+        assert status == 400, name
+        assert "content-security-policy" in head and "no-store" in head
+        # the same phone (and so every phone sharing the next write) can still save
+        assert await phone.saved("trust_1", 4)
+    answers = read_intake(intake_path).responses[0].answers
+    assert answers == {"trust_1": 4}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_non_ascii_and_raw_byte_cookies_are_ignored(server: CollectServer) -> None:
+    token = server.collection.secrets.token
+    for cookie in (
+        "ca_respondent=w-1.\u00e9\u00e9".encode(),
+        b"ca_csrf=\xff\xfe; ca_respondent=w-1.\xff",
+    ):
+        for path in ("q", ""):
+            status, head = await send(
+                server.port,
+                f"GET /{token}/{path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n".encode()
+                + b"Cookie: "
+                + cookie
+                + b"\r\nAccept-Language: \xff\xfe\r\n\r\n",
+            )
+            assert status in (200, 303) and "content-security-policy" in head
