@@ -22,6 +22,7 @@ from pathlib import Path
 import segno
 from aiohttp import web
 
+from coachassist.collect.connections import ConnectionLimit
 from coachassist.collect.server import SlowDown, build_app
 from coachassist.collect.state import Collection, Counts
 from coachassist.errors import UserError
@@ -51,10 +52,12 @@ class CollectServer:
         host: str = "127.0.0.1",
         port: int = 0,
         slowdown: SlowDown | None = None,
+        limit: ConnectionLimit | None = None,
     ) -> None:
         self.collection = Collection(kb, path)
         self.host, self.port = host, port
         self.slowdown = slowdown
+        self.limit = limit or ConnectionLimit()
         self._runner: web.AppRunner | None = None
 
     @property
@@ -73,6 +76,8 @@ class CollectServer:
             keepalive_timeout=IDLE_SECONDS,  # aiohttp's default keeps an idle socket an hour
         )
         await runner.setup()
+        assert runner.server is not None  # made by setup()
+        self.limit.install(runner.server)
         site = web.TCPSite(runner, self.host, self.port)
         try:
             await site.start()

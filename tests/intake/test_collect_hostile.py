@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from coachassist.collect import runner
+from coachassist.collect import server as server_module
+from coachassist.collect.connections import ConnectionLimit, address_key
 from coachassist.collect.runner import CollectServer
 from coachassist.collect.server import SlowDown
 from coachassist.intake.files import read_intake
@@ -133,3 +136,88 @@ async def test_non_ascii_and_raw_byte_cookies_are_ignored(server: CollectServer)
                 + b"\r\nAccept-Language: \xff\xfe\r\n\r\n",
             )
             assert status in (200, 303) and "content-security-policy" in head
+
+
+# --- many or slow connections ---------------------------------------------------------------
+
+
+async def page_from(port: int, path: str, source: str = "127.0.0.1") -> bytes:
+    """GET ``path`` from a given source address; b"" when the server closed the connection."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(), 10)
+    except ConnectionError:
+        return b""
+    finally:
+        writer.close()
+
+
+async def limited(kb: KnowledgeBase, intake_path: Path, **bounds: int) -> CollectServer:
+    running = CollectServer(kb, intake_path, limit=ConnectionLimit(**bounds, loopback_free=False))
+    await running.start()
+    return running
+
+
+def test_addresses_are_grouped_per_device() -> None:
+    assert address_key(("192.168.1.20", 5000)) == "192.168.1.20"
+    assert address_key(("::ffff:192.168.1.20", 5000, 0, 0)) == "192.168.1.20"
+    assert address_key(("2001:db8::1", 1, 0, 0)) == address_key(("2001:db8::ff:2", 1, 0, 0))
+    assert address_key(None) == "None"
+
+
+async def test_one_address_cannot_hold_every_connection(kb, intake_path) -> None:
+    server = await limited(kb, intake_path, per_address=5, total=50)
+    idle = []
+    try:
+        for _ in range(5):
+            idle.append(await asyncio.open_connection("127.0.0.1", server.port))
+        await asyncio.sleep(0.1)
+        assert await page_from(server.port, path_of(server)) == b""  # the sixth is closed
+        other = await page_from(server.port, path_of(server), source="127.0.0.2")
+        assert other.startswith(b"HTTP/1.1 200")  # another phone still gets its page
+        for _, writer in idle:
+            writer.close()
+        await asyncio.sleep(0.1)
+        assert (await page_from(server.port, path_of(server))).startswith(b"HTTP/1.1 200")
+    finally:
+        await server.stop()
+
+
+async def test_the_total_number_of_connections_is_bounded(kb, intake_path) -> None:
+    server = await limited(kb, intake_path, per_address=100, total=4)
+    idle = []
+    try:
+        for _ in range(4):
+            idle.append(await asyncio.open_connection("127.0.0.1", server.port))
+        await asyncio.sleep(0.1)
+        assert await page_from(server.port, path_of(server), source="127.0.0.3") == b""
+    finally:
+        for _, writer in idle:
+            writer.close()
+        await server.stop()
+
+
+async def test_idle_and_slow_connections_are_closed(kb, intake_path, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "IDLE_SECONDS", 0.3)
+    monkeypatch.setattr(server_module, "BODY_SECONDS", 0.3)
+    server = CollectServer(kb, intake_path)
+    await server.start()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finishes its request
+        assert await asyncio.wait_for(reader.read(), 5) == b""
+        writer.close()
+        phone, cookies = await started_phone(server)
+        async with phone:
+            head = request(path_of(server) + "q", cookies, b"", FORM).replace(
+                b"Content-Length: 0", b"Content-Length: 500"
+            )
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(head + f"csrf={phone.csrf}&q=trust_1".encode())  # and then nothing
+            reply = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+            writer.close()
+            assert reply.startswith(b"HTTP/1.1 400")  # without waiting for the rest
+    finally:
+        await server.stop()
