@@ -347,3 +347,49 @@ def test_consent_is_saved_and_old_files_mean_no_consent(tmp_path):
     assert read_intake(tmp_path / "i.toml").responses[0].lead_view_consent
     old = Respondent.model_validate({"id": "x", "role": "lead"})
     assert old.lead_view_consent is False
+
+
+LEAD_ONLY = """
+[[questions]]
+id = "lead_text"
+type = "text"
+show_if = ['role == "lead"']
+text.nl = "Wat wil jij als teamleider veranderen?"
+text.en = "As the team lead, what do you want to change?"
+"""
+
+
+def test_an_open_question_only_the_lead_sees_is_withheld_without_consent(tmp_path):
+    """A trainer's question with ``show_if = role == "lead"`` is answered by the lead alone: its
+    answers are the lead's own words, however many members answered the rest."""
+    scan = (REPO / "questionnaires" / "teamscan.toml").read_text("utf-8")
+    (tmp_path / "teamscan.toml").write_text(scan + LEAD_ONLY, encoding="utf-8")
+    kb = load([tmp_path])
+    secret = "ZQX the lead's own words"
+    members = [Respondent(id=f"m{i}", answers={"trust_1": 4, "keep_text": "x"}) for i in range(4)]
+
+    def intake(leads: int, consent: bool) -> Intake:
+        lead = {"trust_1": 2, "lead_text": secret}
+        return Intake(
+            responses=[
+                *(
+                    Respondent(id=f"l{i}", role="lead", answers=lead, lead_view_consent=consent)
+                    for i in range(leads)
+                ),
+                *members,
+            ]
+        )
+
+    def seen(case: Intake) -> list[str]:
+        dx = diagnose(kb, case)
+        plan = build_plan(kb, dx, case.context, PlanConstraints())
+        texts = [render_text(dx, "en", kb), json.dumps(dx.to_json(), ensure_ascii=False)]
+        for fmt in ("md", "html"):
+            for audience in ("client", "coach"):
+                texts.append(render(kb, case, dx, plan, fmt, "en", audience))
+        return [text for text in texts if "ZQX" in text]
+
+    assert seen(intake(1, consent=False)) == []
+    assert seen(intake(2, consent=False)) == []
+    shown = len(seen(intake(3, consent=False)))  # k leads saw it: shown like any open answer
+    assert shown >= 5 and len(seen(intake(1, consent=True))) == shown  # the lead agreed

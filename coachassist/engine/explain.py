@@ -248,9 +248,7 @@ def _suggestions(
 
 
 def _open_answers(scan, intake: Intake, privacy: Privacy) -> dict[str, list[str]]:
-    texts = [q.id for q in scan.questions if q.type == "text"]
-    if not privacy.team_ok:
-        return {}
+    texts = [q.id for q in scan.questions if q.type == "text" and q.id in privacy.texts]
     grouped = {
         qid: sorted(
             str(r.answers[qid]).strip()

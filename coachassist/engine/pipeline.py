@@ -55,7 +55,8 @@ def diagnose(
     """Diagnose one team. ``min_group`` is the anonymity threshold k (default 3)."""
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
-    privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
+    scan = kb.questionnaires[intake.scan]  # team_facts checked it
+    privacy = Privacy.decide(intake, scores, k, scan)  # type: ignore[arg-type]
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
     if not privacy.team_ok:
         fired: list[str] = []  # the whole team below k: no finding at all
