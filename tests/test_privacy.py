@@ -393,3 +393,26 @@ def test_an_open_question_only_the_lead_sees_is_withheld_without_consent(tmp_pat
     assert seen(intake(2, consent=False)) == []
     shown = len(seen(intake(3, consent=False)))  # k leads saw it: shown like any open answer
     assert shown >= 5 and len(seen(intake(1, consent=True))) == shown  # the lead agreed
+
+
+@PROPERTY
+@given(data=st.data(), context=st.sampled_from(CONTEXTS), empty=st.integers(1, 3))
+def test_respondents_who_answered_nothing_never_help_reach_k(data, context, empty):
+    """A phone that tapped Start and left is an empty respondent: two of those next to one real
+    respondent are still one person's answers."""
+    person = data.draw(answers())
+    changed = dict(person)
+    question = data.draw(st.sampled_from(LIKERT + TEXTS), label="question")
+    value = data.draw(likert if question in LIKERT else free_text, label="value")
+    if value in (None, ""):
+        changed.pop(question, None)
+    else:
+        changed[question] = value
+    roles = ["member"] * (1 + empty)
+    before = outputs(intake_of(roles, [person] + [{}] * empty, context), "en")
+    after = outputs(intake_of(roles, [changed] + [{}] * empty, context), "en")
+    for name in before:
+        assert before[name] == after[name], f"{name} changes with one person's answer"
+    if person:
+        dx = diagnose(KB, intake_of(roles, [person] + [{}] * empty, context))
+        assert dx.findings == [] and dx.open_answers == {} and dx.privacy.needed == 2

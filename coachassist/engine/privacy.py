@@ -1,6 +1,8 @@
 """Privacy, decided once: which figures of a team may be shown, and the facts the rules may see.
 
 Threshold k (``min_group``): a figure is shown only when it rests on at least k people.
+- The team counts the respondents who answered anything: a phone that tapped Start and left
+  (an empty respondent) is nobody's answers and never helps a team reach k.
 - The whole team below k: no figure, no rule runs, no finding; only how many more are needed.
 - A scale or question answered by fewer than k people: withheld.
 - Open answers to a question: only when at least k respondents were shown that question (a
@@ -38,6 +40,7 @@ def is_self_scan(intake: Intake) -> bool:
 @dataclass(frozen=True)
 class Privacy:
     k: int
+    answered: int  # respondents with at least one answer
     self_scan: bool
     team_ok: bool  # the team has at least k respondents
     lead_view: bool  # the lead's answers may be shown separately (k leads, or consent)
@@ -57,7 +60,8 @@ class Privacy:
         def role_ok(role: str, n: int) -> bool:
             return n >= k or (role == "lead" and consented.get(role, False))
 
-        team_ok = scores.respondents >= k
+        answered = sum(1 for r in intake.responses if r.answers)
+        team_ok = answered >= k
         roles_ok = team_ok and all(role_ok(role, n) for role, n in scores.roles.items() if n)
         scales = frozenset(
             s for s, st in scores.scales.items() if team_ok and st.mean is not None and st.n >= k
@@ -74,12 +78,15 @@ class Privacy:
 
         def text_ok(question_id: str) -> bool:
             question = next(q for q in scan.questions if q.id == question_id)
-            seen = [r for r in intake.responses if is_shown(question, r.answers, r.role)]
+            seen = [
+                r for r in intake.responses if r.answers and is_shown(question, r.answers, r.role)
+            ]
             only_leads = bool(seen) and all(r.role == "lead" for r in seen)
             return team_ok and (len(seen) >= k or (only_leads and lead_view))
 
         return cls(
             k=k,
+            answered=answered,
             self_scan=is_self_scan(intake),
             team_ok=team_ok,
             lead_view=lead_view,
