@@ -10,13 +10,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
-from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
 from coachassist.i18n import Lang
-from coachassist.kb.loader import KnowledgeBase, load
-from coachassist.plan import Plan, PlanConstraints, build_plan
+
+if TYPE_CHECKING:
+    from coachassist.diagnosis import Diagnosis
+    from coachassist.kb.loader import KnowledgeBase
+    from coachassist.plan import Plan, PlanConstraints
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -48,9 +51,11 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.engine import supervisor
+    from coachassist.kb.cache import load_cached
+    from coachassist.plan import PlanConstraints, build_plan
 
     supervisor.prestart()  # the engine worker starts while the knowledge base loads
-    kb = load(args.kb)  # problems: main() lists them and exits 1
+    kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     from coachassist.intake.files import write_text_atomic
 
     constraints = _constraints(args) if name == "plan" else PlanConstraints()
@@ -76,6 +81,8 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 
 def _constraints(args: argparse.Namespace) -> PlanConstraints:
+    from coachassist.plan import PlanConstraints
+
     if args.sessions is not None and not 1 <= args.sessions <= 12:
         raise UserError(f"--sessions {args.sessions}: give a number from 1 to 12")
     if args.minutes is not None and not 30 <= args.minutes <= 480:

@@ -12,6 +12,12 @@ INTAKE_FORMAT: Final = "coachassist-intake/1"
 RESPONSE_FORMAT: Final = "coachassist-response/1"
 __all__ = ["DONT_KNOW", "Answer", "Answers", "Intake", "Respondent", "Response"]
 IdStr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+# A relative path inside the intake's folder: no absolute path, no "..", no hidden part.
+EarlierPath = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_. -]*(/[A-Za-z0-9_-][A-Za-z0-9_. -]*)*\.toml$"),
+    Field(max_length=200),
+]
 
 
 class _Model(BaseModel):
@@ -55,4 +61,8 @@ class Intake(_Model):
     context: Answers = {}
     # The coach ticked "share my observations": private context questions may go to the client.
     share_observations: bool = False
+    # Earlier scans of the same team, oldest first: intake files beside this one (a path
+    # relative to this file's folder, never outside it). ``coachassist compare`` and the
+    # overview read them; missing (older files) means none.
+    earlier: list[EarlierPath] | None = None
     responses: list[Respondent] = []
