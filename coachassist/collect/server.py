@@ -37,6 +37,9 @@ BODY_SECONDS = 10.0  # a form body must arrive within this time (no slow-body co
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 LIKERT_SHAPE = re.compile(r"-?[0-9]{1,3}")
 SECONDS_PER_QUESTION = 12
+# New respondents per link: far above a team, far below what makes the intake unwieldy
+# (each start is a respondent in the file; a script could otherwise add them without end)
+MAX_RESPONDENTS = 2000
 COOKIE_DAYS = 60
 RESPONDENT, CSRF, LANG = "ca_respondent", "ca_csrf", "ca_lang"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -253,6 +256,8 @@ class Pages:
         owned = self.respondent(request)
         if owned is not None:  # one respondent per device: continue it
             return self.redirect(request, "q")
+        if len(self.c.respondents) >= MAX_RESPONDENTS:
+            return await self.intro(request, role, t("collect.error.full", lang), status=503)
         if self.c.uses_codes:
             owner = self.c.code_owner(str(data.get("code", "")))
             if owner is None or owner:

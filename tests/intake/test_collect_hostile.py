@@ -221,3 +221,17 @@ async def test_idle_and_slow_connections_are_closed(kb, intake_path, monkeypatch
             assert reply.startswith(b"HTTP/1.1 400")  # without waiting for the rest
     finally:
         await server.stop()
+
+
+async def test_a_script_cannot_add_respondents_without_end(
+    server, intake_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(server_module, "MAX_RESPONDENTS", 3)
+    for _ in range(3):
+        async with Phone(server.url) as phone:
+            await phone.start()
+            assert phone.question == "trust_1"
+    async with Phone(server.url) as late:
+        await late.start()
+        assert late.status == 503 and "no new respondents" in late.page
+    assert len(read_intake(intake_path).responses) == 3
