@@ -28,10 +28,12 @@ from coachassist.intake.store import WEB_PREFIX, IntakeStore, is_web_respondent
 from coachassist.intake.walk import Walk
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Questionnaire
+from coachassist.safefile import FileRefused, read_text_file
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
-DEFAULT_MIN_GROUP = 3  # the anonymity threshold when the intake sets none (as the engine's)
+DEFAULT_MIN_GROUP = 3
+SIDECAR_CAP = 2_000_000  # bytes; 500 code hashes and 2,000 finished ids are about 100 kB  # the anonymity threshold when the intake sets none (as the engine's)
 
 
 def sidecar_path(intake: Path) -> Path:
@@ -64,11 +66,13 @@ class Secrets:
             made = cls(path, secrets.token_urlsafe(18), secrets.token_hex(32))
             made.save()
             return made
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
+        try:  # a regular, small file only: a pipe or /dev/zero here must not hang or fill memory
+            data = tomllib.loads(read_text_file(path, SIDECAR_CAP))
             token, key = str(data["token"]), str(data["key"])
             codes = {str(k): str(v) for k, v in dict(data.get("codes", {})).items()}
             finished = {str(r) for r in data.get("finished", [])}
+        except FileRefused as refused:
+            raise UserError(f"{refused}; delete it to make a new link") from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as e:
             raise UserError(
                 f"{path}: damaged collection settings ({type(e).__name__}); "

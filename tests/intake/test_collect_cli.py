@@ -98,3 +98,22 @@ def test_the_qr_code_in_a_terminal_is_drawn_not_escaped(intake_path: Path) -> No
         os.close(fd)
     assert b"\x1b[30;47m" in output and "█".encode() in output
     assert b"\\u001b" not in output
+
+
+def test_a_sidecar_that_is_a_pipe_or_a_device_is_refused_not_read(intake_path: Path) -> None:
+    """An archive unpacked next to the intake may hold anything under the sidecar's name."""
+    import os
+
+    sidecar = sidecar_path(intake_path)
+    for make in (lambda: os.mkfifo(sidecar), lambda: sidecar.symlink_to("/dev/zero")):
+        sidecar.unlink(missing_ok=True)
+        make()
+        done = subprocess.run(
+            [*COMMAND, str(intake_path), "--port", "0", "--lang", "en"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+        assert "not a regular file" in done.stderr and "delete it" in done.stderr
