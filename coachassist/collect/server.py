@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import jinja2
 from aiohttp import web
 
+from coachassist.collect.connections import address_key
 from coachassist.collect.state import Collection
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
@@ -65,7 +66,9 @@ class SlowDown:
         self.misses: dict[str, tuple[int, float]] = {}
 
     def miss(self, who: str) -> float:
-        """Count a miss; returns how long to wait before answering it."""
+        """Count a miss; returns how long to wait before answering it. An IPv6 address counts
+        by its /64, from which one device may use any address."""
+        who = address_key(who)
         now = time.monotonic()
         count, since = self.misses.get(who, (0, now))
         if now - since > self.window:

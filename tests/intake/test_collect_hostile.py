@@ -235,3 +235,12 @@ async def test_a_script_cannot_add_respondents_without_end(
         await late.start()
         assert late.status == 503 and "no new respondents" in late.page
     assert len(read_intake(intake_path).responses) == 3
+
+
+def test_the_slowdown_counts_an_ipv6_device_by_its_prefix() -> None:
+    """One phone can pick any address of its /64: counting per address gave every new one
+    fresh free guesses."""
+    slowdown = SlowDown(free=2, step=0.25)
+    delays = [slowdown.miss(f"2001:db8:1:2::{n:x}") for n in range(1, 5)]
+    assert delays[:2] == [0.0, 0.0] and delays[2] > 0 and delays[3] > delays[2]
+    assert slowdown.miss("2001:db8:1:3::1") == 0.0  # another network is someone else
