@@ -416,3 +416,14 @@ def test_respondents_who_answered_nothing_never_help_reach_k(data, context, empt
     if person:
         dx = diagnose(KB, intake_of(roles, [person] + [{}] * empty, context))
         assert dx.findings == [] and dx.open_answers == {} and dx.privacy.needed == 2
+
+
+def test_two_leads_at_threshold_one_are_not_a_self_scan():
+    """``min_group = 1`` with only leads used to count as a self-scan whatever their number:
+    two leads' answers then went into a client report with no warning."""
+    leads = [{q: 2 for q in LIKERT}, {q: 4 for q in LIKERT}]
+    intake = intake_of(["lead", "lead"], leads, CONTEXTS[0]).model_copy(update={"min_group": 1})
+    dx = diagnose(KB, intake)
+    assert not dx.privacy.self_scan and dx.privacy.low_threshold
+    with pytest.raises(UserError):
+        render(KB, intake, dx, build_plan(KB, dx, intake.context), "md", "en", "client")

@@ -33,8 +33,12 @@ SAFE_MIN_GROUP = 3  # below this a coach intake may not go to the client
 
 
 def is_self_scan(intake: Intake) -> bool:
-    """The lead alone scanning their own team (the app writes ``min_group = 1``)."""
-    return intake.min_group == 1 and all(r.role == "lead" for r in intake.responses)
+    """The lead alone scanning their own team (the app writes ``min_group = 1``): one person
+    who answered, who is also the only reader. Two people's answers at k = 1 are not that."""
+    answered = sum(1 for r in intake.responses if r.answers)
+    return (
+        intake.min_group == 1 and answered <= 1 and all(r.role == "lead" for r in intake.responses)
+    )
 
 
 @dataclass(frozen=True)
