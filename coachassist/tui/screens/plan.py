@@ -15,7 +15,6 @@ from coachassist.diagnosis import Diagnosis
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
-from coachassist.tui.export import export_and_tell
 from coachassist.tui.render import clean, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -87,8 +86,9 @@ class PlanScreen(BaseScreen[None]):
 
         fmt = self.kb.formats.get((event.option.id or ":").split(":", 1)[1])
         if fmt is not None:
-            self.app.push_screen(FormatScreen(self.kb, fmt))
+            self.app.push_screen(FormatScreen(self.kb, fmt, folder=self.session.path.parent))
 
     def action_export(self) -> None:
-        intake, path = self.session.intake, self.session.path
-        export_and_tell(self, self.kb, intake, path, self.diagnosis, self.lang, self.plan)
+        from coachassist.tui.screens.export_report import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.kb, self.session, self.diagnosis, self.plan))
