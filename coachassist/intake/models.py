@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coachassist.kb.answers import DONT_KNOW, Answer, Answers
 
 INTAKE_FORMAT: Final = "coachassist-intake/1"
 RESPONSE_FORMAT: Final = "coachassist-response/1"
-__all__ = ["DONT_KNOW", "Answer", "Answers", "Intake", "Respondent", "Response"]
+__all__ = [
+    "DONT_KNOW",
+    "Answer",
+    "Answers",
+    "FindingDecision",
+    "Intake",
+    "Respondent",
+    "Response",
+]
 IdStr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 # A relative path inside the intake's folder: no absolute path, no "..", no hidden part.
 EarlierPath = Annotated[
@@ -48,6 +56,26 @@ class Response(_Model):
     answers: Answers = {}
 
 
+class FindingDecision(_Model):
+    """The coach's decision on one finding: confirm it, adjust its severity, or reject it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Literal["confirm", "adjust", "reject"]
+    severity: Literal["low", "medium", "high"] | None = None  # required with "adjust"
+    reason: Annotated[str, Field(max_length=2000)] = ""  # required with "reject"
+
+    @model_validator(mode="after")
+    def _complete(self) -> FindingDecision:
+        if self.action == "adjust" and self.severity is None:
+            raise ValueError('"adjust" needs a severity: "low", "medium" or "high"')
+        if self.action != "adjust" and self.severity is not None:
+            raise ValueError('a severity goes only with "adjust"')
+        if self.action == "reject" and not self.reason.strip():
+            raise ValueError('"reject" needs a reason')
+        return self
+
+
 class Intake(_Model):
     """One whole case: the team context and every response."""
 
@@ -66,3 +94,5 @@ class Intake(_Model):
     # overview read them; missing (older files) means none.
     earlier: list[EarlierPath] | None = None
     responses: list[Respondent] = []
+    # The coach's decisions per finding (dysfunction id); absent in older files.
+    decisions: dict[IdStr, FindingDecision] | None = None
