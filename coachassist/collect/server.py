@@ -269,7 +269,8 @@ class Pages:
                 key = "collect.code.wrong" if owner is None else "collect.code.used"
                 return await self.intro(request, role, t(key, lang), status=400)
         try:
-            rid = await self.c.start(role, lang, str(data.get("code", "")) or None)
+            consent = role == "lead" and data.get("lead_view_consent") == "yes"  # else: no
+            rid = await self.c.start(role, lang, str(data.get("code", "")) or None, consent)
         except (OSError, UserError):
             return await self.intro(request, role, t("collect.error.not_saved", lang), status=503)
         response = self.redirect(request, "q")

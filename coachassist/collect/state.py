@@ -158,13 +158,18 @@ class Collection:
 
     # --- changes (each awaited until it is on disk) --------------------------------------------
 
-    async def start(self, role: str, lang: str, code: str | None = None) -> str:
+    async def start(
+        self, role: str, lang: str, code: str | None = None, lead_view_consent: bool = False
+    ) -> str:
         """A new web respondent; with a personal code, the code is bound to it at once (before
-        any await, so two phones can never both take one code)."""
+        any await, so two phones can never both take one code). A lead's answer to the consent
+        question on the start page is saved with it (docs/privacy.md)."""
         rid = WEB_PREFIX + secrets.token_hex(4)
         while rid in self.respondents:
             rid = WEB_PREFIX + secrets.token_hex(4)
-        self.respondents[rid] = Respondent(id=rid, role=role, lang=lang)
+        self.respondents[rid] = Respondent(
+            id=rid, role=role, lang=lang, lead_view_consent=lead_view_consent
+        )
         bound = self.secrets.code_hash(code) if code is not None and self.uses_codes else None
         if bound is not None:
             self.secrets.codes[bound] = rid
