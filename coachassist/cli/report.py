@@ -52,10 +52,13 @@ def run(name: str, args: argparse.Namespace) -> int:
 
     constraints = _constraints(args) if name == "plan" else PlanConstraints()
     intake, diagnosis = diagnose_case(kb, args)
-    plan = build_plan(kb, diagnosis, intake.context, constraints)
+    plan = build_plan(kb, diagnosis, intake.context, constraints, edits=intake.plan)
     if name == "plan":
         if args.json:
-            text = json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n"
+            from coachassist.report.plan_text import plan_json
+
+            data = plan_json(kb, diagnosis, plan)
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         else:
             text = _plan_text(kb, diagnosis, plan, args.lang)
         sys.stdout.write(text)

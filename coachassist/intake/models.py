@@ -10,7 +10,17 @@ from coachassist.kb.answers import DONT_KNOW, Answer, Answers
 
 INTAKE_FORMAT: Final = "coachassist-intake/1"
 RESPONSE_FORMAT: Final = "coachassist-response/1"
-__all__ = ["DONT_KNOW", "Answer", "Answers", "Intake", "Respondent", "Response"]
+__all__ = [
+    "DONT_KNOW",
+    "Answer",
+    "Answers",
+    "Intake",
+    "PlanEdits",
+    "PlannedFormat",
+    "PlannedSession",
+    "Respondent",
+    "Response",
+]
 IdStr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 
@@ -42,6 +52,37 @@ class Response(_Model):
     answers: Answers = {}
 
 
+class PlannedFormat(_Model):
+    """One format in a session of the coach's plan; a locked one stays when the plan is re-made."""
+
+    format: IdStr
+    locked: bool = False
+
+
+class PlannedSession(_Model):
+    items: list[PlannedFormat] = []
+
+
+class PlanEdits(_Model):
+    """The coach's plan, as edited in the app: saved in the intake, used by every report.
+
+    ``layout`` is the plan the coach settled on for ``sessions`` x ``minutes``; with other
+    limits (or after "re-plan") the planner makes a new plan around the locked formats.
+    ``removed`` formats are never planned again; ``opening``/``closing`` ``none`` means the
+    coach opens or closes the sessions in their own way.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sessions: Annotated[int, Field(ge=1, le=12)] | None = None
+    minutes: Annotated[int, Field(ge=30, le=480)] | None = None
+    opening: Literal["auto", "none"] = "auto"
+    closing: Literal["auto", "none"] = "auto"
+    removed: list[IdStr] = []
+    layout: list[PlannedSession] = []
+    start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "09:00"
+
+
 class Intake(_Model):
     """One whole case: the team context and every response."""
 
@@ -55,4 +96,5 @@ class Intake(_Model):
     context: Answers = {}
     # The coach ticked "share my observations": private context questions may go to the client.
     share_observations: bool = False
+    plan: PlanEdits | None = None  # the coach's edits of the session plan
     responses: list[Respondent] = []

@@ -207,6 +207,10 @@ class Format(Model):
     # Why no rule suggests this format and coaches find it only in the library (e.g. an
     # energizer); shown on the format card. Every bundled core format has a rule or this.
     library_only: Text | None = None
+    # The planner's defaults: the opening and closing of a long session, the sponsor part, the
+    # maintenance session of a healthy team. The planner names no format ids of its own.
+    default_for: list[Literal["opening", "closing", "sponsor", "maintenance"]] = []
+    own_checkin: bool = False  # opens with its own check-in: no separate opening needed
 
     @model_validator(mode="after")
     def _group_range(self) -> Format:

@@ -15,6 +15,7 @@ from coachassist.diagnosis import Diagnosis
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
+from coachassist.report.plan_text import left_out_text, note_text, reason_text
 from coachassist.tui.export import export_and_tell
 from coachassist.tui.render import clean, plain
 from coachassist.tui.screens.base import BaseScreen
@@ -44,7 +45,7 @@ class PlanScreen(BaseScreen[None]):
         plan, lang = self.plan, self.lang
         yield TitleBar(self.tr("tui.plan.heading", title=self.session.intake.title), markup=False)
         c = plan.constraints
-        lines = [m(lang) for m in plan.messages]
+        lines = [note_text(n, lang) for n in plan.notes]
         lines.append(self.tr("tui.plan.constraints", sessions=c.sessions, minutes=c.minutes))
         yield Static(plain("\n".join(lines)), id="plan-intro", markup=False)
         yield OptionList(*self.options(), id="plan-items")
@@ -67,7 +68,7 @@ class PlanScreen(BaseScreen[None]):
                     (item.name(lang), "bold"),
                     (f"  ({self.tr(f'tui.format.role_{item.role}')})", "dim"),
                     "\n",
-                    (f"    {item.reason.text(lang)}", "italic dim"),
+                    (f"    {reason_text(self.diagnosis, item, lang)}", "italic dim"),
                 )
                 options.append(Option(clean(prompt), id=f"{session.number}:{item.format}"))
         if self.plan.left_out:
@@ -76,7 +77,9 @@ class PlanScreen(BaseScreen[None]):
             )
             for left in self.plan.left_out:
                 prompt = Text.assemble(
-                    (left.name(lang), "bold"), "\n", (f"    {left.text(lang)}", "dim")
+                    (left.name(lang), "bold"),
+                    "\n",
+                    (f"    {left_out_text(self.kb, left, lang)}", "dim"),
                 )
                 options.append(Option(clean(prompt), id=f"-:{left.format or ''}"))
         return options
