@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
     "plan": ("report", "make a session plan for a team from its intake"),
     "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
+    "sheet": ("report", "write the facilitation sheet of one session (Markdown or A4 HTML)"),
     "format": ("formats", "print one session format as a printable card (Markdown or HTML)"),
     "formats": ("formats", "list and search the session formats, with filters"),
 }
