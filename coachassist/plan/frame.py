@@ -69,9 +69,13 @@ class Framer:
             key = lambda f: (f.minutes, role not in f.default_for, f.id)  # noqa: E731
         return min(fits, key=key, default=None)
 
-    def frame(self, limit: int, core: list[Format], fixed: int = 0) -> Frame | None:
+    def frame(
+        self, limit: int, core: list[Format], fixed: int = 0, squeeze: bool | None = None
+    ) -> Frame | None:
         """The frame for a session of ``limit`` minutes around ``core`` (plus ``fixed`` minutes
-        of locked or sponsor work); None when the work does not fit even without a frame."""
+        of the sponsor part); None when the work does not fit. The frame gives way only to a
+        single format that takes the whole session (or where ``squeeze`` says so: the coach's
+        locked formats)."""
         work = sum(f.minutes for f in core) + fixed
         if work > limit:
             return None
@@ -80,7 +84,9 @@ class Framer:
         full = Frame(opening, closing)
         if work + full.minutes <= limit:
             return full
-        if len(core) + (1 if fixed else 0) > 1:
+        if squeeze is None:
+            squeeze = len(core) + (1 if fixed else 0) <= 1
+        if not squeeze:
             return None  # only a format that takes the whole session pushes the frame aside
         for smaller in (Frame(None, closing), Frame(None, None)):
             if work + smaller.minutes <= limit:

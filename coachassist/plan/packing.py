@@ -55,7 +55,9 @@ class Packer:
     def frame(self, b: int, group: list[Format]) -> Frame | None:
         bin_ = self.bins[b]
         core = [*bin_.pinned, *group]
-        return self.framer.frame(bin_.limit, core, bin_.sponsor.minutes if bin_.sponsor else 0)
+        fixed = bin_.sponsor.minutes if bin_.sponsor else 0
+        squeeze = len(group) + (1 if fixed else 0) <= 1  # locked formats may squeeze the frame
+        return self.framer.frame(bin_.limit, core, fixed, squeeze)
 
     def pack(self, pieces: list[Piece]) -> list[list[Piece]] | None:
         """The best cut of ``pieces`` (already in the order of the work) over the sessions, or

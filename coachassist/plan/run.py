@@ -90,18 +90,25 @@ class Countdown:
 
     def __init__(self, steps: list[Step], clock: Clock) -> None:
         self.steps, self.clock = steps, clock
-        self.index = 0
+        self._index = 0
         self.running = False
         self._deadline = 0.0  # while running: when the current step ends
         self._left = float(steps[0].seconds) if steps else 0.0  # while paused
 
     @property
+    def index(self) -> int:
+        """The current step (time that ran out moves it on)."""
+        self.advance()
+        return self._index
+
+    @property
     def current(self) -> Step | None:
-        return self.steps[self.index] if self.index < len(self.steps) else None
+        self.advance()
+        return self.steps[self._index] if self._index < len(self.steps) else None
 
     @property
     def finished(self) -> bool:
-        return self.index >= len(self.steps)
+        return self._index >= len(self.steps)
 
     def start(self) -> None:
         if not self.running and not self.finished:
@@ -131,18 +138,18 @@ class Countdown:
         """To the next step now; its full time starts."""
         if self.finished:
             return
-        self.index += 1
+        self._index += 1
         if self.finished:
             self.running = False
             self._left = 0.0
             return
-        self._left = float(self.steps[self.index].seconds)
+        self._left = float(self.steps[self._index].seconds)
         self._deadline = self.clock() + self._left
 
     def advance(self) -> None:
         """When steps' time ran out, move on; the last step stays and counts into overtime."""
-        while self.running and self.index < len(self.steps) - 1:
+        while self.running and self._index < len(self.steps) - 1:
             if self._deadline - self.clock() > 0:
                 return
-            self.index += 1
-            self._deadline += self.steps[self.index].seconds
+            self._index += 1
+            self._deadline += self.steps[self._index].seconds
