@@ -3,6 +3,8 @@ coach can pause, extend and skip (driven by a fake clock)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from coachassist.engine import diagnose
@@ -32,7 +34,7 @@ def session():
 def test_clock_times_follow_the_formats_from_the_start(session):
     slots = timetable(session, "09:30")
     assert slots[0].start == "09:30"
-    for before, after in zip(slots, slots[1:], strict=False):
+    for before, after in pairwise(slots):
         assert before.end == after.start
     total = sum(i.minutes for i in session.items)
     assert slots[-1].end == f"{(570 + total) // 60:02d}:{(570 + total) % 60:02d}"
