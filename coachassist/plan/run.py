@@ -92,6 +92,7 @@ class Countdown:
         self.steps, self.clock = steps, clock
         self._index = 0
         self.running = False
+        self.started = False  # started at least once (paused vs. not yet started)
         self._deadline = 0.0  # while running: when the current step ends
         self._left = float(steps[0].seconds) if steps else 0.0  # while paused
 
@@ -113,7 +114,7 @@ class Countdown:
     def start(self) -> None:
         if not self.running and not self.finished:
             self._deadline = self.clock() + self._left
-            self.running = True
+            self.running = self.started = True
 
     def pause(self) -> None:
         if self.running:
