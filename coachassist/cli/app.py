@@ -6,7 +6,6 @@ Textual is imported inside ``run`` only, so the other commands stay fast and nev
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import shlex
 import sys
@@ -82,9 +81,10 @@ def app_command(args: argparse.Namespace) -> str:
 def serve(args: argparse.Namespace) -> int:
     """The app in the coach's own browser: loopback only, behind a printed token."""
     from coachassist.cli.serve_guard import CoachOnlyServer
+    from coachassist.collect.runner import is_loopback
     from coachassist.errors import UserError
 
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         raise UserError(
             f"--host {args.host}: serve is for this computer only (it shows every intake); "
             "let respondents answer on their phones with `coachassist collect INTAKE`"
@@ -93,12 +93,3 @@ def serve(args: argparse.Namespace) -> int:
     print(f"coachassist: open {server.link}", flush=True)
     server.serve()
     return 0
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
