@@ -171,8 +171,21 @@ class CoachApp(LangApp):
                     return
                 if choice.kind == "results":
                     await self.push_screen_wait(ResultsScreen(self.kb, progress, self.diagnose))
+                elif choice.kind in ("context", "respondents"):
+                    await self.edit_intake(progress, choice.kind)
                 else:
                     self.add_respondent(progress, choice.role)
+
+    async def edit_intake(self, progress: IntakeProgress, what: str) -> None:
+        """After saving: the team context once more, or the list of respondents to remove one."""
+        from coachassist.tui.screens.context import ContextScreen
+        from coachassist.tui.screens.respondents import RespondentsScreen
+
+        walk = progress.context_walk()
+        if what == "context" and walk is not None:
+            await self.push_screen_wait(ContextScreen(progress, walk.first()))
+        elif what == "respondents":
+            await self.push_screen_wait(RespondentsScreen(progress))
 
     def add_respondent(self, progress: IntakeProgress, role: str) -> None:
         self.saved(lambda: progress.add_respondent(role, self.lang))

@@ -172,3 +172,41 @@ async def test_facilitation_sheet_is_saved_next_to_the_intake(kb, tmp_path):
     html = path.with_name("team-session-1.html").read_text("utf-8")
     assert "Facilitation sheet, session 1" in html
     assert path.with_name("team-session-1.md").exists()
+
+
+async def test_after_saving_the_context_can_be_edited_and_a_respondent_removed() -> None:
+    from coachassist.tui.screens.between import BetweenScreen
+    from coachassist.tui.screens.context import ContextScreen
+    from coachassist.tui.screens.respondents import ConfirmScreen, RespondentsScreen
+
+    from .conftest import make_app
+
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "enter")  # a self-scan, as in test_pilot
+        session = app.screen.session
+        await pilot.press("1", "6", "enter", "2", "enter", "enter", "x", "enter")
+        await pilot.press("5", "5", "5", "5", "enter")
+        assert isinstance(app.screen, BetweenScreen)
+        assert session.intake.context["team_type"] == "leadership_team"
+        await pilot.press("3")  # edit the team context
+        assert isinstance(app.screen, ContextScreen)
+        await pilot.press("4")  # team_type: whole organisation; on to the next question
+        await pilot.press("escape", "escape")  # back to the first, then out
+        await pilot.pause()
+        assert isinstance(app.screen, BetweenScreen)
+        assert read_intake(session.path).context["team_type"] == "whole_organisation"
+        await pilot.press("4")  # remove a respondent
+        assert isinstance(app.screen, RespondentsScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("1")  # no: kept
+        await pilot.pause()
+        assert len(read_intake(session.path).responses) == 1
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("2")  # yes
+        await pilot.pause()
+        assert isinstance(app.screen, RespondentsScreen)
+        assert read_intake(session.path).responses == []

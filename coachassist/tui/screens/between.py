@@ -24,7 +24,7 @@ from coachassist.tui.widgets.titlebar import TitleBar
 
 @dataclass(frozen=True)
 class Next:
-    kind: Literal["respondent", "results", "start"]
+    kind: Literal["respondent", "results", "start", "context", "respondents"]
     role: str = ""
 
 
@@ -71,6 +71,9 @@ class BetweenScreen(BaseScreen[Next]):
                 )
         options.append(("results", self.tr("tui.between.results")))
         options.append(("start", self.tr("tui.between.start")))
+        options.append(("context", self.tr("tui.intakeedit.context")))
+        if intake.responses:
+            options.append(("respondents", self.tr("tui.intakeedit.respondents")))
         yield ChoiceList(
             [Option(numbered(i, label), id=key) for i, (key, label) in enumerate(options)],
             selected=0,
@@ -92,5 +95,7 @@ class BetweenScreen(BaseScreen[Next]):
                 self.query_one("#problem", Static).update(self.tr("tui.between.no_answers_yet"))
                 return
             self.dismiss(Next("results"))
+        elif key in ("context", "respondents"):
+            self.dismiss(Next(key))  # type: ignore[arg-type]
         else:
             self.dismiss(Next("start"))
