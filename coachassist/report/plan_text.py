@@ -12,7 +12,8 @@ from coachassist.diagnosis import Diagnosis
 from coachassist.i18n import LANGS, Lang, t
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Text
-from coachassist.plan import LeftOut, Note, Plan, PlanItem, SuggestionFit
+from coachassist.plan import LeftOut, Note, Plan, PlanConstraints, PlanItem, SuggestionFit
+from coachassist.plan.fit import misfit
 
 
 def finding_names(dx: Diagnosis, lang: Lang) -> dict[str, str]:
@@ -76,6 +77,15 @@ def mark_text(kb: KnowledgeBase, fit: SuggestionFit, lang: Lang) -> str:
     if fit.misfit is None or fit.misfit == "no_room":
         return ""
     return t(f"plan.mark.{fit.misfit}", lang, **_values(kb, fit.values, lang))
+
+
+def format_mark(kb: KnowledgeBase, format_id: str, c: PlanConstraints, lang: Lang) -> str:
+    """The mark for any format (a suggestion, a library entry) that does not suit this team."""
+    fmt = kb.formats.get(format_id)
+    problem = misfit(fmt, c) if fmt is not None else None
+    if fmt is None or problem is None:
+        return ""
+    return t(f"plan.mark.{problem.kind}", lang, **_values(kb, problem.values, lang))
 
 
 def _values(kb: KnowledgeBase, values: dict[str, Any], lang: Lang) -> dict[str, str]:

@@ -139,3 +139,13 @@ def test_no_suggestion_exceeds_the_group_or_the_day_without_a_mark():
             for item in session.items:
                 fmt = KB.formats[item.format]
                 assert c.group_size is None or fmt.group_min <= c.group_size <= fmt.group_max
+
+
+def test_the_app_marks_a_suggestion_that_needs_a_day():
+    from coachassist.report.plan_text import format_mark
+
+    c = PlanConstraints(sessions=8, minutes=240, group_size=320, setting="whole_organisation")
+    assert format_mark(KB, "knowledge_day", c, "en") == "needs a day (360 min)"
+    assert format_mark(KB, "strategy_sharing_meeting", c, "en") == ""
+    small = c.model_copy(update={"group_size": 11})
+    assert "for groups of 20" in format_mark(KB, "knowledge_day", small, "en")
