@@ -5,9 +5,11 @@ the whole selection still packs (coachassist/plan/packing.py):
 
 1. Coverage: the format that covers most of the not yet covered findings (weighted by
    severity: high 3, medium 2, low 1) first; ties: a suggested format before one found through
-   ``addresses``, then the longer one (the seed programmes are built around long formats),
-   then the diagnosis's order, then id. Repeated until no format covers anything new.
-2. Depth: in turns, every finding gets a next format until it has ``FORMATS_PER_FINDING``.
+   ``addresses``, then the diagnosis's order (its strongest suggestion first), then the
+   longer one (the seed programmes are built around long formats), then id. Repeated until
+   no format covers anything new.
+2. Depth: in turns, every finding gets a next format until ``FORMATS_PER_FINDING`` formats
+   are planned for it (a format counts for the finding it was planned for).
 3. Filling: while a planned session would stay without work, more formats for the findings.
 
 A suggested format that is not planned is listed in ``left_out`` with its reason, and so is
@@ -204,14 +206,14 @@ class _Builder:
             key=lambda o: (
                 -o[0],
                 o[1].kind != "suggested",
-                -o[1].fmt.minutes,
                 o[1].order,
+                -o[1].fmt.minutes,
                 o[1].fmt.id,
             ),
         )[1]
 
     def _count(self, chosen: list[Candidate], pinned: set[str], finding: str) -> int:
-        return sum(finding in x.findings for x in chosen) + sum(
+        return sum(x.findings[0] == finding for x in chosen if x.findings) + sum(
             finding in self._serves(fid) for fid in pinned
         )
 
