@@ -30,24 +30,28 @@ def timed(make, runs: int = 5) -> tuple[float, float]:
     return statistics.median(timings), max(timings)
 
 
+def row(kb, path: Path) -> list[str]:
+    intake = load_case(kb, [path])
+    dx = diagnose(kb, intake)
+    big = PlanConstraints(sessions=12, minutes=480)
+    plan = build_plan(kb, dx, intake.context)
+    edits = layout_of(plan, None)
+    if plan.sessions and len(plan.sessions[0].items) > 1:
+        edits = toggle_lock(edits, 0, 1)
+    edits = edits.model_copy(update={"sessions": 6, "minutes": 150})
+    figures = (
+        timed(lambda: build_plan(kb, dx, intake.context)),
+        timed(lambda: build_plan(kb, dx, intake.context, big)),
+        timed(lambda: build_plan(kb, dx, intake.context, edits=edits, replan=True)),
+    )
+    return [f"{m:6.1f}/{x:6.1f} ms" for m, x in figures]
+
+
 def main() -> None:
     kb = load()
     print(f"{'example':38} {'own limits':>14} {'12 x 480':>14} {'re-plan':>14}")
     for path in EXAMPLES:
-        intake = load_case(kb, [path])
-        dx = diagnose(kb, intake)
-        own = timed(lambda: build_plan(kb, dx, intake.context))
-        big = timed(
-            lambda: build_plan(kb, dx, intake.context, PlanConstraints(sessions=12, minutes=480))
-        )
-        plan = build_plan(kb, dx, intake.context)
-        edits = layout_of(plan, None)
-        if plan.sessions and len(plan.sessions[0].items) > 1:
-            edits = toggle_lock(edits, 0, 1)
-        edits = edits.model_copy(update={"sessions": 6, "minutes": 150})
-        again = timed(lambda: build_plan(kb, dx, intake.context, edits=edits, replan=True))
-        cells = [f"{m:6.1f}/{x:6.1f} ms" for m, x in (own, big, again)]
-        print(f"{path.stem:38} {cells[0]:>14} {cells[1]:>14} {cells[2]:>14}")
+        print(f"{path.stem:38} " + " ".join(f"{c:>14}" for c in row(kb, path)))
     print("(median/max of 5 runs each)")
 
 
