@@ -19,6 +19,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.engine import supervisor
+
+    supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load(args.kb)  # problems: main() lists them and exits 1
     if name == "test-rules":
         return _test_rules(kb, args.lang)

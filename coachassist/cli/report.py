@@ -67,6 +67,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.engine import supervisor
+
+    supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load(args.kb)  # problems: main() lists them and exits 1
     constraints = _constraints(args) if name == "plan" else PlanConstraints()
     intake, diagnosis = diagnose_case(kb, args)

@@ -1,52 +1,38 @@
-"""From an intake to an explained Diagnosis: scoring -> facts -> rules -> findings + evidence."""
+"""The diagnosis engine: ``diagnose``, ``engine_for``, ``team_facts`` (see ``pipeline.py``).
+
+The names are loaded on first use: the engine worker process imports ``engine.worker`` and
+``engine.adapter`` only, and must not pay for pydantic, the models and the explanations.
+"""
 
 from __future__ import annotations
 
-from coachassist.diagnosis import Diagnosis
-from coachassist.engine.explain import build_diagnosis
-from coachassist.engine.facts import FactTable, build_facts
-from coachassist.engine.inference import Engine, reference
-from coachassist.engine.privacy import Privacy
-from coachassist.errors import UserError
-from coachassist.intake.models import Intake
-from coachassist.kb.loader import KnowledgeBase
-from coachassist.scoring import score_team
+from typing import TYPE_CHECKING, Any
 
-DEFAULT_MIN_GROUP = 3
-_ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}
+if TYPE_CHECKING:
+    from coachassist.engine.pipeline import (
+        DEFAULT_MIN_GROUP,
+        Diagnosis,
+        diagnose,
+        engine_for,
+        kb_source,
+        reference,
+        team_facts,
+    )
 
-
-def engine_for(kb: KnowledgeBase) -> Engine:
-    """One compiled engine per loaded knowledge base (a reload compiles a new ruleset)."""
-    cached = _ENGINES.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        _ENGINES.clear()
-        cached = (kb, Engine(kb.rules))
-        _ENGINES[id(kb)] = cached
-    return cached[1]
-
-
-def team_facts(kb: KnowledgeBase, intake: Intake) -> tuple[FactTable, object]:
-    scan = kb.questionnaires.get(intake.scan)
-    if scan is None:
-        raise UserError(f"unknown questionnaire {intake.scan!r}")
-    scores = score_team(scan, intake)
-    return build_facts(scores, intake.context, kb.context_questions()), scores
+__all__ = [
+    "DEFAULT_MIN_GROUP",
+    "Diagnosis",
+    "diagnose",
+    "engine_for",
+    "kb_source",
+    "reference",
+    "team_facts",
+]
 
 
-def diagnose(
-    kb: KnowledgeBase, intake: Intake, *, min_group: int | None = None, use_engine: bool = True
-) -> Diagnosis:
-    """Diagnose one team. ``min_group`` is the anonymity threshold k (default 3)."""
-    k = min_group or intake.min_group or DEFAULT_MIN_GROUP
-    table, scores = team_facts(kb, intake)
-    privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
-    visible = privacy.visible_facts(table)  # the rules see only what may be shown
-    if not privacy.team_ok:
-        fired: list[str] = []  # the whole team below k: no finding at all
-    else:
-        fired = engine_for(kb).run(visible) if use_engine else reference(kb.rules, visible)
-    return build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from coachassist.engine import pipeline
 
-
-__all__ = ["DEFAULT_MIN_GROUP", "Diagnosis", "diagnose", "engine_for", "reference", "team_facts"]
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,10 @@
 """The one module that talks to durable-rules, and every guard its sharp edges need.
 
+It runs inside the engine worker process (``engine/worker.py``), never in the coach's process:
+a crash or hang of the C extension then cannot take the CLI or the app down (see
+``engine/supervisor.py``). ``durable`` is imported on first use only, so importing this module
+for ``EngineError`` costs nothing.
+
 Guards (see docs/engine.md and the measured notes they come from):
 - one long-lived Host per process, a subclass without the timer threads stock Hosts start;
 - a process-wide lock around every call, and one live sid at a time (sids are 32-bit hashes);
@@ -21,12 +26,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from coachassist.errors import UserError
-
-try:
-    from durable import engine as _durable
-except ImportError as exc:  # e.g. Python 3.13, where the extension does not import
-    _durable = None
-    _IMPORT_ERROR = str(exc)
 
 _LOCK = threading.RLock()
 _HOST: Any = None
@@ -54,12 +53,14 @@ class EngineError(UserError):
 
 def _host() -> Any:
     global _HOST
-    if _durable is None:
-        raise EngineError(
-            f"the rules engine durable-rules cannot be loaded on this Python ({_IMPORT_ERROR}); "
-            "use Python 3.11 or 3.12"
-        )
     if _HOST is None:
+        try:
+            from durable import engine as _durable
+        except ImportError as exc:  # e.g. Python 3.13, where the extension does not import
+            raise EngineError(
+                f"the rules engine durable-rules cannot be loaded on this Python ({exc}); "
+                "use Python 3.11 or 3.12"
+            ) from None
 
         class QuietHost(_durable.Host):
             def _run(self) -> None:  # no timer threads: nothing runs in the background
@@ -69,12 +70,18 @@ def _host() -> Any:
     return _HOST
 
 
+def ready() -> None:
+    """Load durable-rules now; EngineError in one line when it cannot be loaded."""
+    _host()
+
+
 class CompiledRuleset:
     """A ruleset registered once under a unique name; evaluate() runs one isolated session."""
 
     def __init__(self, rules: dict[str, list[dict[str, Any]]], fire: Fire) -> None:
         """``rules`` maps a rule name to its alias patterns (all must match)."""
         self.name = f"coachassist_{next(_NAMES)}"
+        self.keys = {_key_of(p) for patterns in rules.values() for p in patterns}
         self._fire = fire
         self._fired: set[str] = set()
         definition: dict[str, Any] = {}
@@ -136,6 +143,11 @@ class CompiledRuleset:
 
 
 _FIDS = itertools.count(1)
+
+
+def _key_of(pattern: dict[str, Any]) -> str:
+    """The fact key a compiled alias pattern tests first (see ``compiler.patterns``)."""
+    return pattern["$and"][0]["key"] if "$and" in pattern else pattern["key"]
 
 
 def _noop(c: Any) -> None:

@@ -9,10 +9,11 @@ an ``$or`` over several facts can never double-fire.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coachassist.kb.conditions import Condition
-from coachassist.kb.models import Rule
+if TYPE_CHECKING:  # the engine worker imports this module: keep pydantic out of it
+    from coachassist.kb.conditions import Condition
+    from coachassist.kb.models import Rule
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 VARIANT = "#"  # separates a rule id from its when_any alternative in engine rule names

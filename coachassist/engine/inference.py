@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from coachassist.engine.adapter import CompiledRuleset, EngineError
-from coachassist.engine.compiler import compile_rule, rule_id
+from coachassist.engine import supervisor
+from coachassist.engine.adapter import EngineError
 from coachassist.engine.facts import FactTable
+from coachassist.engine.program import build_program
 from coachassist.kb.conditions import holds
+from coachassist.kb.limits import engine_number, rule_limit_problems
 from coachassist.kb.models import SEVERITY_RANK, Rule
 
 
@@ -29,48 +31,46 @@ def _apply(rule: Rule, table: FactTable) -> list[dict[str, Any]]:
 
 
 class Engine:
-    """The bundled rules compiled once into durable-rules; evaluate() per team."""
+    """A knowledge base's rules compiled once for durable-rules; run() per team.
 
-    def __init__(self, rules: Mapping[str, Rule]) -> None:
+    The rules run in the supervised worker process (``engine/supervisor.py``); what fires comes
+    back here and is applied to the caller's fact table exactly as ``reference`` would.
+    """
+
+    def __init__(self, rules: Mapping[str, Rule], source: str = "(rules given in code)") -> None:
         self.rules = dict(rules)
-        self._table: FactTable | None = None
-        self._fired: list[str] = []
-        # Only facts some rule looks at are asserted: fewer facts, less engine work.
+        self.source = source
+        over = rule_limit_problems(self.rules)
+        if over:
+            rid, _, message = over[0]
+            raise EngineError(f"{source}: rule {rid!r}: {message}")
+        # Only facts some rule looks at are sent: fewer facts, less engine work.
         self._keys = {
             c.key for r in self.rules.values() for c in [*r.conditions, *r.any_conditions]
         }
-        compiled: dict[str, list[dict[str, Any]]] = {}
-        for rule in self.rules.values():
-            compiled.update(compile_rule(rule))
-        try:
-            self._ruleset = CompiledRuleset(compiled, self._on_fire)
-        except EngineError:
-            self._raise_for_bad_rule()
-            raise
-
-    def _raise_for_bad_rule(self) -> None:
-        for rule in sorted(self.rules.values(), key=lambda r: r.id):
-            for name, patterns in compile_rule(rule).items():
-                problem = CompiledRuleset.check_rule(name, patterns)
-                if problem:
-                    raise EngineError(f"rule {rule.id!r}: {problem}")
-
-    def _on_fire(self, engine_name: str) -> list[dict[str, Any]]:
-        rid = rule_id(engine_name)
-        assert self._table is not None
-        if rid in self._fired:
-            return []
-        self._fired.append(rid)
-        return _apply(self.rules[rid], self._table)
+        self.program = build_program(self.rules)
+        supervisor.register(self.program, source)
 
     def run(self, table: FactTable) -> list[str]:
         """Fire rules over ``table`` (which gains the conclusions); the fired rule ids."""
-        self._table, self._fired = table, []
-        try:
-            self._ruleset.evaluate(f for f in table.all() if f["key"] in self._keys)
-            return list(self._fired)
-        finally:
-            self._table = None
+        facts = [engine_fact(f) for f in table.all() if f["key"] in self._keys]
+        fired = supervisor.evaluate(self.program, facts, set(table.facts), self.source)
+        for rid in fired:
+            _apply(self.rules[rid], table)
+        return fired
+
+
+def engine_fact(fact: dict[str, Any]) -> dict[str, Any]:
+    """A fact with every number checked and written plainly; EngineError when out of range."""
+    clean = {}
+    for name, value in fact.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                value = engine_number(value)
+            except ValueError as exc:
+                raise EngineError(f"{fact['key']}.{name}: {exc}") from None
+        clean[name] = value
+    return clean
 
 
 def rule_holds(rule: Rule, table: FactTable) -> bool:

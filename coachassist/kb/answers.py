@@ -11,13 +11,12 @@ from typing import Any
 
 from pydantic import StrictFloat, StrictInt, StrictStr
 
-from coachassist.kb.conditions import holds
+from coachassist.kb.conditions import NUMBER_LIMIT, holds
 from coachassist.kb.models import Question, Questionnaire
 
 DONT_KNOW = "dont_know"
 # The largest size of a number answer when the question sets no bounds: far beyond any team
 # size, minutes or count an intake asks for, and far inside the range where floats stay exact.
-NUMBER_LIMIT = 1_000_000_000
 
 # A likert point, a number, a choice, several choices, free text, or DONT_KNOW. Strict types:
 # TOML's `true` is not an answer (lax pydantic would turn it into 1, scored as "disagree").
@@ -77,8 +76,8 @@ def answer_problem(qn: Questionnaire, question: Question, value: Any) -> str | N
         case "number":
             if not isinstance(value, int | float):
                 return f"{value!r} is not a number"
-            if not math.isfinite(value) or abs(value) > NUMBER_LIMIT:
-                return f"{value} is not a usable number; give a number of at most {NUMBER_LIMIT:,}"
+            if not math.isfinite(value) or abs(value) >= NUMBER_LIMIT:
+                return f"{value} is not a usable number; give a number below {NUMBER_LIMIT:,}"
             if question.integer and not float(value).is_integer():
                 return f"{value} is not a whole number"
             if question.min is not None and value < question.min:

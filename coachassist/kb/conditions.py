@@ -33,7 +33,12 @@ SCORE_STATS = ("mean", "sd", "rwg", "n", "polarised")
 ITEM_STATS = ("mean", "sd", "n")
 RESPONDENT_STATS = ("n", "members", "leads")
 FLAG_STATS = ("polarised",)
-NUMBER_LIMIT = 1e9  # keeps numbers out of exponent notation (durable-rules cannot parse it)
+# Numbers a rule compares (thresholds and facts): |x| below NUMBER_LIMIT, at most DECIMALS
+# decimals, written plainly: keeps every number out of exponent form, which durable-rules'
+# parser cannot read (see docs/engine.md, "Limits").
+NUMBER_LIMIT = 1_000_000
+DECIMALS = 4
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 _SUBJECT = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*"
 _PATTERN = re.compile(
@@ -153,16 +158,17 @@ def _scalar(text: str, raw: str) -> float | int | str | bool:
         return raw[1:-1]
     if raw in ("true", "false"):
         return raw == "true"
-    try:
-        number = float(raw)
-    except ValueError:
+    if not _PLAIN_NUMBER.fullmatch(raw):
         raise ConditionError(
             f'{text!r}: cannot read value {raw!r}; quote texts ("two_departments") '
-            "and write numbers plainly (3.5)"
-        ) from None
+            "and write numbers plainly with digits 0-9 (3.5, -1, 12)"
+        )
+    number = float(raw)
     if not math.isfinite(number) or abs(number) >= NUMBER_LIMIT:
-        raise ConditionError(f"{text!r}: number {raw!r} is out of range (keep it below 1e9)")
-    return int(number) if number.is_integer() and "." not in raw else round(number, 4)
+        raise ConditionError(
+            f"{text!r}: number {raw!r} is out of range (keep it below {NUMBER_LIMIT:,})"
+        )
+    return int(raw) if "." not in raw else round(number, DECIMALS)
 
 
 def _check_types(text: str, kind: str, stat: str, op: str, value: Value) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coachassist.kb import conditions
-from coachassist.kb.conditions import Condition
+from coachassist.kb.conditions import NUMBER_LIMIT, Condition
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=100)]
@@ -19,6 +19,12 @@ Setting = Literal["leadership_team", "one_team", "two_departments", "whole_organ
 Severity = Literal["low", "medium", "high"]
 SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
 SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "whole_organisation")
+# Every number a rule may compare stays finite and below NUMBER_LIMIT (docs/engine.md, Limits);
+# anchors stay within ANCHOR_LIMIT (a likert scale of -1000..1000 is already absurd).
+ANCHOR_LIMIT = 1000
+Number = Annotated[float, Field(gt=-NUMBER_LIMIT, lt=NUMBER_LIMIT, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, lt=NUMBER_LIMIT)]
+AnchorPoint = Annotated[int, Field(ge=-ANCHOR_LIMIT, le=ANCHOR_LIMIT)]
 
 
 class Model(BaseModel):
@@ -64,8 +70,8 @@ class Provenance(Model):
 class Anchors(Model):
     """A labelled agreement scale shared by likert questions, e.g. 1-5."""
 
-    min: int = 1
-    max: int = 5
+    min: AnchorPoint = 1
+    max: AnchorPoint = 5
     labels: list[Text]
     dont_know: bool = False
 
@@ -85,7 +91,7 @@ class Anchors(Model):
 class Band(Model):
     """An interpretation band: scores up to and including ``upto`` get this label."""
 
-    upto: float
+    upto: Number
     label: Text
 
 
@@ -126,8 +132,8 @@ class Question(Model):
     anchors: Id | None = None
     reverse: bool = False
     options: list[Option] = []
-    min: float | None = None
-    max: float | None = None
+    min: Number | None = None  # unset: answers still stay below NUMBER_LIMIT
+    max: Number | None = None
     integer: bool = True
     required: bool = False
     show_if: list[str] = []
@@ -275,17 +281,17 @@ FactValue = float | int | str | bool | list[str]
 
 
 class GivenScore(Model):
-    mean: float
-    sd: float = 0.0
-    rwg: float = 1.0
-    n: Annotated[int, Field(ge=1)] = 6
+    mean: Number
+    sd: Number = 0.0
+    rwg: Number = 1.0
+    n: Annotated[int, Field(ge=1, lt=NUMBER_LIMIT)] = 6
     polarised: bool = False
 
 
 class GivenItem(Model):
-    mean: float
-    sd: float = 0.0
-    n: Annotated[int, Field(ge=1)] = 6
+    mean: Number
+    sd: Number = 0.0
+    n: Annotated[int, Field(ge=1, lt=NUMBER_LIMIT)] = 6
 
 
 class GivenResponse(Model):
@@ -300,9 +306,9 @@ class Given(Model):
     responses: list[GivenResponse] = []
     scores: dict[str, GivenScore] = {}
     items: dict[str, GivenItem] = {}
-    gaps: dict[str, float] = {}
+    gaps: dict[str, Number] = {}
     context: dict[str, FactValue] = {}
-    respondents: dict[Literal["n", "members", "leads"], int] = {}
+    respondents: dict[Literal["n", "members", "leads"], Count] = {}
 
 
 class Expect(Model):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from coachassist.kb.answers import Answer, answer_problem, answers_problem
 from coachassist.kb.conditions import Condition
+from coachassist.kb.limits import rule_limit_problems
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
 from coachassist.kb.problems import Problem, locate
@@ -44,6 +45,10 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                     )
                 )
     problems += _check_rules(kb)
+    problems += [
+        _at(kb, "rule", rid, message, field)
+        for rid, field, message in rule_limit_problems(kb.rules)
+    ]
     problems += _check_cases(kb)
     return problems
 

@@ -7,6 +7,7 @@ interpretation bands of the scale shaded behind it. Withheld scales show the wor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
@@ -77,14 +78,14 @@ def svg(rows: list[ChartRow], lang: Lang) -> str:
         )
     axis_y = TOP + ROW * len(rows)
     parts.append(f'<path d="M{label_w} {axis_y}H{x1}" stroke="{INK}" stroke-width="1"/>')
-    tick = low
+    tick, step = low, max(1.0, float(math.ceil((high - low) / 10)))  # at most ~11 ticks
     while tick <= high + 1e-9:
         parts.append(
             f'<path d="M{x(tick)} {axis_y}V{axis_y + 4}" stroke="{INK}"/>'
             f'<text x="{x(tick)}" y="{axis_y + 17}" text-anchor="middle" fill="{INK}">'
             f"{number(tick, lang, 0)}</text>"
         )
-        tick += 1.0
+        tick += step
     parts.append("</svg>")
     return "\n".join(parts)
 

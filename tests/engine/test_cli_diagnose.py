@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -130,13 +131,14 @@ def test_bundled_rule_cases_pass_and_cover_every_rule(capsys):
 
 
 def test_missing_durable_rules_is_one_clear_line(tmp_path):
-    paths = [str(write_response(tmp_path / f"r{i}.toml", scan_answers(2 + i))) for i in range(3)]
-    code = (
-        "import sys; sys.modules['durable'] = None\n"
-        "from coachassist.cli import main\n"
-        f"raise SystemExit(main(['diagnose', *{paths!r}]))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    paths = [write_response(tmp_path / f"r{i}.toml", scan_answers(2 + i)) for i in range(3)]
+    # the engine worker imports durable: a package that fails to import, as on Python 3.13
+    broken = tmp_path / "site" / "durable"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text('raise ImportError("undefined symbol: PyEval_CallObject")')
+    env = {**os.environ, "PYTHONPATH": str(broken.parent)}
+    command = [sys.executable, "-m", "coachassist", "diagnose", *map(str, paths)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=env)
     assert result.returncode == 2
     assert "durable-rules cannot be loaded" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

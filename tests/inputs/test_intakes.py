@@ -148,9 +148,9 @@ def test_number_question_without_bounds_is_still_bounded() -> None:
     question = Question(
         id="budget", type="number", integer=False, text=Text(nl="Budget", en="Budget")
     )
-    for bad in (math.inf, -math.inf, math.nan, 1e20, 1e300, NUMBER_LIMIT + 1, -NUMBER_LIMIT - 1):
+    for bad in (math.inf, -math.inf, math.nan, 1e20, 1e300, NUMBER_LIMIT, -NUMBER_LIMIT):
         assert "not a usable number" in answer_problem(ctx, question, bad)
-    for good in (0, 7, 2.5, NUMBER_LIMIT, -NUMBER_LIMIT):
+    for good in (0, 7, 2.5, NUMBER_LIMIT - 1, -NUMBER_LIMIT + 1):
         assert answer_problem(ctx, question, good) is None
 
 

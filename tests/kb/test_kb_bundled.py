@@ -157,3 +157,15 @@ def test_check_from_an_installed_wheel_outside_the_repo(tmp_path: Path) -> None:
         check=True,
     )
     assert "_bundled" in located.stdout and str(REPO) not in located.stdout
+    # the rules run in the engine worker process, which must start from the installed package
+    rules = subprocess.run(
+        [str(env_dir / "bin" / "coachassist"), "test-rules", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert rules.returncode == 0, rules.stdout + rules.stderr
+    assert "rules fired at least once" in rules.stdout

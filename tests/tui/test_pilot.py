@@ -348,3 +348,28 @@ async def test_a_new_path_on_the_command_line_starts_a_new_intake(tmp_path: Path
         await pilot.press(*keys_for("Team West"), "enter")
         assert isinstance(app.screen, ContextScreen)
         assert read(path)["title"] == "Team West"
+
+
+async def test_an_engine_crash_leaves_the_app_running(tmp_path: Path) -> None:
+    import signal
+
+    from coachassist.engine import diagnose, supervisor
+    from coachassist.intake.progress import IntakeProgress
+
+    answers = {"trust_1": 2, "trust_2": 4}
+    responses = [Respondent(id=f"r0{i}", lang="en", answers=answers) for i in range(3)]
+    path = write_intake(tmp_path / "team.toml", responses)
+    app = make_app("en", path, diagnose=diagnose)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        supervisor.crash_next_evaluation_for_test(signal.SIGSEGV)
+        app.push_screen(ResultsScreen(app.kb, IntakeProgress.open(app.kb, path), app.diagnose))
+        await pilot.pause()
+        assert "could not be made" in text_of(app)
+        assert "SIGSEGV" in text_of(app)
+        app.pop_screen()
+        app.push_screen(
+            ResultsScreen(app.kb, IntakeProgress.open(app.kb, path), app.diagnose)
+        )  # the next try works
+        await pilot.pause()
+        assert "could not be made" not in text_of(app)

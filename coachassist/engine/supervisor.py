@@ -1,0 +1,295 @@
+"""Runs durable-rules in a supervised worker process, so a crash or hang cannot take us down.
+
+One long-lived worker (``engine/worker.py``) serves every evaluation: it is started on first
+use, keeps the registered programs, and is restarted after it crashed or was killed. Every
+request has a timeout. A crash or timeout becomes one ``EngineError`` line naming the knowledge
+base and, when probing each rule alone in a throwaway worker finds it, the rule.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from coachassist.engine.adapter import EngineError
+from coachassist.engine.compiler import rule_id
+from coachassist.engine.program import Patterns, Program
+from coachassist.engine.worker import HEADER, read_message, write_message
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+EVALUATE_TIMEOUT = 10.0  # seconds; COACHASSIST_ENGINE_TIMEOUT overrides
+REGISTER_TIMEOUT = 60.0
+PROBE_TIMEOUT = 2.0
+PROBE_BUDGET = 10.0  # seconds spent looking for the rule behind a crash
+
+
+class EngineCrash(EngineError):
+    """The worker died (a signal from the C extension) or stopped answering in time."""
+
+
+class _Died(Exception):
+    def __init__(self, how: str) -> None:
+        super().__init__(how)
+        self.how = how
+
+
+def evaluate_timeout() -> float:
+    try:
+        return float(os.environ.get("COACHASSIST_ENGINE_TIMEOUT", EVALUATE_TIMEOUT))
+    except ValueError:
+        return EVALUATE_TIMEOUT
+
+
+class Worker:
+    """One worker process and its pipes; ``request`` sends a message and waits for the reply."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        alarm = int(max(REGISTER_TIMEOUT, evaluate_timeout()) * 2)
+        env["COACHASSIST_ENGINE_ALARM"] = str(alarm)
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coachassist.engine.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            env=env,
+            close_fds=True,
+            start_new_session=True,  # Ctrl-C in the terminal reaches the parent only
+        )
+        self.registered: set[str] = set()
+        self.ready = False  # answered a ping: durable-rules is loaded
+
+    def request(self, message: tuple, timeout: float) -> Any:
+        assert self.process.stdin and self.process.stdout
+        try:
+            write_message(self.process.stdin, message)  # type: ignore[arg-type]
+            status, value = self._reply(timeout)
+        except (BrokenPipeError, EOFError):
+            raise _Died(self._death()) from None
+        if status == "error":
+            raise EngineError(value)
+        return value
+
+    def _reply(self, timeout: float) -> tuple[str, Any]:
+        fd = self.process.stdout.fileno()  # type: ignore[union-attr]
+        deadline = time.monotonic() + timeout
+        data = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while True:
+                size = HEADER.unpack(data[: HEADER.size])[0] if len(data) >= HEADER.size else -1
+                if size >= 0 and len(data) >= HEADER.size + size:
+                    return read_message(io.BytesIO(data))
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    self.kill()
+                    raise _Died(f"no answer within {timeout:g} seconds")
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    raise EOFError
+                data += chunk
+
+    def _death(self) -> str:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.process.returncode
+        how = signal.Signals(-code).name if code and code < 0 else f"exit status {code}"
+        last = self._last_log_line()
+        return f"{how}: {last}" if last else how
+
+    def _last_log_line(self) -> str:
+        with contextlib.suppress(OSError):
+            self._log.seek(0, os.SEEK_END)
+            self._log.seek(max(0, self._log.tell() - 2000))
+            text = self._log.read().decode("utf-8", "replace")
+            lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+            if lines:
+                return "".join(c for c in lines[-1] if c.isprintable())[:120]
+        return ""
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+    def close(self) -> None:
+        """End the worker: close its input (it exits), kill it if it does not."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()  # type: ignore[union-attr]
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        with contextlib.suppress(OSError):
+            self.process.stdout.close()  # type: ignore[union-attr]
+        self._log.close()
+
+
+_LOCK = threading.RLock()
+_WORKER: Worker | None = None
+
+
+def prestart() -> None:
+    """Start the worker now without waiting for it (e.g. while the knowledge base loads)."""
+    global _WORKER
+    with _LOCK:
+        if _WORKER is None:
+            _WORKER = Worker()
+
+
+def _worker() -> Worker:
+    """The running worker; started (or restarted) and confirmed ready when needed."""
+    global _WORKER
+    if _WORKER is None or _WORKER.process.poll() is not None:
+        if _WORKER is not None:
+            _WORKER.close()
+        _WORKER = Worker()
+    if not _WORKER.ready:
+        try:
+            _WORKER.request(("ping",), REGISTER_TIMEOUT)
+        except (_Died, EngineError) as error:
+            _WORKER.close()
+            _WORKER = None
+            if isinstance(error, EngineError):
+                raise
+            raise EngineCrash(f"the rules engine could not start ({error.how})") from None
+        _WORKER.ready = True
+    return _WORKER
+
+
+def shutdown() -> None:
+    """Stop the shared worker (at exit, and in tests); the next evaluation starts a new one."""
+    global _WORKER
+    with _LOCK:
+        if _WORKER is not None:
+            _WORKER.close()
+            _WORKER = None
+
+
+atexit.register(shutdown)
+
+
+def worker_pid() -> int | None:
+    with _LOCK:
+        return _WORKER.process.pid if _WORKER and _WORKER.process.poll() is None else None
+
+
+def _call(message: tuple, timeout: float) -> Any:
+    """One request to the shared worker; _Died when it crashed or timed out (then it is gone)."""
+    global _WORKER
+    worker = _worker()
+    try:
+        return worker.request(message, timeout)
+    except _Died:
+        worker.close()
+        _WORKER = None
+        raise
+
+
+def register(program: Program, source: str) -> None:
+    """Register ``program`` in the worker; an error or crash names the rule where it can."""
+    with _LOCK:
+        _worker()  # a worker that cannot start says so itself, naming no rule
+        try:
+            _call(("register", program.name, program.layers, program.conclusions), REGISTER_TIMEOUT)
+        except EngineError as exc:
+            raise EngineError(_named(source, str(exc), find_rule(program, None))) from None
+        except _Died as died:
+            raise EngineCrash(_crashed(source, died.how, find_rule(program, None))) from None
+        _worker().registered.add(program.name)
+
+
+def evaluate(
+    program: Program, facts: list[dict[str, Any]], keys: set[str], source: str
+) -> list[str]:
+    """The rules of ``program`` that fire over ``facts``, in firing order."""
+    with _LOCK:
+        if program.name not in _worker().registered:
+            register(program, source)
+        try:
+            return _call(("evaluate", program.name, facts, keys), evaluate_timeout())
+        except _Died as died:
+            raise EngineCrash(_crashed(source, died.how, find_rule(program, facts))) from None
+        except EngineError as exc:
+            raise EngineError(f"{source}: {exc}") from None
+
+
+def _rules_of(program: Program) -> Iterable[tuple[str, Patterns]]:
+    by_rule: dict[str, Patterns] = {}
+    for layer in program.layers:
+        for chunk in layer:
+            for name, patterns in chunk.items():
+                by_rule.setdefault(rule_id(name), {})[name] = patterns
+    return sorted(by_rule.items())
+
+
+def find_rule(program: Program, facts: list[dict[str, Any]] | None) -> tuple[str, str] | None:
+    """(rule id, what went wrong) for the first rule the engine fails on when registered (and
+    evaluated over ``facts``) alone, in a throwaway worker; None when none is found in time."""
+    deadline = time.monotonic() + PROBE_BUDGET
+    worker = Worker()
+    try:
+        for rid, patterns in _rules_of(program):
+            if time.monotonic() > deadline:
+                return None
+            try:
+                worker.request(("probe", patterns, facts), PROBE_TIMEOUT)
+            except EngineError as exc:
+                return rid, str(exc)
+            except _Died as died:
+                return rid, died.how
+        return None
+    finally:
+        worker.close()
+
+
+def _named(source: str, message: str, found: tuple[str, str] | None) -> str:
+    return f"{source}: rule {found[0]!r}: {found[1]}" if found else f"{source}: {message}"
+
+
+def _crashed(source: str, how: str, found: tuple[str, str] | None) -> str:
+    where = f", at rule {found[0]!r}" if found else " (no single rule could be blamed)"
+    return (
+        f"the rules engine stopped ({how}) on the knowledge base {source}{where}; "
+        "nothing was lost: run 'coachassist check' on that folder"
+    )
+
+
+def crash_worker_for_test(signum: int = signal.SIGKILL) -> None:
+    """Test hook: make the shared worker die with ``signum`` (as a C-extension crash would)."""
+    with _LOCK, contextlib.suppress(_Died):
+        _call(("crash", int(signum)), PROBE_TIMEOUT)
+
+
+def crash_next_evaluation_for_test(signum: int = signal.SIGSEGV) -> None:
+    """Test hook: the shared worker dies of ``signum`` during the next evaluation."""
+    with _LOCK:
+        _call(("arm", int(signum)), PROBE_TIMEOUT)
+
+
+def hang_worker_for_test(timeout: float = 1.0) -> None:
+    """Test hook: make the shared worker spin; the request times out and the worker is killed."""
+    with _LOCK:
+        try:
+            _call(("hang", None), timeout)
+        except _Died as died:
+            raise EngineCrash(_crashed("(test)", died.how, None)) from None

@@ -1,0 +1,143 @@
+"""The supervised engine: a crash or hang of durable-rules never takes the caller down."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from coachassist.engine import diagnose, supervisor
+from coachassist.engine.adapter import EngineError
+from coachassist.engine.program import Program
+from coachassist.engine.supervisor import EngineCrash
+from coachassist.kb.loader import KnowledgeBase, load
+from tests.engine.test_engine import summary, team
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (exited, not yet reaped) counts as gone
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split(")")[-1].split()[0] != "Z"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGSEGV, signal.SIGABRT, signal.SIGKILL])
+def test_a_crashed_worker_is_replaced_and_the_next_evaluation_works(kb, signum):
+    troubled = team(kb, 1, {"trust", "conflict"})
+    before = summary(diagnose(kb, troubled))
+    first = supervisor.worker_pid()
+    assert first is not None
+    supervisor.crash_worker_for_test(signum)
+    assert not _alive(first)
+    assert summary(diagnose(kb, troubled)) == before
+    assert supervisor.worker_pid() not in (None, first)
+
+
+def test_a_hanging_worker_times_out_with_one_clean_line_and_is_replaced(kb):
+    troubled = team(kb, 1, {"trust"})
+    before = summary(diagnose(kb, troubled))
+    first = supervisor.worker_pid()
+    start = time.monotonic()
+    with pytest.raises(EngineCrash, match=r"no answer within 1 seconds") as caught:
+        supervisor.hang_worker_for_test(timeout=1.0)
+    assert time.monotonic() - start < 8
+    assert "\n" not in str(caught.value)
+    assert first is not None and not _alive(first)
+    assert summary(diagnose(kb, troubled)) == before
+
+
+def _program(**rules: list[dict]) -> Program:
+    return Program([[dict(rules)]], {rid: ("signal." + rid, {}) for rid in rules})
+
+
+def test_a_crash_inside_the_engine_names_the_knowledge_base_and_the_rule():
+    # 17 facts joined in one rule: SIGSEGV inside durable-rules 2.0.28 (bench/engine_limits.py);
+    # `check` refuses such a rule, so this goes around it, straight to the supervisor
+    wide = [{"$and": [{"key": f"score.s{i}"}, {"$gt": {"mean": 1}}]} for i in range(24)]
+    program = _program(**{"fine.rule": [{"key": "score.s0"}], "wide.rule": wide})
+    facts = [{"key": f"score.s{i}", "mean": 2, "fid": i} for i in range(24)]
+    with pytest.raises(EngineCrash) as caught:
+        supervisor.register(program, "/kb/folder")
+        supervisor.evaluate(program, facts, set(), "/kb/folder")
+    message = str(caught.value)
+    assert "/kb/folder" in message and "'wide.rule'" in message and "SIG" in message
+    assert "\n" not in message
+    fine = _program(**{"fine.rule": [{"key": "score.s0"}]})
+    supervisor.register(fine, "/kb/folder")
+    assert supervisor.evaluate(fine, facts[:1], set(), "/kb/folder") == ["fine.rule"]
+
+
+def test_an_engine_error_names_the_rule_and_leaves_the_worker_running():
+    program = _program(**{"ok.rule": [{"key": "a"}], "odd.rule": [{"$nonsense": {"x": 1}}]})
+    pid = supervisor.worker_pid() or supervisor._worker().process.pid
+    with pytest.raises(EngineError, match=r"/kb: rule 'odd\.rule': .*unknown operator|odd\.rule"):
+        supervisor.register(program, "/kb")
+    assert supervisor.worker_pid() == pid
+
+
+def test_the_worker_dies_with_its_parent(tmp_path):
+    script = textwrap.dedent(
+        """
+        import sys, time
+        from coachassist.engine import diagnose, supervisor
+        from coachassist.kb.loader import load
+        from tests.engine.test_engine import team
+        kb = load()
+        diagnose(kb, team(kb, 1, {"trust"}))
+        print(supervisor.worker_pid(), flush=True)
+        time.sleep(60)
+        """
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        worker = int(parent.stdout.readline())  # type: ignore[union-attr]
+        assert _alive(worker)
+        parent.kill()  # no atexit, no cleanup: only the closed pipe tells the worker
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker)
+    finally:
+        parent.kill()
+        parent.wait()
+        parent.stdout.close()  # type: ignore[union-attr]
+
+
+def test_shutdown_leaves_no_worker_and_the_next_evaluation_starts_one(kb):
+    diagnose(kb, team(kb, 2, set()))
+    pid = supervisor.worker_pid()
+    supervisor.shutdown()
+    assert pid is not None and not _alive(pid)
+    assert supervisor.worker_pid() is None
+    diagnose(kb, team(kb, 2, set()))
+    assert supervisor.worker_pid() is not None
+
+
+def test_a_crash_during_a_diagnosis_is_one_line_naming_the_knowledge_base(kb):
+    troubled = team(kb, 3, {"trust"})
+    before = summary(diagnose(kb, troubled))
+    supervisor.crash_next_evaluation_for_test(signal.SIGSEGV)
+    with pytest.raises(EngineCrash) as caught:
+        diagnose(kb, troubled)
+    message = str(caught.value)
+    assert "SIGSEGV" in message and str(REPO / "rules") in message and "\n" not in message
+    assert summary(diagnose(kb, troubled)) == before
