@@ -89,6 +89,7 @@ class _Builder:
         self.sessions: int = c.sessions or DEFAULT_SESSIONS
         self.minutes: int = c.minutes or DEFAULT_MINUTES
         self.notes: list[Note] = []
+        self.use_layout = False  # the coach's layout is the plan
         self.findings = ordered(kb, dx)
         self.ids = [f.id for f in self.findings]
         self.level = {f.id: rank(kb, f)[0] for f in self.findings}
@@ -106,6 +107,7 @@ class _Builder:
         if not self.findings and all(s.mean is None for s in self.dx.scores):
             return self._plan("no_data", [], [])
         status: Status = "work" if self.findings else "maintenance"
+        self.use_layout = use_layout
         if use_layout:
             return self._from_layout(status)
         sponsor_fmt = self._sponsor_format()
@@ -441,7 +443,7 @@ class _Builder:
                         values=problem.values,
                     )
                 )
-            elif not self.edits.layout or s.format in self.edits.removed:
+            elif not self.use_layout:
                 values = {**room, "format_minutes": s.minutes}
                 left.append(
                     LeftOut(
