@@ -60,7 +60,7 @@ class PlannedFormat(_Model):
 
 
 class PlannedSession(_Model):
-    items: list[PlannedFormat] = []
+    items: Annotated[list[PlannedFormat], Field(max_length=60)] = []
 
 
 class PlanEdits(_Model):
@@ -78,8 +78,8 @@ class PlanEdits(_Model):
     minutes: Annotated[int, Field(ge=30, le=480)] | None = None
     opening: Literal["auto", "none"] = "auto"
     closing: Literal["auto", "none"] = "auto"
-    removed: list[IdStr] = []
-    layout: list[PlannedSession] = []
+    removed: Annotated[list[IdStr], Field(max_length=1000)] = []
+    layout: Annotated[list[PlannedSession], Field(max_length=12)] = []
     start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "09:00"
 
 

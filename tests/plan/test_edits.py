@@ -194,3 +194,24 @@ def test_any_new_plan_respects_every_lock_and_every_limit(
             assert where[0] <= index + 1, (fmt, where)
             kept_before = [s for s in plan.sessions if s.number < where[0]]
             assert len(kept_before) == where[0] - 1
+
+
+def test_a_broken_plan_table_is_one_line_and_an_unknown_format_is_said(tmp_path, capsys):
+    path = copy_example(tmp_path)
+    text = path.read_text("utf-8")
+    bad = tmp_path / "bad.toml"
+    for table, expected in [
+        ("[plan]\nsessions = 0\n", "plan.sessions"),
+        ('[[plan.layout]]\nitems = [{format = "<b>x</b>"}]\n', "plan.layout.0.items.0.format"),
+        ("[plan]\nlayout = [" + "{}, " * 13 + "]\n", "plan.layout"),
+    ]:
+        bad.write_text(text + "\n" + table, "utf-8")
+        assert main(["plan", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert expected in err and err.count("\n") == 1, err
+    table = (
+        '[plan]\nsessions = 3\nminutes = 180\n[[plan.layout]]\nitems = [{format = "gone_now"}]\n'
+    )
+    bad.write_text(text + "\n" + table, "utf-8")
+    assert main(["plan", str(bad), "--lang", "en"]) == 0
+    assert "'gone\\_now', which is not in the knowledge base" in capsys.readouterr().out

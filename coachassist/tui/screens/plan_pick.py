@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Format
 from coachassist.plan import PlanConstraints
-from coachassist.plan.fit import misfit
+from coachassist.report.plan_text import format_mark
 from coachassist.tui.render import clean, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -54,10 +54,8 @@ class PickFormatScreen(BaseScreen[str | None]):
             name = fmt.name(lang)
             if not all(w in name.casefold() for w in words):
                 continue
-            problem = misfit(fmt, self.c)
-            mark = ""
-            if problem is not None:
-                mark = "  " + self.tr("tui.planedit.misfit", reason=problem.kind)
+            problem = format_mark(self.kb, fmt.id, self.c, lang)
+            mark = "  " + self.tr("tui.planedit.misfit", reason=problem) if problem else ""
             prompt = Text.assemble(
                 (f"{fmt.minutes:>3} min  ", "dim"),
                 (name, "bold"),
