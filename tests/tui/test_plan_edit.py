@@ -112,11 +112,14 @@ async def test_new_limits_replan_around_the_locks(kb, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, LimitsScreen)
         await pilot.press("end", *["backspace"] * 3, "4", "enter")
+        screen_ = app.screen
+        screen_.query_one("#limits-opening").value = False  # the coach opens in their own way
         await pilot.press("end", *["backspace"] * 4, "1", "5", "0", "enter")
         await pilot.pause()
         assert app.screen is screen
         saved = read_intake(path).plan
-        assert (saved.sessions, saved.minutes) == (4, 150)
+        assert (saved.sessions, saved.minutes, saved.opening) == (4, 150, "none")
+        assert all(i.role != "opening" for s in screen.plan.sessions for i in s.items)
         assert all(s.minutes <= 150 for s in screen.plan.sessions)
         where = [s.number for s in screen.plan.sessions for i in s.items if i.format == locked]
         assert where == [2]

@@ -240,10 +240,20 @@ class PlanScreen(BaseScreen[None]):
     async def action_limits(self) -> None:
         from coachassist.tui.screens.plan_pick import LimitsScreen
 
-        c = self.plan.constraints
-        limits = await self.app.push_screen_wait(LimitsScreen(c.sessions or 3, c.minutes or 180))
+        c, edits = self.plan.constraints, self.edits()
+        screen = LimitsScreen(
+            c.sessions or 3, c.minutes or 180, edits.opening != "none", edits.closing != "none"
+        )
+        limits = await self.app.push_screen_wait(screen)
         if limits is not None:
-            self.save(plan_edit.set_limits(self.edits(), *limits), replan=True)
+            sessions, minutes, opening, closing = limits
+            edits = plan_edit.set_limits(edits, sessions, minutes).model_copy(
+                update={
+                    "opening": "auto" if opening else "none",
+                    "closing": "auto" if closing else "none",
+                }
+            )
+            self.save(edits, replan=True)
 
     @work(exclusive=True, group="plan-edit")
     async def action_run(self) -> None:

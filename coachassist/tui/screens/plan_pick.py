@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist.kb.loader import KnowledgeBase
@@ -83,8 +83,12 @@ class PickFormatScreen(BaseScreen[str | None]):
         self.dismiss(None)
 
 
-class LimitsScreen(BaseScreen[tuple[int, int] | None]):
-    """The number of sessions and their length; Enter in the second field confirms."""
+Limits = tuple[int, int, bool, bool]  # sessions, minutes, with an opening, with a closing
+
+
+class LimitsScreen(BaseScreen[Limits | None]):
+    """The number of sessions, their length, and whether the planner opens and closes each
+    session; Enter in the minutes field confirms."""
 
     DEFAULT_CSS = """
     LimitsScreen {
@@ -96,9 +100,10 @@ class LimitsScreen(BaseScreen[tuple[int, int] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.back")]
     AUTO_FOCUS = "#limits-sessions"
 
-    def __init__(self, sessions: int, minutes: int) -> None:
+    def __init__(self, sessions: int, minutes: int, opening: bool, closing: bool) -> None:
         super().__init__()
         self.values = (str(sessions), str(minutes))
+        self.frame = (opening, closing)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.tr("tui.planedit.limits_heading"), markup=False)
@@ -107,6 +112,8 @@ class LimitsScreen(BaseScreen[tuple[int, int] | None]):
             yield Input(self.values[0], id="limits-sessions", type="integer")
             yield Label(self.tr("tui.planedit.minutes_label"))
             yield Input(self.values[1], id="limits-minutes", type="integer")
+            yield Checkbox(self.tr("tui.planedit.opening"), self.frame[0], id="limits-opening")
+            yield Checkbox(self.tr("tui.planedit.closing"), self.frame[1], id="limits-closing")
             yield Static("", id="limits-error", markup=False)
         yield Footer()
 
@@ -121,7 +128,9 @@ class LimitsScreen(BaseScreen[tuple[int, int] | None]):
         if sessions.isdigit() and minutes.isdigit():
             n, m = int(sessions), int(minutes)
             if 1 <= n <= 12 and 30 <= m <= 480:
-                self.dismiss((n, m))
+                opening = self.query_one("#limits-opening", Checkbox).value
+                closing = self.query_one("#limits-closing", Checkbox).value
+                self.dismiss((n, m, opening, closing))
                 return
         self.query_one("#limits-error", Static).update(plain(self.tr("tui.planedit.limits_bad")))
 
