@@ -222,6 +222,17 @@ class Format(Model):
     def _group_range(self) -> Format:
         if self.group_min > self.group_max:
             raise ValueError(f"group_min {self.group_min} is above group_max {self.group_max}")
+        for use in self.default_for:
+            role = use if use in ("opening", "closing") else "core"
+            if self.role != role:
+                raise ValueError(
+                    f"default_for {use!r} needs role = {role!r} (this format's role is "
+                    f"{self.role!r})"
+                )
+            if role != "core" and not self.recurring:
+                raise ValueError(
+                    f"default_for {use!r} needs recurring = true: it opens or closes every session"
+                )
         return self
 
 
