@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[list[str], str, int]] = {
     "test-rules": ([], "", 0),
     "plan": ([INTAKE], "", 0),
     "report": ([INTAKE], "# ", 0),
+    "sheet": ([INTAKE], "# Facilitation sheet, session 1", 0),
 }
 CASES = {
     f"{command}-{where}": (
