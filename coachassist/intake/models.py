@@ -61,6 +61,8 @@ class PlannedFormat(_Model):
 
 class PlannedSession(_Model):
     items: Annotated[list[PlannedFormat], Field(max_length=60)] = []
+    # A day session: longer than the plan's sessions, for a format that needs a day.
+    minutes: Annotated[int, Field(ge=30, le=480)] | None = None
 
 
 class PlanEdits(_Model):

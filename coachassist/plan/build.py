@@ -310,6 +310,9 @@ class _Builder:
             if not is_core(fmt) or fmt.id in pinned:
                 continue
             target = min(index, len(bins) - 1)
+            day = self.edits.layout[index].minutes if index < len(self.edits.layout) else None
+            if day and day >= fmt.minutes and index == target and not bins[target].pinned:
+                bins[target].limit = max(bins[target].limit, day)  # the coach's day session
             candidates = [target, *(b for b in range(len(bins)) if b != target)]
             for b in candidates:
                 if bins[b].fixed + fmt.minutes <= bins[b].limit:
@@ -329,6 +332,7 @@ class _Builder:
     def _from_layout(self, status: Status) -> Plan:
         sessions = []
         for number, planned in enumerate(self.edits.layout, start=1):
+            limit = planned.minutes or self.minutes
             items = []
             for entry in planned.items:
                 fmt = self.kb.formats.get(entry.format)
@@ -339,10 +343,10 @@ class _Builder:
                     continue
                 items.append(self._item(fmt, entry.locked))
             minutes = sum(i.minutes for i in items)
-            if minutes > self.minutes:
-                over = {"session": number, "over": minutes - self.minutes}
+            if minutes > limit:
+                over = {"session": number, "over": minutes - limit}
                 self.notes.append(Note(kind="over_time", values=over))
-            sessions.append(self._make_session(number, items))
+            sessions.append(self._make_session(number, items, limit))
         self.notes.insert(0, Note(kind="edited"))
         left = self._left_out(sessions) if status == "work" else []
         return self._plan(status, sessions, left, edited=True)
@@ -360,9 +364,10 @@ class _Builder:
             *([frame.closing] if frame.closing else []),
         ]
         pinned = {f.id for f in bin_.pinned}
-        return self._make_session(b + 1, [self._item(f, f.id in pinned) for f in formats])
+        items = [self._item(f, f.id in pinned) for f in formats]
+        return self._make_session(b + 1, items, bin_.limit)
 
-    def _make_session(self, number: int, items: list[PlanItem]) -> Session:
+    def _make_session(self, number: int, items: list[PlanItem], limit: int) -> Session:
         minutes = sum(i.minutes for i in items)
         focus = [i.reason.findings[0] for i in items if i.role == "core" and i.reason.findings]
         focus = sorted(
@@ -372,9 +377,9 @@ class _Builder:
             number=number,
             sponsor=any(i.reason.kind == "sponsor" for i in items),
             focus=focus,
-            limit=self.minutes,
+            limit=limit,
             minutes=minutes,
-            free=self.minutes - minutes,
+            free=limit - minutes,
             items=items,
         )
 

@@ -1,5 +1,8 @@
 """The coach's changes to the plan, as pure functions on ``PlanEdits`` (saved in the intake).
 
+A format longer than the plan's sessions (a knowledge day) that the coach adds makes its
+session a day session (``PlannedSession.minutes``) as long as the format.
+
 Every change starts from the plan the coach sees: without a saved layout, the planner's plan
 becomes the layout first (``layout_of``). A format the coach swaps in, adds or moves is locked
 at once, so re-planning keeps it; a removed core format is never planned again. The app and the
@@ -20,13 +23,14 @@ from coachassist.plan.models import Plan, PlanConstraints
 def layout_of(plan: Plan, edits: PlanEdits | None) -> PlanEdits:
     """The plan as the coach's layout, for the limits it was made for."""
     edits = edits or PlanEdits()
+    c = plan.constraints
     layout = [
         PlannedSession(
-            items=[PlannedFormat(format=i.format, locked=i.locked) for i in session.items]
+            items=[PlannedFormat(format=i.format, locked=i.locked) for i in session.items],
+            minutes=session.limit if session.limit != c.minutes else None,
         )
         for session in plan.sessions
     ]
-    c = plan.constraints
     return edits.model_copy(update={"layout": layout, "sessions": c.sessions, "minutes": c.minutes})
 
 
@@ -36,10 +40,25 @@ def _items(edits: PlanEdits, session: int) -> list[PlannedFormat]:
     return list(edits.layout[session].items)
 
 
-def _with(edits: PlanEdits, session: int, items: list[PlannedFormat]) -> PlanEdits:
+def _with(
+    edits: PlanEdits, session: int, items: list[PlannedFormat], minutes: int | None = None
+) -> PlanEdits:
     layout = list(edits.layout)
-    layout[session] = PlannedSession(items=items)
+    layout[session] = PlannedSession(items=items, minutes=minutes or layout[session].minutes)
     return edits.model_copy(update={"layout": layout})
+
+
+def _day(
+    kb: KnowledgeBase, edits: PlanEdits, session: int, format_id: str, items: list[PlannedFormat]
+) -> int | None:
+    """A format longer than the session makes it a day session, as long as everything in it
+    (at most 480 minutes; beyond that the plan says the session runs over)."""
+    fmt = kb.formats.get(format_id)
+    limit = edits.layout[session].minutes or edits.minutes or 0
+    if fmt is None or not limit or fmt.minutes <= limit:
+        return None
+    total = sum(kb.formats[i.format].minutes for i in items if i.format in kb.formats)
+    return min(max(total, fmt.minutes), 480)
 
 
 def _check(items: list[PlannedFormat], index: int) -> None:
@@ -47,12 +66,15 @@ def _check(items: list[PlannedFormat], index: int) -> None:
         raise UserError(f"there is no format {index + 1} in this session")
 
 
-def swap(edits: PlanEdits, session: int, index: int, format_id: str) -> PlanEdits:
+def swap(
+    edits: PlanEdits, session: int, index: int, format_id: str, kb: KnowledgeBase | None = None
+) -> PlanEdits:
     items = _items(edits, session)
     _check(items, index)
     items[index] = PlannedFormat(format=format_id, locked=True)
     removed = [f for f in edits.removed if f != format_id]
-    return _with(edits, session, items).model_copy(update={"removed": removed})
+    day = _day(kb, edits, session, format_id, items) if kb is not None else None
+    return _with(edits, session, items, day).model_copy(update={"removed": removed})
 
 
 def add(kb: KnowledgeBase, edits: PlanEdits, session: int, format_id: str) -> PlanEdits:
@@ -64,7 +86,8 @@ def add(kb: KnowledgeBase, edits: PlanEdits, session: int, format_id: str) -> Pl
     at = closing[0] if closing else len(items)
     items.insert(at, PlannedFormat(format=format_id, locked=True))
     removed = [f for f in edits.removed if f != format_id]
-    return _with(edits, session, items).model_copy(update={"removed": removed})
+    day = _day(kb, edits, session, format_id, items)
+    return _with(edits, session, items, day).model_copy(update={"removed": removed})
 
 
 def remove(kb: KnowledgeBase, edits: PlanEdits, session: int, index: int) -> PlanEdits:

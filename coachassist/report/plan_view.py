@@ -71,6 +71,8 @@ def plan_view(
         if session.focus:
             focus = ", ".join(names.get(f, f) for f in session.focus)
             lines.append(t("plan.focus", lang, findings=focus))
+        if session.limit != c.minutes:
+            lines.append(t("plan.day_session", lang, minutes=session.limit))
         lines.append(t("plan.minutes_used", lang, minutes=session.minutes, free=session.free))
         rows = [
             _row(kb, dx, item, session.number, shown, lang, audience == "coach")

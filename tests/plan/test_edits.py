@@ -215,3 +215,31 @@ def test_a_broken_plan_table_is_one_line_and_an_unknown_format_is_said(tmp_path,
     bad.write_text(text + "\n" + table, "utf-8")
     assert main(["plan", str(bad), "--lang", "en"]) == 0
     assert "'gone\\_now', which is not in the knowledge base" in capsys.readouterr().out
+
+
+def test_a_format_that_needs_a_day_makes_its_session_a_day_session(tmp_path, capsys):
+    path = copy_example(tmp_path)
+    intake = load_case(KB, [path])
+    dx = diagnose(KB, intake)
+    intake.context.update(team_type="whole_organisation", team_size=40)
+    plan = build_plan(KB, dx, intake.context)
+    assert "knowledge_day" not in {i.format for s in plan.sessions for i in s.items}
+    edits = layout_of(plan, None)
+    while any(KB.formats[i.format].role == "core" for i in edits.layout[0].items):
+        edits = remove(KB, edits, 0, core_index(edits, 0))
+    edits = add(KB, edits, 0, "knowledge_day")
+    frame = sum(KB.formats[i.format].minutes for i in edits.layout[0].items) - 360
+    assert edits.layout[0].minutes == 360 + frame and edits.minutes == 180
+    edited = build_plan(KB, dx, intake.context, edits=edits)
+    day = edited.sessions[0]
+    assert day.limit == day.minutes == 360 + frame
+    assert not [n for n in edited.notes if n.kind == "over_time"]
+    assert all(s.limit == 180 for s in edited.sessions[1:])
+    # a new plan keeps the locked knowledge day in its day session
+    again = build_plan(KB, dx, intake.context, edits=edits, replan=True)
+    first = again.sessions[0]
+    assert first.limit == 360 + frame and "knowledge_day" in [i.format for i in first.items]
+    assert first.minutes <= first.limit
+    assert all(s.minutes <= s.limit == 180 for s in again.sessions[1:])
+    text = render(KB, intake, dx, edited, "md", "en", "coach")
+    assert f"A day session of {360 + frame} minutes" in text

@@ -94,6 +94,8 @@ class PlanScreen(BaseScreen[None]):
             )
             if session.sponsor:
                 head += " · " + self.tr("tui.plan.sponsor")
+            if session.limit != self.plan.constraints.minutes:
+                head += " · " + self.tr("tui.planedit.day", minutes=session.limit)
             options.append(Option(Text(head, "bold underline"), disabled=True))
             for i, item in enumerate(session.items):
                 lock = f"  [{self.tr('tui.planedit.locked')}]" if item.locked else ""
@@ -191,7 +193,7 @@ class PlanScreen(BaseScreen[None]):
             PickFormatScreen(self.kb, options, title, self.plan.constraints)
         )
         if choice:
-            self.save(plan_edit.swap(self.edits(), *place, choice), place=place)
+            self.save(plan_edit.swap(self.edits(), *place, choice, self.kb), place=place)
 
     @work(exclusive=True, group="plan-edit")
     async def action_add(self) -> None:
