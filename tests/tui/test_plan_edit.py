@@ -15,7 +15,7 @@ from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import load
 from coachassist.plan import build_plan
 from coachassist.tui.screens.plan import PlanScreen
-from coachassist.tui.screens.plan_pick import LimitsScreen, PickFormatScreen
+from coachassist.tui.screens.plan_pick import LimitsScreen, PickFormatScreen, StartTimeScreen
 from coachassist.tui.screens.session_run import SessionRunScreen
 
 from .test_flow import Host
@@ -132,6 +132,11 @@ async def test_session_mode_counts_down_pauses_and_extends(kb, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         await pilot.pause()
+        assert isinstance(app.screen, StartTimeScreen)
+        await pilot.press("end", *["backspace"] * 5, "9", "h", "enter")
+        assert "HH:MM" in str(app.screen.query_one("#start-time-error", Static).render())
+        await pilot.press(*["backspace"] * 2, "9", "colon", "3", "0", "enter")  # 9:30 -> 09:30
+        await pilot.pause()
         run = app.screen
         assert isinstance(run, SessionRunScreen)
 
@@ -160,7 +165,8 @@ async def test_session_mode_counts_down_pauses_and_extends(kb, tmp_path):
         await pilot.press("right")
         assert run.countdown.index == 2
         times = str(run.query_one("#run-times", Static).render())
-        assert times.startswith("09:00-")
+        assert times.startswith("09:30-")
+        assert read_intake(screen.session.path).plan.start == "09:30"
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen

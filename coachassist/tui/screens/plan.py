@@ -259,12 +259,18 @@ class PlanScreen(BaseScreen[None]):
 
     @work(exclusive=True, group="plan-edit")
     async def action_run(self) -> None:
+        from coachassist.tui.screens.plan_pick import StartTimeScreen
         from coachassist.tui.screens.session_run import SessionRunScreen
 
         place = self.place() or (0, 0)
         if not self.plan.sessions:
             return
-        start = self.session.intake.plan.start if self.session.intake.plan else "09:00"
+        saved = self.session.intake.plan.start if self.session.intake.plan else "09:00"
+        start = await self.app.push_screen_wait(StartTimeScreen(saved))
+        if start is None:
+            return
+        if start != saved:  # remembered with the coach's plan, for the sheet too
+            self.save(self.edits().model_copy(update={"start": start}))
         session = self.plan.sessions[place[0]]
         await self.app.push_screen_wait(SessionRunScreen(self.kb, session, start, self.clock))
 

@@ -136,3 +136,42 @@ class LimitsScreen(BaseScreen[Limits | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class StartTimeScreen(BaseScreen[str | None]):
+    """The start time of the session (HH:MM); session mode counts its clock times from it."""
+
+    DEFAULT_CSS = """
+    StartTimeScreen {
+        #start-time-box { padding: 1 2; height: auto; }
+        #start-time { width: 12; }
+        #start-time-error { color: $error; height: auto; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.back")]
+    AUTO_FOCUS = "#start-time"
+
+    def __init__(self, start: str) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.tr("tui.run.start_label"), markup=False)
+        with Vertical(id="start-time-box"):
+            yield Label(self.tr("tui.run.start_label"))
+            yield Input(self.start, id="start-time", max_length=5)
+            yield Static("", id="start-time-error", markup=False)
+        yield Footer()
+
+    @on(Input.Submitted, "#start-time")
+    def confirm(self, event: Input.Submitted) -> None:
+        from coachassist.plan.run import clock_time, parse_start
+
+        try:
+            self.dismiss(clock_time(parse_start(event.value)))
+        except ValueError:
+            error = self.query_one("#start-time-error", Static)
+            error.update(plain(self.tr("tui.run.start_bad")))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
