@@ -19,14 +19,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from coachassist.i18n import Lang, t
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Format
+from coachassist.kb.names import PHASES, Phase
 
-Phase = Literal["opening", "core", "closing"]
-PHASES: tuple[Phase, ...] = ("opening", "core", "closing")
 MAX_QUERY = 200  # characters; a longer query is cut, never an error
 
 # Field weights: a word in the name says more about a format than the same word in a step.

@@ -56,22 +56,53 @@ def item_value(qn: Questionnaire, question: Question, raw: object) -> float | No
     return float(anchors.min + anchors.max - raw) if question.reverse else float(raw)
 
 
+_FLIPS: dict[int, tuple[Questionnaire, list[tuple[str, float | None]]]] = {}
+
+
+def _flips(qn: Questionnaire) -> list[tuple[str, float | None]]:
+    """Each likert question's id and, for a reverse item, min + max of its anchors."""
+    cached = _FLIPS.get(id(qn))
+    if cached is None or cached[0] is not qn:
+        flips: list[tuple[str, float | None]] = []
+        for q in qn.questions:
+            if q.type == "likert":
+                anchors = qn.anchors[q.anchors or ""]
+                flips.append((q.id, float(anchors.min + anchors.max) if q.reverse else None))
+        if len(_FLIPS) > 64:  # questionnaires built on the fly (tests): keep it small
+            _FLIPS.clear()
+        cached = _FLIPS[id(qn)] = (qn, flips)
+    return cached[1]
+
+
+def _values(flips: list[tuple[str, float | None]], answers: dict) -> dict[str, float | None]:
+    """``item_value`` for every likert question of one respondent, without the lookups."""
+    out: dict[str, float | None] = {}
+    for qid, flip in flips:
+        raw = answers.get(qid)
+        if type(raw) is int or type(raw) is float:  # never bool, "don't know" or text
+            out[qid] = float(raw) if flip is None else flip - raw
+        else:
+            out[qid] = None
+    return out
+
+
 def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
     likert = [q for q in qn.questions if q.type == "likert"]
-    values = [
-        {q.id: item_value(qn, q, r.answers.get(q.id)) for q in likert} for r in intake.responses
-    ]
+    values = [_values(_flips(qn), r.answers) for r in intake.responses]
     roles = [r.role for r in intake.responses]
+    columns = {q.id: [a for v in values if (a := v[q.id]) is not None] for q in likert}
+    variances = {qid: _variance(col) for qid, col in columns.items() if len(col) >= 2}
     items = {}
     for q in likert:
-        answered = [a for v in values if (a := v[q.id]) is not None]
+        answered = columns[q.id]
         if answered:
             anchors = qn.anchors[q.anchors or ""]
             middle = (anchors.min + anchors.max) / 2
             worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
             agreed = round(sum(a > middle for a in worded) / len(worded), 4)
-            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), _sd(answered), agreed)
-    scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles) for s in qn.scales}
+            sd = round(math.sqrt(variances[q.id]), 4) if q.id in variances else 0.0
+            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), sd, agreed)
+    scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles, variances) for s in qn.scales}
     gaps = {}
     for scale_id, stats in scales.items():
         lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
@@ -84,13 +115,19 @@ def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
 
 
 def _scale(
-    qn: Questionnaire, scale_id: str, min_answers: int, values: list[dict], roles: list[str]
+    qn: Questionnaire,
+    scale_id: str,
+    min_answers: int,
+    values: list[dict],
+    roles: list[str],
+    variances: dict[str, float],
 ) -> ScaleStats:
     questions = [q for q in qn.questions if q.scale == scale_id]
     anchors = qn.anchors[questions[0].anchors or ""] if questions else None
+    qids = [q.id for q in questions]
     person_scores: list[tuple[str, float]] = []
     for role, answers in zip(roles, values, strict=True):
-        answered = [answers[q.id] for q in questions if answers[q.id] is not None]
+        answered = [a for qid in qids if (a := answers[qid]) is not None]
         if len(answered) >= min_answers:
             person_scores.append((role, _mean(answered)))
     scores = [score for _, score in person_scores]
@@ -104,13 +141,12 @@ def _scale(
         sum(s <= low for s in scores) / len(scores) >= POLARISED_SHARE
         and sum(s >= high for s in scores) / len(scores) >= POLARISED_SHARE
     )
-    item_columns = [[a[q.id] for a in values if a[q.id] is not None] for q in questions]
     return ScaleStats(
         scale=scale_id,
         n=len(scores),
         mean=_mean(scores),
         sd=_sd(scores),
-        rwg=rwg_j(item_columns, anchors.max - anchors.min + 1),
+        rwg=_rwg([variances[q] for q in qids if q in variances], anchors.max - anchors.min + 1),
         polarised=polarised,
         by_role={role: (len(v), _mean(v)) for role, v in sorted(by_role.items())},
     )
@@ -118,7 +154,11 @@ def _scale(
 
 def rwg_j(item_columns: list[list[float]], points: int) -> float | None:
     """rwg(j) over the items of a scale; None with fewer than two answers per item."""
-    variances = [_variance(col) for col in item_columns if len(col) >= 2]
+    return _rwg([_variance(col) for col in item_columns if len(col) >= 2], points)
+
+
+def _rwg(variances: list[float], points: int) -> float | None:
+    """rwg(j) from the observed variance of each item with two or more answers."""
     if not variances:
         return None
     expected = (points**2 - 1) / 12
@@ -143,8 +183,24 @@ def _mean(values: list[float]) -> float:
 def _variance(values: list[float]) -> float:
     """Sample variance (n - 1); fsum makes it independent of the order of respondents."""
     mean = math.fsum(values) / len(values)
-    return math.fsum(sorted((v - mean) ** 2 for v in values)) / (len(values) - 1)
+    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
 
 
 def _sd(values: list[float]) -> float:
     return round(math.sqrt(_variance(values)), 4) if len(values) >= 2 else 0.0
+
+
+def person_scores(qn: Questionnaire, intake: Intake) -> dict[str, list[float]]:
+    """Each respondent's score per scale (those with enough answers), the numbers a team mean
+    is the mean of; for a bootstrap of the mean, never to be shown one by one."""
+    likert = [q for q in qn.questions if q.type == "likert"]
+    result: dict[str, list[float]] = {s.id: [] for s in qn.scales}
+    for respondent in intake.responses:
+        values = {q.id: item_value(qn, q, respondent.answers.get(q.id)) for q in likert}
+        for scale in qn.scales:
+            answered = [
+                v for q in likert if q.scale == scale.id and (v := values[q.id]) is not None
+            ]
+            if len(answered) >= scale.min_answers:
+                result[scale.id].append(math.fsum(answered) / len(answered))
+    return result

@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "collect": ("collect", "let the team answer the scan of one intake on their own phones"),
     "diagnose": ("diagnose", "diagnose a team from an intake or response files"),
     "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
+    "compare": ("compare", "compare a team's later scan with its earlier one"),
+    "overview": ("overview", "write one HTML overview of many teams (heat map, findings, trends)"),
     "plan": ("report", "make a session plan for a team from its intake"),
     "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
     "sheet": ("report", "write the facilitation sheet of one session (Markdown or A4 HTML)"),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
-from coachassist.intake.models import Intake
-from coachassist.kb.loader import KnowledgeBase
+
+if TYPE_CHECKING:
+    from coachassist.diagnosis import Diagnosis
+    from coachassist.intake.models import Intake
+    from coachassist.kb.loader import KnowledgeBase
 
 
 def add_case_arguments(parser: argparse.ArgumentParser, metavar: str, help_text: str) -> None:

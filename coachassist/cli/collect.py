@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import sys
 from pathlib import Path
@@ -39,6 +38,8 @@ def run(name: str, args: argparse.Namespace) -> int:
         raise UserError(f"--codes {args.codes}: use a number from 0 to 500")
     kb = load(args.kb)
     with contextlib.suppress(KeyboardInterrupt):
+        import asyncio
+
         asyncio.run(serve(kb, args))
     return 0
 
@@ -76,6 +77,8 @@ async def serve(kb, args: argparse.Namespace) -> None:
 
     server.on_count(show)
     try:
+        import asyncio
+
         await asyncio.Event().wait()
     finally:
         await server.stop()

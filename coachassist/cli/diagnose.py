@@ -5,26 +5,46 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
-from coachassist.diagnosis import Diagnosis
 from coachassist.i18n import Lang, t
-from coachassist.kb.loader import KnowledgeBase, load
+
+if TYPE_CHECKING:
+    from coachassist.diagnosis import Diagnosis
+    from coachassist.kb.loader import KnowledgeBase
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "diagnose":
-        add_case_arguments(parser, "INTAKE_OR_RESPONSE", "an intake file and/or response files")
+        add_case_arguments(
+            parser,
+            "FILE",
+            "an intake file and/or its response files; or many intakes (files, folders, globs), "
+            "each its own team",
+        )
         parser.add_argument("--json", action="store_true", help="print the documented JSON shape")
+        out = parser.add_mutually_exclusive_group()
+        out.add_argument(
+            "--jsonl", action="store_true", help="one JSON line per team and scale (many teams)"
+        )
+        out.add_argument(
+            "--csv", action="store_true", help="one CSV row per team and scale (many teams)"
+        )
 
 
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.engine import supervisor
+    from coachassist.kb.cache import load_cached
 
     supervisor.prestart()  # the engine worker starts while the knowledge base loads
-    kb = load(args.kb)  # problems: main() lists them and exits 1
+    kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     if name == "test-rules":
         return _test_rules(kb, args.lang)
+    from coachassist.cli.batch import is_batch, run_batch
+
+    if is_batch(args):
+        return run_batch(kb, args)
     _, result = diagnose_case(kb, args)
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)

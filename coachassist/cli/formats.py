@@ -9,12 +9,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
-from coachassist.kb.loader import KnowledgeBase, load
-from coachassist.kb.models import SETTINGS
-from coachassist.library import PHASES, FormatLibrary, Hit, labels
+from coachassist.kb.names import PHASES, SETTINGS
+
+if TYPE_CHECKING:
+    from coachassist.kb.loader import KnowledgeBase
+    from coachassist.kb.models import Format
+    from coachassist.library import Hit, Label
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -37,7 +41,9 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
-    kb = load(args.kb)  # problems: main() lists them and exits 1
+    from coachassist.kb.cache import load_cached
+
+    kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     return card(kb, args) if name == "format" else listing(kb, args)
 
 
@@ -66,6 +72,8 @@ def listing(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     for option, value in (("--minutes", args.minutes), ("--group", args.group)):
         if value is not None and value < 1:
             raise UserError(f"{option} {value}: give a number of 1 or more")
+    from coachassist.library import FormatLibrary
+
     hits = FormatLibrary(kb).find(
         args.search,
         args.lang,
@@ -90,7 +98,7 @@ def _json(hit: Hit, lang: Lang) -> dict:
         "name": fmt.name(lang),
         "minutes": fmt.minutes,
         "group": [fmt.group_min, fmt.group_max],
-        "labels": [item.key for item in labels(fmt, lang)],
+        "labels": [item.key for item in _labels(fmt, lang)],
         "score": hit.score,
         "matched_in": list(hit.fields),
     }
@@ -103,10 +111,16 @@ def _table(hits: list[Hit], lang: Lang) -> str:
     lines = []
     for hit in hits:
         fmt = hit.format
-        tags = ", ".join(item.text for item in labels(fmt, lang))
+        tags = ", ".join(item.text for item in _labels(fmt, lang))
         lines.append(
             f"{fmt.id:<{width}}  {fmt.minutes:>3} min  {fmt.group_min}-{fmt.group_max}  "
             f"{fmt.name(lang)}  [{tags}]"
         )
     lines.append(t("library.cli.count", lang, n=len(hits)))
     return "\n".join(lines) + "\n"
+
+
+def _labels(fmt: Format, lang: Lang) -> list[Label]:
+    from coachassist.library import labels
+
+    return labels(fmt, lang)

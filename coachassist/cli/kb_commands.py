@@ -7,13 +7,12 @@ import json
 import sys
 
 from coachassist.i18n import t
-from coachassist.kb.loader import load_with_problems
-from coachassist.kb.models import FILE_KINDS
+from coachassist.kb.names import FILE_KIND_NAMES
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "schema":
-        parser.add_argument("kind", choices=sorted(FILE_KINDS), help="the file kind")
+        parser.add_argument("kind", choices=FILE_KIND_NAMES, help="the file kind")
 
 
 def run(name: str, args: argparse.Namespace) -> int:
@@ -21,6 +20,8 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
+    from coachassist.kb.loader import load_with_problems
+
     kb, problems = load_with_problems(args.kb)
     if problems:
         for problem in problems:
@@ -32,6 +33,8 @@ def check(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
+    from coachassist.kb.models import FILE_KINDS
+
     model = FILE_KINDS[args.kind]
     document = model.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"

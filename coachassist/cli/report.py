@@ -2,7 +2,7 @@
 when the intake holds one), the report for the client (``--for client``, the default) or the
 coach (``--for coach``), and the facilitation sheet of one session.
 
-Neither command imports Textual.
+None of them imports Textual.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
-from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
 from coachassist.i18n import Lang
-from coachassist.kb.loader import KnowledgeBase, load
-from coachassist.plan import Plan, PlanConstraints, build_plan
+
+if TYPE_CHECKING:
+    from coachassist.diagnosis import Diagnosis
+    from coachassist.kb.loader import KnowledgeBase
+    from coachassist.plan import Plan, PlanConstraints
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -68,9 +71,11 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.engine import supervisor
+    from coachassist.kb.cache import load_cached
+    from coachassist.plan import PlanConstraints, build_plan
 
     supervisor.prestart()  # the engine worker starts while the knowledge base loads
-    kb = load(args.kb)  # problems: main() lists them and exits 1
+    kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     constraints = _constraints(args) if name == "plan" else PlanConstraints()
     intake, diagnosis = diagnose_case(kb, args)
     replan = bool(getattr(args, "replan", False))
@@ -123,6 +128,8 @@ def _save(path: Path, plan: Plan) -> None:
 
 
 def _constraints(args: argparse.Namespace) -> PlanConstraints:
+    from coachassist.plan import PlanConstraints
+
     if args.sessions is not None and not 1 <= args.sessions <= 12:
         raise UserError(f"--sessions {args.sessions}: give a number from 1 to 12")
     if args.minutes is not None and not 30 <= args.minutes <= 480:

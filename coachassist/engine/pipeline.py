@@ -53,6 +53,13 @@ def diagnose(
     kb: KnowledgeBase, intake: Intake, *, min_group: int | None = None, use_engine: bool = True
 ) -> Diagnosis:
     """Diagnose one team. ``min_group`` is the anonymity threshold k (default 3)."""
+    return diagnose_with_facts(kb, intake, min_group=min_group, use_engine=use_engine)[0]
+
+
+def diagnose_with_facts(
+    kb: KnowledgeBase, intake: Intake, *, min_group: int | None = None, use_engine: bool = True
+) -> tuple[Diagnosis, FactTable]:
+    """The Diagnosis and the facts the rules saw (only what its privacy decision shows)."""
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
@@ -61,4 +68,5 @@ def diagnose(
         fired: list[str] = []  # the whole team below k: no finding at all
     else:
         fired = engine_for(kb).run(visible) if use_engine else reference(kb.rules, visible)
-    return build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
+    diagnosis = build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
+    return diagnosis, visible

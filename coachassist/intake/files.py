@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from coachassist import atomic
 from coachassist.errors import UserError
 from coachassist.i18n import Lang
+from coachassist.intake import fasttoml
 from coachassist.intake.models import Intake, Respondent, Response
 from coachassist.intake.versions import check_version
 from coachassist.kb.answers import Answers, answers_problem
@@ -44,7 +45,7 @@ def save_intake(path: Path, intake: Intake) -> None:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    data, _, problem = read_toml(path, cap=INTAKE_FILE_CAP)
+    data, _, problem = read_toml(path, cap=INTAKE_FILE_CAP, fast=fasttoml.loads)
     if problem:
         raise UserError(str(problem))
     assert data is not None

@@ -22,6 +22,12 @@ __all__ = [
     "Response",
 ]
 IdStr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+# A relative path inside the intake's folder: no absolute path, no "..", no hidden part.
+EarlierPath = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_. -]*(/[A-Za-z0-9_-][A-Za-z0-9_. -]*)*\.toml$"),
+    Field(max_length=200),
+]
 
 
 class _Model(BaseModel):
@@ -98,5 +104,9 @@ class Intake(_Model):
     context: Answers = {}
     # The coach ticked "share my observations": private context questions may go to the client.
     share_observations: bool = False
+    # Earlier scans of the same team, oldest first: intake files beside this one (a path
+    # relative to this file's folder, never outside it). ``coachassist compare`` and the
+    # overview read them; missing (older files) means none.
+    earlier: list[EarlierPath] | None = None
     plan: PlanEdits | None = None  # the coach's edits of the session plan
     responses: list[Respondent] = []

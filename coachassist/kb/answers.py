@@ -28,8 +28,11 @@ def answers_problem(
     qn: Questionnaire, answers: Answers, role: str | None, *, require: bool = True
 ) -> str | None:
     """The first problem with a set of answers, as text naming the question; None if fine."""
-    questions = {q.id: q for q in qn.questions}
+    questions, likert = _lookup(qn)
     for qid, value in answers.items():
+        bounds = likert.get(qid)
+        if bounds is not None and type(value) is int and bounds[0] <= value <= bounds[1]:
+            continue  # most answers: a likert point in range
         question = questions.get(qid)
         if question is None:
             return f"question {qid!r}: not in questionnaire {qn.id!r}"
@@ -45,6 +48,24 @@ def answers_problem(
             ):
                 return f"question {question.id!r}: required, but not answered"
     return None
+
+
+_LOOKUPS: dict[int, tuple[Questionnaire, dict[str, Question], dict[str, tuple[int, int]]]] = {}
+
+
+def _lookup(qn: Questionnaire) -> tuple[dict[str, Question], dict[str, tuple[int, int]]]:
+    """The questions by id, and each likert question's range, once per questionnaire."""
+    cached = _LOOKUPS.get(id(qn))
+    if cached is None or cached[0] is not qn:
+        likert = {}
+        for q in qn.questions:
+            if q.type == "likert" and (q.anchors or "") in qn.anchors:
+                anchors = qn.anchors[q.anchors or ""]
+                likert[q.id] = (anchors.min, anchors.max)
+        if len(_LOOKUPS) > 64:  # questionnaires built on the fly (tests): keep it small
+            _LOOKUPS.clear()
+        cached = _LOOKUPS[id(qn)] = (qn, {q.id: q for q in qn.questions}, likert)
+    return cached[1], cached[2]
 
 
 def qid_missing(question: Question, answers: Answers) -> bool:

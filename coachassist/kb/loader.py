@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,10 +188,15 @@ def _items(kind: str, parsed: Model) -> list[tuple[str, Model]]:
 
 
 def read_toml(
-    path: Path, *, cap: int = KB_FILE_CAP, root: Path | None = None
+    path: Path,
+    *,
+    cap: int = KB_FILE_CAP,
+    root: Path | None = None,
+    fast: Callable[[str], dict[str, Any] | None] | None = None,
 ) -> tuple[dict[str, Any] | None, str, Problem | None]:
     """Read a TOML file of at most ``cap`` bytes (inside ``root``, if given); any unreadable
-    file becomes one Problem, never an exception."""
+    file becomes one Problem, never an exception. ``fast`` may read a plain file first
+    (None: leave it to tomllib)."""
     try:
         raw = read_bytes(path, cap, root)
     except FileRefused as refused:
@@ -206,7 +211,8 @@ def read_toml(
     if not text.strip():
         return None, text, Problem(path, None, "-", "empty file; add content or remove it")
     try:
-        return tomllib.loads(text), text, None
+        data = fast(text) if fast else None
+        return (data if data is not None else tomllib.loads(text)), text, None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11/3.12 only put the position in the message: "... (at line 3, column 5)"
         found = _TOML_POSITION.search(str(exc))

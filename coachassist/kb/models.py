@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from coachassist.kb import conditions
+from coachassist.kb import conditions, names
 from coachassist.kb.conditions import NUMBER_LIMIT, Condition
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -18,7 +18,7 @@ RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=100)]
 Setting = Literal["leadership_team", "one_team", "two_departments", "whole_organisation"]
 Severity = Literal["low", "medium", "high"]
 SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
-SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "whole_organisation")
+SETTINGS = names.SETTINGS
 # Every number a rule may compare stays finite and below NUMBER_LIMIT (docs/engine.md, Limits);
 # anchors stay within ANCHOR_LIMIT (a likert scale of -1000..1000 is already absurd).
 ANCHOR_LIMIT = 1000
@@ -28,7 +28,7 @@ AnchorPoint = Annotated[int, Field(ge=-ANCHOR_LIMIT, le=ANCHOR_LIMIT)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _not_blank(value: str) -> str:
@@ -172,6 +172,9 @@ class Questionnaire(Model):
     id: Id
     version: Annotated[str, Field(min_length=1)]
     purpose: Literal["scan", "context"] = "scan"
+    # A pulse: a short follow-up scan whose every question and scale is one of this scan's
+    # (same id, text, scale, anchors, reverse scoring), so the two compare scale by scale.
+    pulse_of: Id | None = None
     title: Text
     intro: Text
     audience: Annotated[list[Audience], Field(min_length=1)]

@@ -11,6 +11,7 @@ from coachassist.kb.limits import rule_limit_problems
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
 from coachassist.kb.problems import Problem, locate
+from coachassist.kb.pulse import pulse_problems
 
 Fields = str | Sequence[str] | None  # a field name, or names to try in turn, to find the line
 
@@ -19,6 +20,9 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     for questionnaire in kb.questionnaires.values():
         problems += _check_questionnaire(kb, questionnaire)
+        problems += [
+            _at(kb, "questionnaire", questionnaire.id, m) for m in pulse_problems(kb, questionnaire)
+        ]
     scales = kb.scale_ids()
     for dysfunction in kb.dysfunctions.values():
         for scale in dysfunction.scales:

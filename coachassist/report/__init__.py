@@ -6,14 +6,15 @@ the intake's title and context, and lays it out; it never looks at individual re
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from coachassist.diagnosis import Diagnosis
-from coachassist.i18n import Lang
-from coachassist.intake.models import Intake
-from coachassist.kb.loader import KnowledgeBase
-from coachassist.plan import Plan
-from coachassist.report.view import AUDIENCES, Audience, ReportView, report_view
+if TYPE_CHECKING:  # imported when used: `diagnose` reads report.evidence without the planner
+    from coachassist.diagnosis import Diagnosis
+    from coachassist.i18n import Lang
+    from coachassist.intake.models import Intake
+    from coachassist.kb.loader import KnowledgeBase
+    from coachassist.plan import Plan
+    from coachassist.report.view import AUDIENCES, Audience, ReportView, report_view
 
 ReportFormat = Literal["md", "html"]
 FORMATS: tuple[ReportFormat, ...] = ("md", "html")
@@ -39,6 +40,8 @@ def render(
     audience: Audience = "client",
 ) -> str:
     """The whole report as one Markdown or one self-contained HTML document."""
+    from coachassist.report.view import AUDIENCES, report_view
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     if audience not in AUDIENCES:
@@ -51,3 +54,12 @@ def render(
     from coachassist.report import html
 
     return html.render(view)
+
+
+def __getattr__(name: str) -> Any:
+    """The view's names, imported on first use."""
+    if name in ("AUDIENCES", "Audience", "ReportView", "report_view"):
+        from coachassist.report import view
+
+        return getattr(view, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -57,6 +57,7 @@ class ResultsScreen(BaseScreen[None]):
         Binding("escape", "dismiss", "tui.key.back"),
         Binding("p", "plan", "tui.key.plan"),
         Binding("e", "export", "tui.key.export"),
+        Binding("c", "compare", "tui.key.compare"),
     ]
     AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
@@ -198,6 +199,8 @@ class ResultsScreen(BaseScreen[None]):
             yield Static(clean(text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compare":  # only when the intake names an earlier scan
+            return bool(self.session.intake.earlier)
         return self.diagnosis is not None if action in ("plan", "export") else True
 
     def action_plan(self) -> None:
@@ -213,6 +216,15 @@ class ResultsScreen(BaseScreen[None]):
             )
             return
         self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))
+
+    def action_compare(self) -> None:
+        """The comparison with the last earlier scan the intake names (screens/compare.py)."""
+        from coachassist.compare import earlier_paths
+        from coachassist.tui.screens.compare import CompareScreen
+
+        found = earlier_paths(self.session.intake, self.session.path)
+        if found:
+            self.app.push_screen(CompareScreen(self.kb, self.session, found[-1]))
 
     def action_export(self) -> None:
         assert self.diagnosis is not None

@@ -1,0 +1,146 @@
+"""Many teams in one process: which files, diagnosing each, and one row per team and scale.
+
+A file that cannot be read or diagnosed does not stop the others: its result carries the
+one-line error. Results are yielded one at a time, so memory stays flat over any number of
+teams. What a row shows comes from each team's Diagnosis only: a withheld figure is empty
+(``None``) and ``withheld`` says why.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coachassist.diagnosis import Diagnosis
+from coachassist.errors import UserError
+from coachassist.i18n import Lang, t
+from coachassist.intake.models import Intake
+from coachassist.kb.loader import KnowledgeBase
+
+COLUMNS = (
+    "team",
+    "file",
+    "scan",
+    "respondents",
+    "scale",
+    "n",
+    "mean",
+    "sd",
+    "rwg",
+    "band",
+    "withheld",
+    "findings",
+)
+_GLOB = set("*?[")
+
+
+def expand(args: Sequence[Path]) -> list[Path]:
+    """Files as given, every ``*.toml`` under a folder (no hidden ones), and glob patterns;
+    sorted within each argument, each file once. A pattern that matches nothing is an error."""
+    found: list[Path] = []
+    for arg in args:
+        text = str(arg)
+        if arg.is_dir():
+            found += sorted(
+                p
+                for p in arg.rglob("*.toml")
+                if not any(part.startswith(".") for part in p.relative_to(arg).parts)
+            )
+        elif _GLOB & set(text) and not arg.exists():
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
+            if not matches:
+                raise UserError(f"{text}: no file matches this pattern")
+            found += [p for p in matches if p.is_file()]
+        else:
+            found.append(arg)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+@dataclass
+class TeamResult:
+    path: Path
+    intake: Intake | None = None
+    diagnosis: Diagnosis | None = None
+    error: str | None = None
+
+    @property
+    def team(self) -> str:
+        return (self.intake.title if self.intake else "") or self.path.stem
+
+
+def read_team(kb: KnowledgeBase, path: Path) -> Intake:
+    """One intake file, read and checked against the knowledge base (UserError otherwise)."""
+    from coachassist.intake.files import read_intake, validate_intake
+
+    intake = read_intake(path)
+    validate_intake(kb, intake, path)  # notes (an older compatible version) are not errors
+    return intake
+
+
+def diagnose_many(
+    kb: KnowledgeBase, paths: Iterable[Path], *, min_group: int | None = None
+) -> Iterator[TeamResult]:
+    from coachassist.engine import diagnose
+
+    for path in paths:
+        try:
+            intake = read_team(kb, path)
+            yield TeamResult(path, intake, diagnose(kb, intake, min_group=min_group))
+        except UserError as error:
+            yield TeamResult(path, error=str(error))
+
+
+def rows(result: TeamResult, lang: Lang) -> list[dict[str, Any]]:
+    """One row per scale of the team (the COLUMNS); findings as ``id:severity`` per team."""
+    dx = result.diagnosis
+    if dx is None:
+        return []
+    findings = [f"{f.id}:{f.severity}" for f in dx.findings]
+    base = {"team": result.team, "file": str(result.path), "scan": dx.scan}
+    out = []
+    for score in dx.scores:
+        out.append(
+            {
+                **base,
+                "respondents": dx.respondents,
+                "scale": score.scale,
+                "n": score.n,
+                "mean": score.mean,
+                "sd": score.sd,
+                "rwg": score.rwg,
+                "band": score.band(lang) if score.band else None,
+                "withheld": withheld_reason(dx, score.n, score.mean, lang),
+                "findings": findings,
+            }
+        )
+    return out
+
+
+def withheld_reason(dx: Diagnosis, n: int | None, mean: float | None, lang: Lang) -> str | None:
+    if not dx.privacy.team_shown:
+        return t("batch.withheld.team", lang, more=dx.privacy.needed)
+    if mean is not None:
+        return None
+    if not n:
+        return t("batch.withheld.no_answers", lang)
+    return t("batch.withheld.scale", lang, k=dx.min_group)
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell; a text a spreadsheet would run as a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = " ".join(value)
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

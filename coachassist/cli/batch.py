@@ -1,0 +1,104 @@
+"""``coachassist diagnose`` over many teams: files, folders and globs, each intake its own team.
+
+Text (each team's summary), ``--jsonl`` or ``--csv`` (one row per team and scale) on stdout;
+a file that cannot be read is one line on stderr and the others go on (exit 2 at the end).
+A progress bar (rich, on stderr) only when stderr is a terminal and the run is long.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coachassist.errors import UserError
+from coachassist.i18n import Lang
+
+if TYPE_CHECKING:
+    from coachassist.batch import TeamResult
+    from coachassist.kb.loader import KnowledgeBase
+
+_GLOB = set("*?[")  # as coachassist.batch.expand reads a pattern
+PROGRESS_FROM = 20  # teams; fewer finish before a bar would be worth drawing
+
+
+def is_batch(args: argparse.Namespace) -> bool:
+    """Many teams: ``--jsonl``/``--csv``, a folder or glob, or two intake files up front."""
+    if args.jsonl or args.csv:
+        return True
+    if any(p.is_dir() or (_GLOB & set(str(p)) and not p.exists()) for p in args.files):
+        return True
+    return len(args.files) >= 2 and all(_is_intake(p) for p in args.files[:2])
+
+
+def _is_intake(path: Path) -> bool:
+    from coachassist.kb.loader import read_toml
+    from coachassist.safefile import INTAKE_FILE_CAP
+
+    data, _, problem = read_toml(path, cap=INTAKE_FILE_CAP)
+    return problem is None and data is not None and data.get("format") == "coachassist-intake/1"
+
+
+def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    from coachassist.batch import COLUMNS, csv_cell, diagnose_many, expand, rows
+
+    if args.context is not None:
+        raise UserError("--context goes with one team; with many, each intake has its own")
+    if args.json:
+        raise UserError("--json is for one team; for many, use --jsonl or --csv")
+    if args.min_group is not None and args.min_group < 1:
+        raise UserError("--min-group must be 1 or more")
+    paths = expand(args.files)
+    writer = csv.writer(sys.stdout, lineterminator="\n") if args.csv else None
+    if writer:
+        writer.writerow(COLUMNS)
+    failed = 0
+    with _progress(len(paths), args.lang) as advance:
+        for result in diagnose_many(kb, paths, min_group=args.min_group):
+            advance()
+            if result.error:
+                failed += 1
+                print(f"coachassist: {result.error}", file=sys.stderr)
+                continue
+            if writer:
+                writer.writerows([csv_cell(r[c]) for c in COLUMNS] for r in rows(result, args.lang))
+            elif args.jsonl:
+                for row in rows(result, args.lang):
+                    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                _text(kb, result, args)
+    if failed:
+        from coachassist.i18n import t
+
+        raise UserError(t("batch.failed", args.lang, failed=failed, total=len(paths)))
+    return 0
+
+
+def _text(kb: KnowledgeBase, result: TeamResult, args: argparse.Namespace) -> None:
+    from coachassist.cli.diagnose import render_text
+
+    assert result.diagnosis is not None
+    print(f"== {result.team} ({result.path})")
+    print(render_text(result.diagnosis, args.lang, kb))
+    print()
+
+
+@contextmanager
+def _progress(total: int, lang: Lang) -> Iterator[Callable[[], None]]:
+    stream = sys.__stderr__
+    if total < PROGRESS_FROM or stream is None or not stream.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from coachassist.i18n import t
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task(t("batch.progress", lang), total=total)
+        yield lambda: bar.advance(task)

@@ -1,0 +1,78 @@
+"""``coachassist overview FOLDER [-o FILE]``: one self-contained HTML page across many teams.
+
+Every intake under the folders (or matching the globs) is a team; an intake that another one
+names as its earlier scan (``earlier = [...]``) is not a row of its own but gives that team its
+trend arrows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folders", nargs="+", type=Path, metavar="FOLDER", help="folders, files or globs of intakes"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    parser.add_argument(
+        "--min-group",
+        type=int,
+        default=None,
+        metavar="K",
+        help="anonymity threshold: fewest respondents a group needs (default 3)",
+    )
+
+
+def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.batch import diagnose_many, expand
+    from coachassist.compare import Scan, diagnose_scan, earlier_paths, scale_changes
+    from coachassist.errors import UserError
+    from coachassist.intake.files import write_text_atomic
+    from coachassist.kb.cache import load_cached
+    from coachassist.report.overview import OverviewTeam, overview_html
+
+    if args.min_group is not None and args.min_group < 1:
+        raise UserError("--min-group must be 1 or more")
+    kb = load_cached(args.kb)
+    paths = expand(args.folders)
+    results = list(diagnose_many(kb, paths, min_group=args.min_group))
+    named = {
+        p.resolve()
+        for r in results
+        if r.intake is not None
+        for p in earlier_paths(r.intake, r.path)
+    }
+    errors = [r.error for r in results if r.error]
+    if not any(r.diagnosis for r in results):  # nothing to show: say why instead of a page
+        raise UserError(errors[0] if errors else "no intake files found; give a folder of intakes")
+    teams = []
+    for result in results:
+        if result.intake is None or result.diagnosis is None or result.path.resolve() in named:
+            continue
+        trend = {}
+        before = earlier_paths(result.intake, result.path)
+        if before:
+            try:
+                from coachassist.batch import read_team
+
+                earlier = diagnose_scan(kb, read_team(kb, before[-1]), args.min_group)
+                later = Scan(
+                    result.intake,
+                    result.diagnosis,
+                    diagnose_scan(kb, result.intake, args.min_group).facts,
+                )
+                trend = {c.scale: c for c in scale_changes(kb, earlier, later)}
+            except UserError as error:
+                errors.append(str(error))
+        teams.append(OverviewTeam(result, trend))
+    text = overview_html(kb, teams, errors, args.lang)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.output, text)
+    return 0
