@@ -8,6 +8,7 @@ the decisions for coaches):
   this team and why;
 - ``build``: choosing the formats (coverage, depth, filling) and the sponsor session;
 - ``packing``: cutting the chosen formats over the sessions;
+- ``leftout``: what is left out, why, and what would change that; the suggestion list's marks;
 - ``frame``: the opening and closing of each session;
 - ``edit``: the coach's changes (swap, add, remove, move, lock, re-plan);
 - ``run``: the session on the day: clock times and a countdown per step.

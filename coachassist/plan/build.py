@@ -22,13 +22,20 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Literal
 
-from coachassist.diagnosis import Diagnosis, Finding
+from coachassist.diagnosis import Diagnosis
 from coachassist.intake.models import PlanEdits
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Format
 from coachassist.plan.candidates import Candidate, Pool, gather, is_core
 from coachassist.plan.fit import misfit
 from coachassist.plan.frame import Frame, Framer, FrameRole
+from coachassist.plan.leftout import (
+    Scope,
+    left_out,
+    sponsor_formats,
+    sponsor_left_out,
+    suggestion_fits,
+)
 from coachassist.plan.models import (
     DEFAULT_MINUTES,
     DEFAULT_SESSIONS,
@@ -39,7 +46,6 @@ from coachassist.plan.models import (
     PlanItem,
     Reason,
     Session,
-    SuggestionFit,
 )
 from coachassist.plan.order import ordered, rank, weight
 from coachassist.plan.packing import Bin, Packer, Piece
@@ -89,7 +95,6 @@ class _Builder:
         self.sessions: int = c.sessions or DEFAULT_SESSIONS
         self.minutes: int = c.minutes or DEFAULT_MINUTES
         self.notes: list[Note] = []
-        self.use_layout = False  # the coach's layout is the plan
         self.findings = ordered(kb, dx)
         self.ids = [f.id for f in self.findings]
         self.level = {f.id: rank(kb, f)[0] for f in self.findings}
@@ -100,6 +105,7 @@ class _Builder:
             "closing": edits.closing != "none",
         }
         self.framer = Framer(kb, c, wanted, self._locked_frame())
+        self.scope = Scope(kb, dx, c, self.pool, self.findings, self.sessions, self.minutes)
 
     # the whole ---------------------------------------------------------------------------
 
@@ -107,7 +113,6 @@ class _Builder:
         if not self.findings and all(s.mean is None for s in self.dx.scores):
             return self._plan("no_data", [], [])
         status: Status = "work" if self.findings else "maintenance"
-        self.use_layout = use_layout
         if use_layout:
             return self._from_layout(status)
         sponsor_fmt = self._sponsor_format()
@@ -133,8 +138,8 @@ class _Builder:
             sponsor_bin = Packer([Bin(self.minutes, sponsor=sponsor_fmt)], self.framer)
             sessions.append(self._session(sponsor_bin, 0, []))
         sessions = [s.model_copy(update={"number": n}) for n, s in enumerate(sessions, 1)]
-        left = self._left_out(sessions) if status == "work" else []
-        left += self._sponsor_left_out(sessions)
+        left = left_out(self.scope, sessions, list_no_room=True) if status == "work" else []
+        left += sponsor_left_out(self.scope, self.sponsor, sessions)
         if status == "work" and len(sessions) < self.sessions:
             kind = "fewer_left_out" if left else "fewer"
             self.notes.append(
@@ -244,47 +249,10 @@ class _Builder:
     def _sponsor_format(self) -> Format | None:
         if not self.sponsor:
             return None
-        marked = sorted(
-            (f for f in self.kb.formats.values() if "sponsor" in f.default_for), key=lambda f: f.id
-        )
-        for fmt in marked:
+        for fmt in sponsor_formats(self.kb):
             if not misfit(fmt, self.c) and fmt.minutes <= self.minutes:
                 return fmt
         return None
-
-    def _sponsor_left_out(self, sessions: list[Session]) -> list[LeftOut]:
-        """A named sponsor without a sponsor part in the plan: say why."""
-        if not self.sponsor or any(s.sponsor for s in sessions):
-            return []
-        marked = sorted(
-            (f for f in self.kb.formats.values() if "sponsor" in f.default_for), key=lambda f: f.id
-        )
-        if not marked:
-            return []
-        fmt = marked[0]
-        problem = misfit(fmt, self.c)
-        if problem is None:  # it fits a session, but the single session had no room for it
-            values = {"sessions": self.sessions, "minutes": self.minutes}
-            return [
-                LeftOut(
-                    format=fmt.id,
-                    name=fmt.name,
-                    findings=[],
-                    reason="no_room",
-                    fix="more_sessions",
-                    values=values,
-                )
-            ]
-        return [
-            LeftOut(
-                format=fmt.id,
-                name=fmt.name,
-                findings=[],
-                reason=problem.kind,
-                fix=problem.fix,
-                values=problem.values,
-            )
-        ]
 
     def _locked(self, report: bool = True) -> list[tuple[int, Format]]:
         found = []
@@ -348,7 +316,7 @@ class _Builder:
                 self.notes.append(Note(kind="over_time", values=over))
             sessions.append(self._make_session(number, items, limit))
         self.notes.insert(0, Note(kind="edited"))
-        left = self._left_out(sessions) if status == "work" else []
+        left = left_out(self.scope, sessions, list_no_room=False) if status == "work" else []
         return self._plan(status, sessions, left, edited=True)
 
     # the result --------------------------------------------------------------------------
@@ -413,93 +381,6 @@ class _Builder:
         fmt = self.kb.formats.get(format_id)
         return [f for f in self.ids if fmt is not None and f in fmt.addresses]
 
-    def _left_out(self, sessions: list[Session]) -> list[LeftOut]:
-        planned = {i.format for s in sessions for i in s.items}
-        served = {f for s in sessions for i in s.items for f in i.reason.findings}
-        names = {f.id: f.name for f in self.findings}
-        left: list[LeftOut] = []
-        room = {"sessions": self.sessions, "minutes": self.minutes}
-        seen: set[str] = set()
-        for s in self.dx.suggestions:
-            wanted = [f for f in s.answers if f in names]
-            if s.format in planned or s.format in seen or not wanted:
-                continue
-            seen.add(s.format)
-            problem = self.pool.misfits.get(s.format)
-            if s.format not in self.kb.formats:
-                left.append(
-                    LeftOut(
-                        format=s.format,
-                        name=s.name,
-                        findings=wanted,
-                        reason="unknown_format",
-                        fix="add_format",
-                        values={"format": s.format},
-                    )
-                )
-            elif problem is not None:
-                left.append(
-                    LeftOut(
-                        format=s.format,
-                        name=s.name,
-                        findings=wanted,
-                        reason=problem.kind,
-                        fix=problem.fix,
-                        values=problem.values,
-                    )
-                )
-            elif not self.use_layout:
-                values = {**room, "format_minutes": s.minutes}
-                left.append(
-                    LeftOut(
-                        format=s.format,
-                        name=s.name,
-                        findings=wanted,
-                        reason="no_room",
-                        fix="more_sessions",
-                        values=values,
-                    )
-                )
-        for finding in self.findings:
-            if finding.id not in served:
-                left.append(self._unserved(finding, room))
-        return left
-
-    def _unserved(self, finding: Finding, room: dict[str, int]) -> LeftOut:
-        """Why no format in the plan works on this finding, and what would change that."""
-        options = self.pool.by_finding.get(finding.id, [])
-        if options:
-            shortest = min(options, key=lambda x: (x.fmt.minutes, x.fmt.id)).fmt
-            values = {**room, "format": shortest.id, "format_minutes": shortest.minutes}
-            return LeftOut(
-                format=None,
-                name=finding.name,
-                findings=[finding.id],
-                reason="no_room",
-                fix="more_sessions",
-                values=values,
-            )
-        known = self.pool.finding_misfit.get(finding.id)
-        if known is not None:
-            fmt, problem = known
-            values = {**problem.values, "format": fmt.id}
-            return LeftOut(
-                format=None,
-                name=finding.name,
-                findings=[finding.id],
-                reason=problem.kind,
-                fix=problem.fix,
-                values=values,
-            )
-        return LeftOut(
-            format=None,
-            name=finding.name,
-            findings=[finding.id],
-            reason="no_format",
-            fix="add_format",
-            values={"finding": finding.id},
-        )
-
     def _plan(
         self, status: Status, sessions: list[Session], left: list[LeftOut], *, edited: bool = False
     ) -> Plan:
@@ -510,22 +391,5 @@ class _Builder:
             sessions=sessions,
             left_out=left,
             notes=[*self.notes] if status != "no_data" else [Note(kind="no_data")],
-            suggestions=self._suggestions(),
+            suggestions=suggestion_fits(self.kb, self.dx, self.c),
         )
-
-    def _suggestions(self) -> list[SuggestionFit]:
-        fits: dict[str, SuggestionFit] = {}
-        for s in self.dx.suggestions:
-            if s.format in fits:
-                continue
-            fmt = self.kb.formats.get(s.format)
-            problem = misfit(fmt, self.c) if fmt is not None else None
-            fits[s.format] = SuggestionFit(
-                format=s.format,
-                name=s.name,
-                minutes=s.minutes,
-                findings=s.answers,
-                misfit="unknown_format" if fmt is None else (problem.kind if problem else None),
-                values=problem.values if problem else {},
-            )
-        return list(fits.values())
