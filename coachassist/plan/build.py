@@ -45,6 +45,7 @@ from coachassist.plan.models import (
     PlanConstraints,
     PlanItem,
     Reason,
+    ReasonKind,
     Session,
 )
 from coachassist.plan.order import ordered, rank, weight
@@ -157,7 +158,11 @@ class _Builder:
             """Keep the format (planned for that finding) when everything still packs."""
             tried.add(candidate.fmt.id)
             rest = [f for f in candidate.findings if f != planned_for]
-            candidate = replace(candidate, findings=[planned_for, *rest])
+            # planned for a finding no rule suggested it for: there because it addresses it
+            kind: ReasonKind = (
+                "suggested" if planned_for in candidate.suggested_for else "addresses"
+            )
+            candidate = replace(candidate, findings=[planned_for, *rest], kind=kind)
             if packer.pack(self._pieces([*chosen, candidate])) is None:
                 return False
             chosen.append(candidate)

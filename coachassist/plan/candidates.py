@@ -97,8 +97,9 @@ def gather(
     pool.candidates = sorted(
         by_id.values(), key=lambda x: (x.kind != "suggested", x.order, x.fmt.id)
     )
-    for finding in ids:
-        pool.by_finding[finding] = [x for x in pool.candidates if finding in x.findings]
+    for finding in ids:  # per finding: the formats a rule suggested for it first
+        serving = [x for x in pool.candidates if finding in x.findings]
+        pool.by_finding[finding] = sorted(serving, key=lambda x: finding not in x.suggested_for)
     return pool
 
 
