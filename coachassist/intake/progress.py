@@ -18,9 +18,10 @@ from typing import Literal
 
 from coachassist import workspace
 from coachassist.errors import UserError
+from coachassist.i18n import Lang
 from coachassist.intake.files import validate_intake
 from coachassist.intake.models import Intake, Respondent
-from coachassist.intake.store import IntakeStore, Lease, claim, is_web_respondent
+from coachassist.intake.store import IntakeStore, Lease, claim, exclusive, is_web_respondent
 from coachassist.intake.walk import Walk
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire
@@ -28,6 +29,7 @@ from coachassist.kb.models import Question, Questionnaire
 Mode = Literal["coach", "self"]
 SELF_SCAN_MIN_GROUP = 1
 CONTEXT_DONE = "context"
+CONSENT_ASKED = "consent:"  # + respondent id, in ``done``: the lead answered the consent question
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Step:
     kind: Literal["context", "respondent", "between"]
     question: Question | None = None
     respondent: str | None = None
+    held: str | None = None  # between: this unfinished respondent is open in another app
 
 
 @dataclass
@@ -47,6 +50,7 @@ class IntakeProgress:
     done: set[str] = field(default_factory=set)
     store: IntakeStore | None = None
     leases: dict[str, Lease] = field(default_factory=dict, repr=False)
+    notes: list[str] = field(default_factory=list)  # from opening: e.g. an older version
     base: InitVar[Intake | None] = None
 
     def __post_init__(self, base: Intake | None) -> None:
@@ -78,14 +82,15 @@ class IntakeProgress:
         return session
 
     @classmethod
-    def open(cls, kb: KnowledgeBase, path: Path) -> IntakeProgress:
-        """Read and check an intake; raises UserError and never touches a damaged file."""
+    def open(cls, kb: KnowledgeBase, path: Path, *, lang: Lang = "en") -> IntakeProgress:
+        """Read and check an intake; raises UserError and never touches a damaged file.
+        ``notes`` holds what the coach should know but can live with (in ``lang``)."""
         if not path.is_file():
             raise UserError(f"{path}: file not found")
         store = IntakeStore(path)
         intake = store.load()
-        validate_intake(kb, intake, path)
-        return cls(kb, path, intake, workspace.done_for(path), store)
+        notes = validate_intake(kb, intake, path, lang=lang)
+        return cls(kb, path, intake, workspace.done_for(path), store, notes=notes)
 
     # --- what it is -------------------------------------------------------------------------
 
@@ -129,6 +134,13 @@ class IntakeProgress:
         assert self.store is not None
         self.store.save(self.intake)
 
+    def refresh(self) -> None:
+        """Merge in what other writers (the collection server, another app) saved meanwhile,
+        without writing: this writer's own unsaved changes are kept."""
+        assert self.store is not None
+        with exclusive(self.path):
+            self.store.sync_locked(self.intake)
+
     def remember(self) -> None:
         workspace.remember(self.path, self.intake.title, self.done)
 
@@ -166,10 +178,32 @@ class IntakeProgress:
             if lease:
                 lease.release()
 
+    def needs_consent(self, rid: str) -> bool:
+        """A lead on a coach intake is asked, before their first question, whether their
+        answers may be shown as the lead's view (docs/privacy.md); once answered, never again."""
+        respondent = self.respondent(rid)
+        return (
+            self.mode == "coach"
+            and respondent.role == "lead"
+            and not respondent.answers
+            and not respondent.lead_view_consent
+            and CONSENT_ASKED + rid not in self.done
+        )
+
+    def set_consent(self, rid: str, agreed: bool) -> None:
+        """Save the lead's answer in the intake, and remember that it was asked."""
+        self.respondent(rid).lead_view_consent = agreed
+        self.done.add(CONSENT_ASKED + rid)
+        self.remember()
+        self.save()
+
     def drop_if_empty(self, rid: str) -> None:
         respondent = self.respondent(rid)
         if not respondent.answers:
             self.intake.responses.remove(respondent)
+            if CONSENT_ASKED + rid in self.done:  # a later respondent may get this id
+                self.done.discard(CONSENT_ASKED + rid)
+                self.remember()
             self.save()
             self.release(rid)  # one with answers stays claimed until done or this app ends
 
@@ -210,6 +244,8 @@ class IntakeProgress:
             last = own[-1]
             if last.id not in self.done:
                 question = self.respondent_walk(last.id).resume()
-                if question is not None and self.claim(last.id):
-                    return Step("respondent", question, last.id)
+                if question is not None:
+                    if self.claim(last.id):
+                        return Step("respondent", question, last.id)
+                    return Step("between", held=last.id)
         return Step("between")

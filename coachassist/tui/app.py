@@ -30,8 +30,11 @@ from coachassist.tui.lang import LangApp
 from coachassist.tui.render import plain
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from coachassist.diagnosis import Diagnosis
     from coachassist.intake.models import Intake
+    from coachassist.library import FormatLibrary
     from coachassist.tui.screens.question import QuestionScreen
 
 DiagnoseFn = Callable[..., "Diagnosis"]
@@ -65,6 +68,8 @@ class CoachApp(LangApp):
         self._diagnose = diagnose
         self.kb: KnowledgeBase = KnowledgeBase()
         self.quit_warned = False
+        self._library: FormatLibrary | None = None
+        self.collect_host = "0.0.0.0"  # the collect screen listens for phones on the room's Wi-Fi
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -115,21 +120,33 @@ class CoachApp(LangApp):
             mode: Mode = "self" if choice.action == "self" else "coach"
             return await self.push_screen_wait(NewIntakeScreen(self.kb, mode))
         if choice.action == "library":
-            await self.push_screen_wait(LibraryScreen(self.kb))
+            await self.push_screen_wait(LibraryScreen(self.kb, self.format_library()))
             return None
         path = (
             choice.path if choice.action == "recent" else await self.push_screen_wait(OpenScreen())
         )
         return await self.open_intake(path) if path is not None else None
 
+    def format_library(self) -> FormatLibrary:
+        """The search index of the loaded knowledge base, built once (it takes ~150 ms)."""
+        from coachassist.library import FormatLibrary
+
+        if self._library is None or self._library.kb is not self.kb:
+            self._library = FormatLibrary(self.kb)
+        return self._library
+
     async def open_intake(self, path: Path) -> IntakeProgress | None:
         """Open a saved intake; a damaged file is shown, never overwritten."""
         from coachassist.tui.screens.error import ErrorScreen
 
         try:
-            return IntakeProgress.open(self.kb, path)
+            progress = IntakeProgress.open(self.kb, path, lang=self.lang)
         except (UserError, OSError) as error:
             details = [str(error)]
+        else:
+            for note in progress.notes:  # e.g. answered with an older, compatible version
+                self.notify(plain(note), severity="warning", timeout=15, markup=False)
+            return progress
         await self.push_screen_wait(
             ErrorScreen("tui.error.intake_title", "tui.error.intake_body", details)
         )
@@ -144,6 +161,7 @@ class CoachApp(LangApp):
 
         progress.remember()
         just_finished = False
+        told_held: set[str] = set()
         while True:
             step = progress.next_step()
             if step.kind == "between" and progress.mode == "self" and not progress.intake.responses:
@@ -156,13 +174,19 @@ class CoachApp(LangApp):
             elif step.kind == "respondent" and step.respondent:
                 rid = step.respondent
                 self.lang = progress.respondent(rid).lang  # resume in the respondent's language
-                screen = QuestionScreen(progress, rid, step.question)
-                if await self.push_screen_wait(screen) == "left":
+                left = not await self.ask_consent(progress, rid)
+                if not left:
+                    screen = QuestionScreen(progress, rid, step.question)
+                    left = await self.push_screen_wait(screen) == "left"
+                if left:
                     self.saved(partial(progress.drop_if_empty, rid))
                     return
                 progress.mark_done(rid)
                 just_finished = True
             else:
+                if step.held and step.held not in told_held:  # said once per respondent
+                    told_held.add(step.held)
+                    self.notify(self.tr("tui.between.held"), severity="warning", timeout=10)
                 choice = await self.push_screen_wait(
                     BetweenScreen(progress, just_finished=just_finished)
                 )
@@ -170,7 +194,13 @@ class CoachApp(LangApp):
                 if choice.kind == "start":
                     return
                 if choice.kind == "results":
-                    await self.push_screen_wait(ResultsScreen(self.kb, progress, self.diagnose))
+                    results = ResultsScreen(
+                        self.kb, progress, self.diagnose, collect_host=self.collect_host
+                    )
+                    await self.push_screen_wait(results)
+                elif choice.kind == "collect":
+                    await self.push_screen_wait(self.collect_screen(progress))
+                    self.refresh_intake(progress)
                 elif choice.kind in ("context", "respondents"):
                     await self.edit_intake(progress, choice.kind)
                 else:
@@ -186,6 +216,35 @@ class CoachApp(LangApp):
             await self.push_screen_wait(ContextScreen(progress, walk.first()))
         elif what == "respondents":
             await self.push_screen_wait(RespondentsScreen(progress))
+
+    async def ask_consent(self, progress: IntakeProgress, rid: str) -> bool:
+        """A lead's consent to the lead's view, before their first question; False: Esc."""
+        from coachassist.tui.screens.consent import ConsentScreen
+
+        if not progress.needs_consent(rid):
+            return True
+        agreed = await self.push_screen_wait(ConsentScreen())
+        if agreed is None:
+            return False
+        self.saved(partial(progress.set_consent, rid, agreed))
+        return True
+
+    def collect_screen(self, progress: IntakeProgress) -> Screen[None]:
+        """Collect answers on phones for this intake (coachassist collect, in the app)."""
+        from coachassist.tui.screens.collect import CollectScreen
+
+        return CollectScreen(self.kb, progress.path, host=self.collect_host)
+
+    def refresh_intake(self, progress: IntakeProgress) -> None:
+        """Take in what others saved meanwhile (phones' answers): merged, nothing overwritten."""
+        try:
+            progress.refresh()
+        except (UserError, OSError) as error:
+            self.notify(
+                self.tr("tui.collect.refresh_failed", error=plain(str(error))),
+                severity="error",
+                markup=False,
+            )
 
     def add_respondent(self, progress: IntakeProgress, role: str) -> None:
         self.saved(lambda: progress.add_respondent(role, self.lang))

@@ -1,7 +1,8 @@
-"""Write the shareable report (Markdown and HTML) next to the intake file.
+"""Write reports (for the client or the coach) and format cards as Markdown and HTML files.
 
-The report is the same one ``coachassist report`` writes; the planner and report code are
-imported only when the coach asks for a plan or an export.
+The report is the same one ``coachassist report --for client|coach`` writes, the card the one
+``coachassist format ID`` writes; the planner, report and card code are imported only when the
+coach asks for a plan, a report or a card.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from coachassist.i18n import Lang, t
-from coachassist.tui.render import plain
+from coachassist.i18n import Lang
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
     from coachassist.intake.models import Intake
     from coachassist.kb.loader import KnowledgeBase
+    from coachassist.kb.models import Format
     from coachassist.plan import Plan
+    from coachassist.report import Audience
 
 FORMATS: tuple[Literal["md", "html"], ...] = ("md", "html")
 
@@ -29,8 +31,8 @@ def make_plan(kb: KnowledgeBase, intake: Intake, diagnosis: Diagnosis) -> Plan:
     return build_plan(kb, diagnosis, intake.context, edits=intake.plan)
 
 
-def report_path(intake_path: Path, fmt: str) -> Path:
-    return intake_path.with_name(f"{intake_path.stem}-report.{fmt}")
+def report_path(intake_path: Path, audience: Audience, fmt: str) -> Path:
+    return intake_path.with_name(f"{intake_path.stem}-report-{audience}.{fmt}")
 
 
 def export_reports(
@@ -40,40 +42,43 @@ def export_reports(
     diagnosis: Diagnosis,
     plan: Plan,
     lang: Lang,
+    audience: Audience,
 ) -> list[Path]:
-    """Render and write ``<intake>-report.md`` and ``.html``; returns the paths written."""
+    """Render both formats, then write ``<intake>-report-<audience>.md`` and ``.html``.
+
+    Raises UserError before writing anything when the report is refused (a client report with
+    a threshold below 3)."""
     from coachassist.intake.files import write_text_atomic
     from coachassist.report import render
 
+    texts = {fmt: render(kb, intake, diagnosis, plan, fmt, lang, audience) for fmt in FORMATS}
     written = []
-    for fmt in FORMATS:
-        path = report_path(intake_path, fmt)
-        write_text_atomic(path, render(kb, intake, diagnosis, plan, fmt, lang))
+    for fmt, text in texts.items():
+        path = report_path(intake_path, audience, fmt)
+        write_text_atomic(path, text)
         written.append(path)
     return written
 
 
-def export_and_tell(
-    screen: Screen[Any],
-    kb: KnowledgeBase,
-    intake: Intake,
-    intake_path: Path,
-    diagnosis: Diagnosis,
-    lang: Lang,
-    plan: Plan | None = None,
-) -> None:
-    """Write the report next to the intake and say where; in a browser, also download it.
-    A full disk or a report bug becomes a message on the screen, never a crash."""
-    try:
-        plan = plan or make_plan(kb, intake, diagnosis)
-        paths = export_reports(kb, intake, intake_path, diagnosis, plan, lang)
-    except Exception as error:
-        screen.notify(
-            t("tui.export.failed", lang, error=plain(str(error))), severity="error", markup=False
-        )
-        return
-    done = t("tui.export.done", lang, paths=plain("\n".join(str(p) for p in paths)))
-    screen.notify(done, timeout=10, markup=False)
+def card_path(folder: Path, fmt: Format, kind: str) -> Path:
+    return folder / f"{fmt.id}-card.{kind}"
+
+
+def export_card(kb: KnowledgeBase, fmt: Format, folder: Path, lang: Lang) -> list[Path]:
+    """Write the format's printable card as ``<folder>/<id>-card.md`` and ``.html``."""
+    from coachassist.atomic import write_atomic
+    from coachassist.report.card import render_card
+
+    written = []
+    for kind in FORMATS:
+        path = card_path(folder, fmt, kind)
+        write_atomic(path, render_card(kb, fmt, kind, lang), make_folder=True)
+        written.append(path)
+    return written
+
+
+def deliver(screen: Screen[Any], paths: list[Path]) -> None:
+    """In a browser (``coachassist serve``) also download the HTML file."""
     if screen.app.is_web:
         html = next(p for p in paths if p.suffix == ".html")
         screen.app.deliver_text(html, save_filename=html.name, mime_type="text/html")

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from coachassist.diagnosis import CheckedCondition, Evidence, Finding, Suggestion
+from coachassist.diagnosis import Diagnosis, Evidence, Finding, Suggestion
+from coachassist.i18n import Lang
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Format
 
@@ -30,68 +31,72 @@ def clean(text: Text) -> Text:
     return text
 
 
-def value_text(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "[]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "—" if value is None else str(value)
+MARKS = {"holds": ("✓", "green"), "fails": ("✗", "red")}  # a withheld condition: no verdict
 
 
-def condition_line(cond: CheckedCondition, tr: Tr) -> Text:
-    mark, style = ("✓", "green") if cond.holds else ("✗", "red")
-    line = Text.assemble(("    ", ""), (mark, style), " ", (cond.text, "bold"), "  ")
-    if cond.withheld:
-        line.append(tr("tui.results.withheld"), "italic dim")
-    else:
-        line.append(tr("tui.results.actual", value=value_text(cond.actual)), "dim")
-    return clean(line)
+def evidence_text(
+    evidence: list[Evidence],
+    lang: Lang,
+    tr: Tr,
+    kb: KnowledgeBase,
+    dx: Diagnosis,
+    concludes: str = "",
+) -> Text:
+    """Evidence as the shared renderer words it (coachassist.report.evidence): each reason
+    once, its rules and where they are written, each condition in words with its verdict."""
+    from coachassist.report.evidence import reasons
 
-
-def evidence_text(evidence: list[Evidence], lang: str, tr: Tr) -> Text:
     text = Text()
-    for item in evidence:
+    for reason in reasons(evidence, kb, dx, lang, concludes=concludes):
         text.append("• ", "bold")
-        text.append(item.because(lang))
-        text.append("\n")
-        where = f"{item.rule}" + (f"  ({item.source})" if item.source else "")
+        text.append(reason.text + "\n")
+        where = ", ".join(reason.rules)
+        if reason.sources:
+            where += f"  ({', '.join(reason.sources)})"
         text.append(f"  {tr('tui.results.rule')}: {where}\n", "dim")
-        for cond in item.conditions:
-            text.append_text(condition_line(cond, tr))
-            text.append("\n")
+        for cond in reason.conditions:
+            mark, style = MARKS.get(cond.verdict, ("·", "dim"))
+            text.append_text(Text.assemble("    ", (mark, style), " ", cond.text, "\n"))
     text.rstrip()
     return clean(text)
 
 
-def finding_text(finding: Finding, lang: str, tr: Tr) -> Text:
+def finding_text(finding: Finding, lang: Lang, tr: Tr, kb: KnowledgeBase, dx: Diagnosis) -> Text:
     text = Text()
     if finding.explanation:
         text.append(finding.explanation(lang))
         text.append("\n\n")
     text.append(tr("tui.results.why") + "\n", "bold underline")
-    text.append_text(evidence_text(finding.evidence, lang, tr))
+    concludes = f"{finding.kind}.{finding.id}"
+    text.append_text(evidence_text(finding.evidence, lang, tr, kb, dx, concludes))
     return clean(text)
 
 
-def format_meta(fmt: Format, tr: Tr) -> str:
+def format_meta(fmt: Format, lang: Lang, tr: Tr) -> str:
+    """Duration, group size and the format's labels (phase, recurring, library only)."""
+    from coachassist.library import labels  # not needed before a format is shown
+
     parts = [
         tr("tui.format.minutes", n=fmt.minutes),
         tr("tui.format.group", low=fmt.group_min, high=fmt.group_max),
-        tr(f"tui.format.role_{fmt.role}"),
+        *(item.text for item in labels(fmt, lang)),
     ]
-    if fmt.recurring:
-        parts.append(tr("tui.format.recurring"))
     return " · ".join(parts)
 
 
 def format_text(
-    fmt: Format, kb: KnowledgeBase, lang: str, tr: Tr, suggestion: Suggestion | None = None
+    fmt: Format,
+    kb: KnowledgeBase,
+    lang: Lang,
+    tr: Tr,
+    suggestion: Suggestion | None = None,
+    dx: Diagnosis | None = None,
 ) -> Text:
+    from coachassist.library import labels
+
     text = Text()
     text.append(fmt.name(lang) + "\n", "bold")
-    text.append(format_meta(fmt, tr) + "\n\n", "dim")
+    text.append(format_meta(fmt, lang, tr) + "\n\n", "dim")
     text.append(fmt.purpose(lang) + "\n\n")
     text.append(tr("tui.format.settings") + ": ", "bold")
     text.append(", ".join(tr(f"tui.setting.{s}") for s in fmt.settings) + "\n")
@@ -109,41 +114,19 @@ def format_text(
         text.append("\n" + tr("tui.format.materials") + "\n", "bold underline")
         for material in fmt.materials:
             text.append(f" • {material(lang)}\n")
-    if suggestion is not None and suggestion.evidence:
+    if suggestion is not None and suggestion.evidence and dx is not None:
         text.append("\n" + tr("tui.format.why_suggested") + "\n", "bold underline")
-        text.append_text(evidence_text(suggestion.evidence, lang, tr))
+        text.append_text(evidence_text(suggestion.evidence, lang, tr, kb, dx))
         text.append("\n")
+    text.append("\n" + tr("library.card.labels") + "\n", "bold underline")
+    for item in labels(fmt, lang):
+        text.append(f" {item.text}", "bold reverse")
+        text.append(f"  {item.explanation}\n")
+    if fmt.library_only is not None:
+        text.append(tr("library.card.why_library_only") + ": ", "bold")
+        text.append(fmt.library_only(lang) + "\n")
     text.append("\n" + tr("tui.format.source") + ": ", "dim")
-    text.append(fmt.source, "dim")
+    text.append(fmt.source_text(lang) if fmt.source_text else fmt.source, "dim")
     if fmt.licence:
         text.append(f"  ({fmt.licence})", "dim")
     return clean(text)
-
-
-def filter_formats(
-    formats: list[Format],
-    lang: str,
-    *,
-    query: str = "",
-    dysfunction: str | None = None,
-    setting: str | None = None,
-    max_minutes: int | None = None,
-    group: int | None = None,
-) -> list[Format]:
-    """The formats that match every given filter; the query searches name, purpose and id."""
-    words = query.lower().split()
-    found = []
-    for fmt in formats:
-        haystack = f"{fmt.id} {fmt.name(lang)} {fmt.purpose(lang)}".lower()
-        if any(word not in haystack for word in words):
-            continue
-        if dysfunction and dysfunction not in fmt.addresses:
-            continue
-        if setting and setting not in fmt.settings:
-            continue
-        if max_minutes is not None and fmt.minutes > max_minutes:
-            continue
-        if group is not None and not fmt.group_min <= group <= fmt.group_max:
-            continue
-        found.append(fmt)
-    return sorted(found, key=lambda f: f.name(lang).lower())

@@ -7,7 +7,6 @@ from coachassist.diagnosis import (
     Diagnosis,
     Evidence,
     Finding,
-    Gap,
     ScaleScore,
     Suggestion,
 )
@@ -74,15 +73,7 @@ def diagnosis(min_group: int = 3) -> Diagnosis:
                 band=ATTENTION,
             ),
         ],
-        gaps=[
-            Gap(
-                scale="conflict",
-                name=_t("Open conflict", "Open conflict"),
-                direction="lead_higher",
-                value=None,
-                large=False,
-            )
-        ],
+        gaps=[],  # one lead without consent: no gap may be shown
         signals=[
             Finding(
                 kind="signal",

@@ -10,6 +10,7 @@ import pytest
 import tomli_w
 from textual.widgets import Collapsible, OptionList, Select
 
+from coachassist.diagnosis import Gap
 from coachassist.intake.models import Respondent
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import load
@@ -96,6 +97,9 @@ def hostile_diagnosis():
             "scores": [s.model_copy(update={"name": hostile}) for s in base.scores],
             "suggestions": [s.model_copy(update={"name": hostile}) for s in base.suggestions],
             "notes": [hostile],
+            "gaps": [
+                Gap(scale="trust", name=hostile, direction="lead_lower", value=-1.2, large=True)
+            ],
             "open_answers": {"keep_text": [HOSTILE, "[/]"]},
         }
     )
@@ -112,7 +116,8 @@ async def test_results_screen_shows_hostile_texts_literally(tmp_path: Path, host
         titles = text_of(host, "CollapsibleTitle")
         assert MARKUP in titles
         shown = screen_text(host)
-        assert shown.count(MARKUP) >= 5  # notes, evidence, explanations, open answers, formats
+        assert shown.count(MARKUP) >= 6  # notes, gaps, evidence, explanations, answers, formats
+        assert MARKUP in text_of(host, "#gaps")
         assert "\x1b" not in shown
         host.lang = "nl"
         await pilot.pause()

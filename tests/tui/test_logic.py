@@ -15,7 +15,6 @@ from coachassist.intake.walk import Walk
 from coachassist.kb import cache as kbcache
 from coachassist.kb.loader import load
 from coachassist.kb.problems import KnowledgeBaseError
-from coachassist.tui.render import filter_formats
 from coachassist.tui.widgets.charts import bar, pyramid
 
 from .conftest import KB_DIR, write_intake
@@ -123,17 +122,6 @@ def test_kb_cache_hits_and_notices_changes(tmp_path: Path) -> None:
     formats.write_text(formats.read_text("utf-8").replace('id = "team_charter"', 'id = "Bad"'))
     with pytest.raises(KnowledgeBaseError):
         kbcache.load_cached([folder], bundled=False)
-
-
-def test_filter_formats(kb) -> None:
-    formats = list(kb.formats.values())
-    assert [f.id for f in filter_formats(formats, "en", query="charter")] == ["team_charter"]
-    assert [f.id for f in filter_formats(formats, "nl", query="oneens")] == ["what_to_argue_about"]
-    assert filter_formats(formats, "en", group=25) == [kb.formats["team_charter"]]
-    assert {f.id for f in filter_formats(formats, "en", max_minutes=60)} == {
-        "checkin_wish",
-        "what_to_argue_about",
-    }
 
 
 def test_charts_show_mean_spread_and_flags(kb) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Collapsible, OptionList, Static
 from coachassist.intake.models import Respondent
 from coachassist.tui.app import create_app
 from coachassist.tui.screens.between import BetweenScreen
+from coachassist.tui.screens.consent import ConsentScreen
 from coachassist.tui.screens.context import ContextScreen
 from coachassist.tui.screens.error import ErrorScreen
 from coachassist.tui.screens.format_detail import FormatScreen
@@ -68,12 +69,16 @@ async def test_whole_intake_with_two_respondents_by_keyboard(private_home: Path)
         await pilot.press(*keys_for("De humor"), "enter")
         assert isinstance(app.screen, BetweenScreen)
         await pilot.press("2")  # respondent 2: team lead; sees lead_load
+        assert isinstance(app.screen, ConsentScreen)  # first: the lead's view, yes or no
+        await pilot.press("1")  # yes
         await pilot.press("down", "down", "enter")  # trust_1 = 2 by arrows + Enter
         await pilot.press("4", "3", "1", "enter")  # ..., lead_load = 1, keep_text skipped
         assert isinstance(app.screen, BetweenScreen)
 
         responses = read(path)["responses"]
         assert [r["role"] for r in responses] == ["member", "lead"]
+        assert responses[1]["lead_view_consent"] is True
+        assert responses[0].get("lead_view_consent", False) is False  # only the lead is asked
         assert responses[0]["answers"] == {
             "trust_1": 4,
             "trust_2": 2,
@@ -95,8 +100,10 @@ async def test_whole_intake_with_two_respondents_by_keyboard(private_home: Path)
         await pilot.press("enter")  # the first finding has the focus: one Enter opens it
         assert not first.collapsed
         evidence = text_of(app, "Collapsible Static")
-        assert "trust.dysfunction.low" in evidence and "score.trust.mean < 2.6" in evidence
-        assert "2.25" in evidence
+        assert "trust.dysfunction.low" in evidence  # the rule and, in words, its condition
+        assert "score.trust.mean" not in evidence  # no condition syntax on screen
+        assert "Vertrouwen en veiligheid: gemiddelde teamscore is lager dan 2,60" in evidence
+        assert "(gemeten: 2,25)" in evidence
 
         suggestions = app.screen.query_one("#suggestions", OptionList)
         suggestions.focus()
@@ -176,6 +183,7 @@ async def test_self_scan_is_one_lead_and_shows_everything() -> None:
         await pilot.press("1")
         assert isinstance(app.screen, ResultsScreen)
         assert "enige respondent" in text_of(app)
+        assert "Telefoons" not in text_of(app, "FooterKey")  # no collecting for a self-scan
 
 
 async def test_reopening_resumes_at_the_first_unanswered_question(tmp_path: Path) -> None:

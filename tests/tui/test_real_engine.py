@@ -9,6 +9,7 @@ from textual.widgets import Collapsible
 
 from coachassist.intake.progress import IntakeProgress
 from coachassist.tui.app import create_app
+from coachassist.tui.screens.export_report import ExportScreen
 from coachassist.tui.screens.plan import PlanScreen
 from coachassist.tui.screens.results import ResultsScreen
 
@@ -33,8 +34,19 @@ async def test_results_plan_and_export_with_the_real_engine(tmp_path: Path) -> N
         assert isinstance(app.screen, PlanScreen)
         assert app.screen.plan.sessions
         await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("1")  # for the client
         await pilot.pause()
-    for suffix in ("md", "html"):
-        report = tmp_path / f"{path.stem}-report.{suffix}"
-        assert report.is_file() and report.stat().st_size > 1000
-    assert "Ketenoverleg" in (tmp_path / f"{path.stem}-report.md").read_text("utf-8")
+        assert isinstance(app.screen, PlanScreen)
+        await pilot.press("e", "2")  # for the coach
+        await pilot.pause()
+    for audience in ("client", "coach"):
+        for suffix in ("md", "html"):
+            report = tmp_path / f"{path.stem}-report-{audience}.{suffix}"
+            assert report.is_file() and report.stat().st_size > 1000
+    client = (tmp_path / f"{path.stem}-report-client.md").read_text("utf-8")
+    coach = (tmp_path / f"{path.stem}-report-coach.md").read_text("utf-8")
+    assert "Ketenoverleg" in client and "Ketenoverleg" in coach
+    fired = [rule for rule in app.kb.rules if rule in coach]
+    assert fired, "the coach report names the rules behind each finding"
+    assert not [rule for rule in app.kb.rules if rule in client]

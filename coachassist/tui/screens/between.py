@@ -1,7 +1,7 @@
 """Between respondents: nothing of the previous person's answers is on this screen.
 
-The coach picks the next respondent's role, opens the results, or goes back to the start;
-the screen dismisses with that choice.
+The coach picks the next respondent's role, opens the results, collects answers on phones, or
+goes back to the start; the screen dismisses with that choice.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from coachassist.tui.widgets.titlebar import TitleBar
 
 @dataclass(frozen=True)
 class Next:
-    kind: Literal["respondent", "results", "start", "context", "respondents"]
+    kind: Literal["respondent", "results", "collect", "start", "context", "respondents"]
     role: str = ""
 
 
@@ -70,6 +70,8 @@ class BetweenScreen(BaseScreen[Next]):
                     (f"role:{role}", self.tr("tui.between.next", role=self.role_name(role)))
                 )
         options.append(("results", self.tr("tui.between.results")))
+        if self.session.mode == "coach":
+            options.append(("collect", self.tr("tui.between.collect")))
         options.append(("start", self.tr("tui.between.start")))
         options.append(("context", self.tr("tui.intakeedit.context")))
         if intake.responses:
@@ -95,6 +97,8 @@ class BetweenScreen(BaseScreen[Next]):
                 self.query_one("#problem", Static).update(self.tr("tui.between.no_answers_yet"))
                 return
             self.dismiss(Next("results"))
+        elif key == "collect":
+            self.dismiss(Next("collect"))
         elif key in ("context", "respondents"):
             self.dismiss(Next(key))  # type: ignore[arg-type]
         else:

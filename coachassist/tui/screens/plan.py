@@ -29,7 +29,6 @@ from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan, build_plan
 from coachassist.plan import edit as plan_edit
 from coachassist.report.plan_text import left_out_text, note_text, reason_text
-from coachassist.tui.export import export_and_tell
 from coachassist.tui.render import clean, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
@@ -314,8 +313,9 @@ class PlanScreen(BaseScreen[None]):
             format_id = self.plan.sessions[place[0]].items[place[1]].format
         fmt = self.kb.formats.get(format_id)
         if fmt is not None:
-            self.app.push_screen(FormatScreen(self.kb, fmt))
+            self.app.push_screen(FormatScreen(self.kb, fmt, folder=self.session.path.parent))
 
     def action_export(self) -> None:
-        intake, path = self.session.intake, self.session.path
-        export_and_tell(self, self.kb, intake, path, self.diagnosis, self.lang, self.plan)
+        from coachassist.tui.screens.export_report import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.kb, self.session, self.diagnosis, self.plan))

@@ -34,6 +34,7 @@ from textual.widgets import (
 from coachassist.errors import UserError
 from coachassist.intake.models import DONT_KNOW, Answer
 from coachassist.intake.progress import IntakeProgress
+from coachassist.intake.store import is_web_respondent
 from coachassist.intake.walk import Walk
 from coachassist.kb.answers import answer_problem
 from coachassist.kb.models import Question
@@ -101,7 +102,8 @@ class QuestionScreen(BaseScreen[Outcome]):
     def heading(self) -> str:
         assert self.respondent is not None
         respondent = self.session.respondent(self.respondent)
-        number = self.session.intake.responses.index(respondent) + 1
+        own = [r for r in self.session.intake.responses if not is_web_respondent(r.id)]
+        number = own.index(respondent) + 1  # the app's own respondents (not the phones')
         role = self.role_name(respondent.role)
         title = self.session.scan.title(self.lang)
         if self.session.mode == "self":

@@ -19,11 +19,12 @@ from textual.widgets import Collapsible, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist.diagnosis import Diagnosis, Finding
+from coachassist.errors import UserError
+from coachassist.i18n import t
 from coachassist.intake.models import Intake
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK
-from coachassist.tui.export import export_and_tell
 from coachassist.tui.render import clean, evidence_text, finding_text, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.charts import pyramid, score_bars
@@ -51,6 +52,8 @@ class ResultsScreen(BaseScreen[None]):
         .finding.severity-medium CollapsibleTitle { color: $warning; }
         .finding CollapsibleTitle:focus { color: $block-cursor-foreground; }
         #suggestions { height: auto; max-height: 12; }
+        #low-threshold { color: $error; text-style: bold; border: heavy $error; padding: 0 1; }
+        #more-needed { text-style: bold; padding: 1 0; }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,14 +61,23 @@ class ResultsScreen(BaseScreen[None]):
         Binding("p", "plan", "tui.key.plan"),
         Binding("e", "export", "tui.key.export"),
         Binding("c", "compare", "tui.key.compare"),
+        Binding("t", "collect", "tui.key.collect"),
     ]
     AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
-    def __init__(self, kb: KnowledgeBase, session: IntakeProgress, diagnose: Diagnose) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        session: IntakeProgress,
+        diagnose: Diagnose,
+        *,
+        collect_host: str = "0.0.0.0",
+    ) -> None:
         super().__init__()
         self.kb = kb
         self.session = session
         self.diagnose = diagnose
+        self.collect_host = collect_host
         self.diagnosis: Diagnosis | None = None
         self.problem: str | None = None
         self.expanded: set[str] = set()
@@ -103,8 +115,15 @@ class ResultsScreen(BaseScreen[None]):
                 "tui.results.summary", n=diag.respondents, roles=roles, k=diag.min_group
             )
         yield Static(plain(summary), markup=False)
+        if diag.privacy.low_threshold:
+            banner = t("anonymity.low_threshold", lang, k=diag.min_group)
+            yield Static(banner, id="low-threshold", markup=False)
         for note in diag.notes:
             yield Static(plain(f"⚠ {note(lang)}"), classes="note", markup=False)
+        if not diag.privacy.team_shown:  # nothing of the team may be shown yet
+            more = t("anonymity.more_needed", lang, more=diag.privacy.needed, k=diag.min_group)
+            yield Static(more, id="more-needed", markup=False)
+            return
         yield Label(self.tr("tui.results.scores"), classes="section")
         scan = kb.questionnaires.get(diag.scan)
         anchors = next(iter(scan.anchors.values()), None) if scan else None
@@ -123,16 +142,7 @@ class ResultsScreen(BaseScreen[None]):
             id="bars",
         )
         yield Static(self.tr("tui.results.legend", low=low, high=high), classes="hint")
-        gaps = [g for g in diag.gaps if g.large and g.value is not None]
-        for gap in gaps:
-            yield Static(
-                self.tr(
-                    f"tui.results.gap_{gap.direction}",
-                    scale=plain(gap.name(lang)),
-                    value=f"{abs(gap.value or 0):.1f}",
-                ),
-                markup=False,
-            )
+        yield from self.gaps(diag)
         yield Label(self.tr("tui.results.pyramid"), classes="section")
         severity_names = {s: self.tr(f"tui.severity.{s}") for s in SEVERITY_RANK}
         yield Static(
@@ -146,7 +156,7 @@ class ResultsScreen(BaseScreen[None]):
             severity = self.tr(f"tui.severity.{finding.severity}") if finding.severity else ""
             level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
             yield Collapsible(
-                Static(finding_text(finding, lang, self.tr)),
+                Static(finding_text(finding, lang, self.tr, kb, diag)),
                 title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}")),
                 collapsed=finding.id not in self.expanded,
                 id=f"finding-{finding.id}",
@@ -156,7 +166,8 @@ class ResultsScreen(BaseScreen[None]):
             text = Text()
             for signal in diag.signals:
                 text.append(signal.name(lang) + "\n", "bold")
-                text.append_text(evidence_text(signal.evidence, lang, self.tr))
+                concludes = f"{signal.kind}.{signal.id}"
+                text.append_text(evidence_text(signal.evidence, lang, self.tr, kb, diag, concludes))
                 text.append("\n")
             text.rstrip()
             yield Collapsible(
@@ -198,9 +209,28 @@ class ResultsScreen(BaseScreen[None]):
             text.rstrip()
             yield Static(clean(text))
 
+    def gaps(self, diag: Diagnosis) -> ComposeResult:
+        """The lead's view: the Diagnosis holds a gap only when it may be shown."""
+        shown = [g for g in diag.gaps if g.value is not None]
+        if not shown:
+            return
+        yield Label(t("report.gaps.heading", self.lang), classes="section")
+        text = Text()
+        for gap in shown:
+            line = self.tr(
+                f"tui.results.gap_{gap.direction}",
+                scale=gap.name(self.lang),
+                value=f"{abs(gap.value or 0):.1f}",
+            )
+            text.append(line + "\n", "bold" if gap.large else "")
+        text.rstrip()
+        yield Static(clean(text), id="gaps")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "compare":  # only when the intake names an earlier scan
             return bool(self.session.intake.earlier)
+        if action == "collect":  # phones answer team intakes, never a self-scan
+            return self.session.mode == "coach"
         return self.diagnosis is not None if action in ("plan", "export") else True
 
     def action_plan(self) -> None:
@@ -227,9 +257,31 @@ class ResultsScreen(BaseScreen[None]):
             self.app.push_screen(CompareScreen(self.kb, self.session, found[-1]))
 
     def action_export(self) -> None:
+        from coachassist.tui.screens.export_report import ExportScreen
+
         assert self.diagnosis is not None
-        intake, path = self.session.intake, self.session.path
-        export_and_tell(self, self.kb, intake, path, self.diagnosis, self.lang)
+        self.app.push_screen(ExportScreen(self.kb, self.session, self.diagnosis))
+
+    def action_collect(self) -> None:
+        """Collect answers on phones for this intake; closing it shows the new results."""
+        from coachassist.tui.screens.collect import CollectScreen
+
+        screen = CollectScreen(self.kb, self.session.path, host=self.collect_host)
+        self.app.push_screen(screen, callback=self.collected)
+
+    async def collected(self, _: None = None) -> None:
+        try:
+            self.session.refresh()  # the phones' answers, merged with what the app holds
+        except (UserError, OSError) as error:
+            self.notify(
+                self.tr("tui.collect.refresh_failed", error=plain(str(error))),
+                severity="error",
+                markup=False,
+            )
+            return
+        self.diagnosis, self.problem = None, None
+        await self.recompose()
+        self.refresh_bindings()
 
     @on(Collapsible.Expanded)
     def expanded_(self, event: Collapsible.Expanded) -> None:
@@ -247,7 +299,10 @@ class ResultsScreen(BaseScreen[None]):
         suggestion = next(s for s in self.diagnosis.suggestions if s.format == event.option.id)
         fmt = self.kb.formats.get(suggestion.format)
         if fmt is not None:
-            self.app.push_screen(FormatScreen(self.kb, fmt, suggestion))
+            folder = self.session.path.parent
+            self.app.push_screen(
+                FormatScreen(self.kb, fmt, suggestion, self.diagnosis, folder=folder)
+            )
 
     def misfit_mark(self, format_id: str) -> str:
         """'  (needs a day (360 min))' on a suggestion that does not suit this team; else ''."""
