@@ -66,6 +66,15 @@ class Evidence(_Model):
     source: str = ""  # path:line of the rule
 
 
+class Decision(_Model):
+    """The coach's decision on a finding (saved in the intake, see intake/models.py)."""
+
+    action: Literal["confirm", "adjust", "reject"]
+    severity: Severity | None = None  # with "adjust": the coach's severity
+    reason: str = ""
+    concluded: Severity | None = None  # the severity the rules concluded
+
+
 class Finding(_Model):
     kind: Literal["signal", "dysfunction"]
     id: str
@@ -74,6 +83,12 @@ class Finding(_Model):
     level: int | None = None  # pyramid level 1..5 for dysfunctions inside the pyramid
     explanation: Text | None = None
     evidence: list[Evidence]  # the rules that concluded this, then the rules they built on
+    # Dysfunctions only (docs/engine.md, "Strength", "Soft edges", "Stability"):
+    strength: float | None = None  # how strongly the evidence supports it; findings sort by it
+    borderline: bool = False  # a value lies within the soft margin of a threshold
+    builds_on: list[str] = []  # findings this one follows from (cascade), shown to the coach
+    stability: Literal["stable", "few", "single"] | None = None  # leave-one-out re-check
+    decision: Decision | None = None  # the coach's decision, when made
 
 
 class Suggestion(_Model):
@@ -103,12 +118,13 @@ class Diagnosis(_Model):
     scores: list[ScaleScore]
     gaps: list[Gap]
     signals: list[Finding]
-    findings: list[Finding]  # dysfunctions: severity high first, then pyramid level, then id
+    findings: list[Finding]  # dysfunctions: strongest first, pyramid level breaks ties
     suggestions: list[Suggestion]
     open_answers: dict[str, list[str]]  # question id -> answers, sorted, never attributed
     context: dict[str, Value]
     notes: list[Text]  # e.g. why a value is withheld
     privacy: PrivacyInfo = PrivacyInfo()
+    rejected: list[Finding] = []  # findings the coach rejected (with the reason); not planned
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

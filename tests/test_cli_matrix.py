@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[list[str], str, int]] = {
     "serve": (["--port", "70000"], "not a port number", 2),
     "diagnose": ([INTAKE], "Findings", 0),
     "test-rules": ([], "", 0),
+    "decide": ([INTAKE, "no_such_finding", "--confirm"], "unknown finding", 2),  # writes nothing
     "plan": ([INTAKE], "", 0),
     "report": ([INTAKE], "# ", 0),
     "sheet": ([INTAKE], "# Facilitation sheet, session 1", 0),

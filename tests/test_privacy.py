@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from coachassist.cli import main
 from coachassist.cli.diagnose import render_text
 from coachassist.engine import diagnose
+from coachassist.engine.whynot import lines as why_not_lines
+from coachassist.engine.whynot import why_not
 from coachassist.errors import UserError
 from coachassist.intake.files import load_case
 from coachassist.intake.models import Intake, Respondent
@@ -88,7 +90,15 @@ def outputs(intake: Intake, lang: str, min_group: int | None = None) -> dict[str
     for fmt in ("md", "html"):
         for audience in ("client", "coach"):
             result[f"{audience}-{fmt}"] = render(KB, intake, dx, plan, fmt, lang, audience)
+    # diagnosis v2: strength, borderline, stability and builds-on are in the JSON and text above;
+    # why-not (nearest rules, distances, the removing change) is an output of its own
+    for dysfunction in WHY_NOT:
+        answer = why_not(KB, intake, dysfunction, min_group=min_group)
+        result[f"why-not-{dysfunction}"] = "\n".join(why_not_lines(answer, lang))
     return result
+
+
+WHY_NOT = ("absence_of_trust", "strained_lead_relation", "perception_gap")
 
 
 # (small role, its size, large role, its size)
@@ -347,3 +357,23 @@ def test_consent_is_saved_and_old_files_mean_no_consent(tmp_path):
     assert read_intake(tmp_path / "i.toml").responses[0].lead_view_consent
     old = Respondent.model_validate({"id": "x", "role": "lead"})
     assert old.lead_view_consent is False
+
+
+def test_stability_labels_do_not_reveal_a_small_group():
+    """Regression: two members (below k) and five leads; one member's answers alone carry a
+    finding ("rests on one or two people"). Moving those answers to a lead changes no output:
+    who is left out in the stability re-check never depends on the role."""
+    import random
+
+    rng = random.Random(0)
+    roles = ["member"] * 2 + ["lead"] * 5
+    people = [{q: rng.choice([3, 4, 4, 5]) for q in LIKERT} for _ in roles]
+    people[0] = {q: rng.choice([1, 1, 2]) for q in LIKERT}
+    swapped = list(people)
+    swapped[0], swapped[4] = people[4], people[0]
+    dx = diagnose(KB, intake_of(roles, people, {}))
+    assert any(f.stability == "few" for f in dx.findings)
+    before = outputs(intake_of(roles, people, {}), "en")
+    after = outputs(intake_of(roles, swapped, {}), "en")
+    for name in before:
+        assert before[name] == after[name], f"{name} reveals the small group"

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "collect": ("collect", "let the team answer the scan of one intake on their own phones"),
     "diagnose": ("diagnose", "diagnose a team from an intake or response files"),
     "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
+    "decide": ("decide", "confirm, adjust or reject a finding; saved in the intake"),
     "compare": ("compare", "compare a team's later scan with its earlier one"),
     "overview": ("overview", "write one HTML overview of many teams (heat map, findings, trends)"),
     "plan": ("report", "make a session plan for a team from its intake"),

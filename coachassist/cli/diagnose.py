@@ -24,6 +24,13 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             "each its own team",
         )
         parser.add_argument("--json", action="store_true", help="print the documented JSON shape")
+        parser.add_argument(
+            "--why-not",
+            metavar="DYSFUNCTION",
+            help="why a dysfunction was (not) concluded: the nearest rules, each condition with "
+            "its measured value and distance, and the smallest change that would remove it; "
+            "'all': that smallest change for every finding",
+        )
         out = parser.add_mutually_exclusive_group()
         out.add_argument(
             "--jsonl", action="store_true", help="one JSON line per team and scale (many teams)"
@@ -45,7 +52,18 @@ def run(name: str, args: argparse.Namespace) -> int:
 
     if is_batch(args):
         return run_batch(kb, args)
-    _, result = diagnose_case(kb, args)
+    intake, result = diagnose_case(kb, args)
+    if args.why_not:
+        from coachassist.engine.whynot import lines, why_not
+
+        if args.why_not != "all":
+            answer = why_not(kb, intake, args.why_not, min_group=args.min_group)
+            print("\n".join(lines(answer, args.lang)))
+            return 0
+        for finding in result.findings:  # every finding: the smallest change that removes it
+            answer = why_not(kb, intake, finding.id, min_group=args.min_group)
+            print(f"{finding.name(args.lang)}: {lines(answer, args.lang)[-1]}")
+        return 0
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -79,6 +97,7 @@ def _test_rules(kb, lang: Lang) -> int:
 def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
     """A readable summary for the terminal; evidence through the one evidence renderer."""
     from coachassist.report.evidence import reasons
+    from coachassist.report.finding_tags import decision_text, finding_tags
 
     withheld = t("diagnose.withheld", lang)
     roles = ", ".join(f"{role} {n}" for role, n in d.roles.items())
@@ -105,9 +124,14 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
         key = "diagnose.no_findings" if d.privacy.team_shown else "anonymity.more_needed"
         lines.append("  " + t(key, lang, more=d.privacy.needed, k=d.min_group))
     shown: set[str] = set()  # a reason a finding built on is told once, where it first appears
+    names = {f.id: f.name(lang) for f in [*d.findings, *d.rejected]}
     for f in d.findings:
-        severity = t(f"severity.{f.severity}", lang)
-        lines.append(f"  [{severity}] {f.name(lang)}")
+        lines.append(f"  [{finding_tags(f, lang)}] {f.name(lang)}")
+        if f.builds_on:
+            built = ", ".join(names.get(b, b) for b in f.builds_on)
+            lines.append(f"      {t('finding.builds_on', lang, names=built)}")
+        if f.decision:
+            lines.append(f"      {decision_text(f, lang)}")
         for reason in reasons(f.evidence, kb, d, lang, concludes=f"dysfunction.{f.id}"):
             if reason.text in shown and not reason.own:
                 continue
@@ -115,6 +139,8 @@ def render_text(d: Diagnosis, lang: Lang, kb: KnowledgeBase) -> str:
             rules = ", ".join(reason.rules)
             lines.append(f"      - {t('diagnose.because', lang)} {reason.text} [{rules}]")
             lines += [f"          {c.text}" for c in reason.conditions if c.verdict == "holds"]
+    for f in d.rejected:
+        lines.append(f"  ({f.name(lang)}: {decision_text(f, lang)})")
     if d.suggestions:
         lines += ["", t("diagnose.suggestions", lang)]
         names = {f.id: f.name(lang) for f in d.findings}

@@ -12,6 +12,8 @@ from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.inference import Engine, reference
 from coachassist.engine.privacy import Privacy
+from coachassist.engine.refine import borrow_lenient, dysfunctions, refine
+from coachassist.engine.soft import soft_runs
 from coachassist.errors import UserError
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
@@ -64,9 +66,15 @@ def diagnose_with_facts(
     table, scores = team_facts(kb, intake)
     privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
-    if not privacy.team_ok:
-        fired: list[str] = []  # the whole team below k: no finding at all
-    else:
-        fired = engine_for(kb).run(visible) if use_engine else reference(kb.rules, visible)
-    diagnosis = build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
-    return diagnosis, visible
+    if not privacy.team_ok:  # the whole team below k: no finding at all
+        diagnosis = build_diagnosis(kb, intake, scores, visible, [], privacy)  # type: ignore[arg-type]
+        return diagnosis, visible
+    strict, lenient = soft_runs(kb.rules, visible)  # soft edges, on copies (engine/soft.py)
+    fired = engine_for(kb).run(visible) if use_engine else reference(kb.rules, visible)
+    hard = dysfunctions(kb.rules, fired)
+    soft = dysfunctions(kb.rules, lenient)
+    borderline = (hard - dysfunctions(kb.rules, strict)) | (soft - hard)
+    fired += borrow_lenient(kb.rules, visible, fired, lenient, soft - hard)
+    raw = build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
+    # strength, order, stability and the coach's decisions (engine/refine.py)
+    return refine(kb, intake, privacy, raw, borderline), visible

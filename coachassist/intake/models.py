@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coachassist.kb.answers import DONT_KNOW, Answer, Answers
 
@@ -14,6 +14,7 @@ __all__ = [
     "DONT_KNOW",
     "Answer",
     "Answers",
+    "FindingDecision",
     "Intake",
     "PlanEdits",
     "PlannedFormat",
@@ -56,6 +57,26 @@ class Response(_Model):
     lang: Literal["nl", "en"] = "nl"
     lead_view_consent: bool = False
     answers: Answers = {}
+
+
+class FindingDecision(_Model):
+    """The coach's decision on one finding: confirm it, adjust its severity, or reject it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Literal["confirm", "adjust", "reject"]
+    severity: Literal["low", "medium", "high"] | None = None  # required with "adjust"
+    reason: Annotated[str, Field(max_length=2000)] = ""  # required with "reject"
+
+    @model_validator(mode="after")
+    def _complete(self) -> FindingDecision:
+        if self.action == "adjust" and self.severity is None:
+            raise ValueError('"adjust" needs a severity: "low", "medium" or "high"')
+        if self.action != "adjust" and self.severity is not None:
+            raise ValueError('a severity goes only with "adjust"')
+        if self.action == "reject" and not self.reason.strip():
+            raise ValueError('"reject" needs a reason')
+        return self
 
 
 class PlannedFormat(_Model):
@@ -110,3 +131,5 @@ class Intake(_Model):
     earlier: list[EarlierPath] | None = None
     plan: PlanEdits | None = None  # the coach's edits of the session plan
     responses: list[Respondent] = []
+    # The coach's decisions per finding (dysfunction id); absent in older files.
+    decisions: dict[IdStr, FindingDecision] | None = None

@@ -87,6 +87,7 @@ class Renderer:
         """A private copy of ``intake`` (not validated: it is only compared against)."""
         fields = {name: getattr(intake, name) for name in Intake.model_fields}
         fields["context"] = copy_answers(intake.context)
+        fields["decisions"] = dict(intake.decisions) if intake.decisions is not None else None
         fields["responses"] = [self._part(r).copy for r in intake.responses]
         self._forget(intake)
         return Intake.model_construct(**fields)

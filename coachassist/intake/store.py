@@ -25,7 +25,7 @@ import copy
 import fcntl
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -150,10 +150,13 @@ def merge_into(mine: Intake, base: Intake | None, disk: Intake) -> None:
     ``mine`` counts as changed, and nothing on disk is dropped.
     """
     base = base if base is not None else Intake.model_construct(context={}, responses=[])
-    for name in Intake.model_fields.keys() - {"context", "responses"}:
+    for name in Intake.model_fields.keys() - {"context", "responses", "decisions"}:
         if getattr(mine, name) == getattr(base, name, _MISSING):
             setattr(mine, name, getattr(disk, name))
     merge_answers(mine.context, base.context, disk.context)
+    decisions = dict(mine.decisions or {})  # per finding, like answers
+    merge_keys(decisions, dict(getattr(base, "decisions", None) or {}), dict(disk.decisions or {}))
+    mine.decisions = decisions or None
     mine_by = {r.id: r for r in mine.responses}
     base_by = {r.id: r for r in base.responses}
     disk_ids = {r.id for r in disk.responses}
@@ -183,6 +186,11 @@ def _merge_respondent(own: Respondent, base: Respondent | None, disk: Respondent
 
 
 def merge_answers(mine: Answers, base: Answers, disk: Answers) -> None:
+    """Per key: this writer's change since ``base`` wins, otherwise the value on disk."""
+    merge_keys(mine, base, disk)
+
+
+def merge_keys(mine: dict[str, Any], base: Mapping[str, Any], disk: Mapping[str, Any]) -> None:
     """Per key: this writer's change since ``base`` wins, otherwise the value on disk."""
     for key in [*disk, *(k for k in base if k not in disk), *(k for k in mine if k not in disk)]:
         own = mine.get(key, _MISSING)

@@ -33,6 +33,7 @@ from coachassist.report.common import (
     score_table,
 )
 from coachassist.report.evidence import ConditionLine, client_reasons, reasons
+from coachassist.report.finding_tags import decision_text, finding_tags
 from coachassist.report.plan_view import PlanView, plan_view
 
 Audience = Literal["client", "coach"]
@@ -150,7 +151,7 @@ def report_view(
             kind=f.kind,
             name=f.name(lang),
             severity=f.severity,
-            meta=finding_meta(f, lang) if f.kind == "dysfunction" else "",
+            meta=_meta(f, lang, coach) if f.kind == "dysfunction" else "",
             explanation=f.explanation(lang) if f.explanation else "",
             reasons=[] if coach else client_reasons(f, kb, dx, lang, shared=shared),
             evidence=evidence,
@@ -224,3 +225,13 @@ def _section_title(key: str, lang: Lang) -> str:
 def _rules(rules: list[str], sources: list[str], lang: Lang) -> str:
     where = f"; {', '.join(sources)}" if sources else ""
     return t("report.findings.rule", lang, rule=", ".join(rules)) + where
+
+
+def _meta(f: Finding, lang: Lang, coach: bool) -> str:
+    """Severity and pyramid place; for the coach also strength, borderline, stability and the
+    coach's own decision (docs/engine.md)."""
+    meta = finding_meta(f, lang)
+    if not coach:
+        return meta
+    extra = [finding_tags(f, lang, severity=False), decision_text(f, lang)]
+    return " · ".join(part for part in [meta, *extra] if part)

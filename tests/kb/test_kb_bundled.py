@@ -35,6 +35,7 @@ DYSFUNCTIONS = {
     "strained_lead_relation": None,
     "overloaded_lead": None,
     "low_knowledge_sharing": None,
+    "perception_gap": None,
 }
 SCALES = {
     "trust",
@@ -71,7 +72,7 @@ def test_check_passes_on_the_bundled_knowledge_base(
         "rules": rules,
         "cases": cases,
     }
-    assert questionnaires >= 2 and dysfunctions == 13 and formats > 0 and rules > 0 and cases > 0
+    assert questionnaires >= 2 and dysfunctions == 14 and formats > 0 and rules > 0 and cases > 0
 
 
 def test_check_summary_in_dutch(cli: Callable[..., tuple[int, str, str]]) -> None:

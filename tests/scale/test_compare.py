@@ -41,7 +41,7 @@ def test_a_known_improvement_is_reported_with_its_rule_reason(kb, tmp_path, caps
     out = capsys.readouterr().out
     assert "Absence of trust" in out and "[gone]" in out
     assert (
-        "Trust and psychological safety: team mean 2.00 -> 4.00: 'is below 2.60' no longer holds"
+        "Trust and psychological safety: team mean 2.00 -> 4.00: 'is at most 2.50' no longer holds"
         in out
     )
     assert "Revised plan for the remaining sessions" in out

@@ -25,6 +25,7 @@ from coachassist.intake.models import Intake
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK
+from coachassist.report.finding_tags import decision_text, finding_tags
 from coachassist.tui.render import clean, evidence_text, finding_text, plain
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.charts import pyramid, score_bars
@@ -34,7 +35,10 @@ Diagnose = Callable[[Intake], Diagnosis]
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
-    """Most severe first, then from the base of the pyramid up, then by id."""
+    """As the diagnosis orders them (strongest evidence first, the pyramid breaks ties); a
+    diagnosis without strengths (an older or hand-made one): most severe first, then level."""
+    if all(f.strength is not None for f in findings):
+        return list(findings)
     return sorted(
         findings,
         key=lambda f: (-SEVERITY_RANK.get(f.severity or "", 0), f.level or 99, f.id),
@@ -62,6 +66,8 @@ class ResultsScreen(BaseScreen[None]):
         Binding("e", "export", "tui.key.export"),
         Binding("c", "compare", "tui.key.compare"),
         Binding("t", "collect", "tui.key.collect"),
+        Binding("d", "decide", "tui.decision.key"),
+        Binding("w", "why_not", "tui.whynot.key"),
     ]
     AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
@@ -152,16 +158,27 @@ class ResultsScreen(BaseScreen[None]):
         yield Label(self.tr("tui.results.findings"), classes="section")
         if not diag.findings:
             yield Static(self.tr("tui.results.no_findings"))
+        names = {f.id: f.name(lang) for f in [*diag.findings, *diag.rejected]}
         for finding in ordered(diag.findings):
             severity = self.tr(f"tui.severity.{finding.severity}") if finding.severity else ""
             level = f" ({self.tr('tui.results.level', n=finding.level)})" if finding.level else ""
+            tags = finding_tags(finding, lang, severity=False)
+            if finding.builds_on:
+                roots = ", ".join(names.get(b, b) for b in finding.builds_on)
+                tags += " · " + self.tr("tui.results.builds_on", names=roots)
+            tags = plain(f"  · {tags}") if tags else ""
             yield Collapsible(
                 Static(finding_text(finding, lang, self.tr, kb, diag)),
-                title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}")),
+                title=escape(plain(f"{severity.upper()}  {finding.name(lang)}{level}") + tags),
                 collapsed=finding.id not in self.expanded,
                 id=f"finding-{finding.id}",
                 classes=f"finding severity-{finding.severity}",
             )
+        if diag.rejected:
+            yield Label(self.tr("tui.decision.rejected"), classes="section")
+            for finding in diag.rejected:
+                line = f"{finding.name(lang)}: {decision_text(finding, lang)}"
+                yield Static(plain(line), markup=False)
         if diag.signals:
             text = Text()
             for signal in diag.signals:
@@ -231,7 +248,21 @@ class ResultsScreen(BaseScreen[None]):
             return bool(self.session.intake.earlier)
         if action == "collect":  # phones answer team intakes, never a self-scan
             return self.session.mode == "coach"
-        return self.diagnosis is not None if action in ("plan", "export") else True
+        if action in ("plan", "export", "why_not"):
+            return self.diagnosis is not None
+        if action == "decide":
+            return bool(self.diagnosis and (self.diagnosis.findings or self.diagnosis.rejected))
+        return True
+
+    def action_decide(self) -> None:
+        from coachassist.tui.screens.decide_hook import decide
+
+        decide(self)
+
+    def action_why_not(self) -> None:
+        from coachassist.tui.screens.why_not import WhyNotScreen
+
+        self.app.push_screen(WhyNotScreen(self.kb, self.session.intake))
 
     def action_plan(self) -> None:
         from coachassist.tui.export import make_plan

@@ -1,0 +1,124 @@
+"""From the rules' raw findings to what the coach sees: soft edges, stability, strength, order,
+and the coach's own decisions. Called by ``engine.diagnose`` after the rules ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from coachassist.diagnosis import Decision, Diagnosis, Finding, Suggestion
+from coachassist.engine.facts import FactTable
+from coachassist.engine.privacy import Privacy
+from coachassist.engine.soft import dysfunctions
+from coachassist.engine.stability import exposes_one, label, missing_counts
+from coachassist.engine.strength import rank
+from coachassist.i18n import LANGS, t
+from coachassist.intake.models import FindingDecision, Intake
+from coachassist.kb.loader import KnowledgeBase
+from coachassist.kb.models import SEVERITY_RANK, Rule, Text
+
+
+def borrow_lenient(
+    rules: Mapping[str, Rule],
+    table: FactTable,
+    hard: list[str],
+    lenient: list[str],
+    only: set[str],
+) -> list[str]:
+    """The lenient-run rules behind the findings ``only`` the lenient run made, with the signals
+    they rest on added to ``table``, so those findings carry their evidence."""
+    wanted = [r for r in lenient if rules[r].then.dysfunction in only]
+    taken: list[str] = []
+    while wanted:
+        rid = wanted.pop(0)
+        if rid in taken or rid in hard:
+            continue
+        taken.append(rid)
+        rule = rules[rid]
+        for cond in [*rule.conditions, *rule.any_conditions]:
+            if cond.kind in ("signal", "dysfunction") and cond.key not in table.facts:
+                wanted += [r for r in lenient if rules[r].then.fact_key == cond.key]
+    for rid in taken:
+        then = rules[rid].then
+        if then.fact_key and then.fact_key not in table.facts:
+            fields = {"severity": SEVERITY_RANK[then.severity]} if then.severity else {}
+            table.add(then.fact_key, **fields)
+    return taken
+
+
+def _text(key: str, **values: object) -> Text:
+    return Text(**{lang: t(key, lang, **values) for lang in LANGS})
+
+
+def _suggestions(suggestions: list[Suggestion], order: list[str]) -> list[Suggestion]:
+    kept = []
+    for s in suggestions:
+        answers = [a for a in s.answers if a in order]
+        if answers:
+            kept.append(s.model_copy(update={"answers": answers}))
+    return sorted(kept, key=lambda s: min(order.index(a) for a in s.answers))
+
+
+def _decide(finding: Finding, decision: FindingDecision | None) -> Finding:
+    if decision is None:
+        return finding
+    made = Decision(
+        action=decision.action,
+        severity=decision.severity,
+        reason=decision.reason,
+        concluded=finding.severity,
+    )
+    update: dict[str, object] = {"decision": made}
+    if decision.action == "adjust":
+        update["severity"] = decision.severity
+    return finding.model_copy(update=update)
+
+
+def refine(
+    kb: KnowledgeBase,
+    intake: Intake,
+    privacy: Privacy,
+    diagnosis: Diagnosis,
+    borderline: set[str],
+) -> Diagnosis:
+    findings = diagnosis.findings
+    notes = list(diagnosis.notes)
+    if findings:
+        scan = kb.questionnaires[intake.scan]
+        ids = [f.id for f in findings]
+        missing = missing_counts(kb, scan, intake, privacy, ids)
+        hidden = {fid for fid, n in missing.items() if exposes_one(n, privacy)}
+        if hidden:
+            notes.append(_text("stability.withheld", n=len(hidden)))
+        findings = [
+            f.model_copy(update={"stability": label(missing[f.id], diagnosis.respondents)})
+            for f in findings
+            if f.id not in hidden
+        ]
+        findings = rank(kb, intake.scan, findings, diagnosis.scores, borderline)
+        shown_rules = {e.rule for f in findings for e in f.evidence}
+        hidden_rules = {e.rule for f in diagnosis.findings if f.id in hidden for e in f.evidence}
+        signals = [
+            s
+            for s in diagnosis.signals
+            if not ({e.rule for e in s.evidence} & hidden_rules - shown_rules)
+        ]
+    else:
+        signals = diagnosis.signals
+    decisions = intake.decisions or {}
+    decided = [_decide(f, decisions.get(f.id)) for f in findings]
+    kept = [f for f in decided if not (f.decision and f.decision.action == "reject")]
+    rejected = [f for f in decided if f.decision and f.decision.action == "reject"]
+    order = [f.id for f in kept]
+    return diagnosis.model_copy(
+        update={
+            "findings": kept,
+            "rejected": rejected,
+            "signals": signals,
+            "suggestions": _suggestions(diagnosis.suggestions, order),
+            "notes": notes,
+        }
+    )
+
+
+__all__ = ["borrow_lenient", "dysfunctions", "refine"]

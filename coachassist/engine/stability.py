@@ -1,0 +1,70 @@
+"""Stability: is a finding carried by the team, or by one or two people?
+
+Each finding is re-checked leaving out each respondent once (a lead who agreed to have their view
+shown stays in: nothing to protect). Which people are left out never depends on anything else
+about their role, so swapping two people's answers across roles changes no label. The re-runs use the plain-Python evaluation
+(``soft.conclusions``: ``inference.reference`` in one pass in dependency order, without
+suggestions) on the lenient soft-edge facts (engine/soft.py), about 1-2 ms per run,
+and look only at the facts the full team may show. A finding that disappears in no re-run is
+"stable"; one that disappears when some single person is left out "rests on one or two people"
+(the coach never learns who). A finding that disappears when one particular person is left out,
+and only then, would tell that one person's answers: it is withheld, unless that person is the
+only reader (a self-scan, or a threshold of 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from coachassist.engine.facts import FactTable, build_facts
+from coachassist.engine.privacy import Privacy
+from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shifted
+from coachassist.intake.models import Intake
+from coachassist.kb.loader import KnowledgeBase
+from coachassist.kb.models import Questionnaire
+from coachassist.scoring import score_team
+
+
+def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
+    """Keep only the kinds of facts the full team may show (the same scales, items, gaps)."""
+    allowed = {"score": privacy.scales, "item": privacy.items, "gap": privacy.gaps}
+    kept = FactTable()
+    for key, facts in table.facts.items():
+        kind, _, name = key.partition(".")
+        if kind not in allowed or name in allowed[kind]:
+            kept.facts[key] = facts
+    return kept
+
+
+def missing_counts(
+    kb: KnowledgeBase,
+    scan: Questionnaire,
+    intake: Intake,
+    privacy: Privacy,
+    ids: Iterable[str],
+) -> dict[str, int]:
+    """For each finding id: in how many leave-one-out re-runs it disappears."""
+    counts = dict.fromkeys(ids, 0)
+    context_questions = kb.context_questions()
+    for i, person in enumerate(intake.responses):
+        if person.role == "lead" and person.lead_view_consent and privacy.lead_view:
+            continue  # agreed to be shown as the lead's view: nothing to protect
+        rest = intake.responses[:i] + intake.responses[i + 1 :]
+        reduced = intake.model_copy(update={"responses": rest})
+        table = build_facts(score_team(scan, reduced), intake.context, context_questions)
+        lenient = shifted(_visible_like(table, privacy), -MARGIN)
+        found = dysfunctions(kb.rules, conclusions(kb.rules, lenient))
+        for fid in counts:
+            counts[fid] += fid not in found
+    return counts
+
+
+def label(missing: int, respondents: int) -> str:
+    if respondents <= 1:
+        return "single"
+    return "stable" if missing == 0 else "few"
+
+
+def exposes_one(missing: int, privacy: Privacy) -> bool:
+    """One particular person's answers alone decide the finding."""
+    return missing == 1 and privacy.k > 1 and not privacy.self_scan
