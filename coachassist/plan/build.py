@@ -129,7 +129,7 @@ class _Builder:
             chosen = self._maintenance(packer)
         else:
             chosen = self._choose(packer, pinned)
-        parts = packer.pack(self._pieces(chosen)) or [[] for _ in bins]
+        parts = self._pack(packer, chosen) or [[] for _ in bins]
         sessions = [
             self._session(packer, b, [p.fmt for p in part])
             for b, part in enumerate(parts)
@@ -163,7 +163,7 @@ class _Builder:
                 "suggested" if planned_for in candidate.suggested_for else "addresses"
             )
             candidate = replace(candidate, findings=[planned_for, *rest], kind=kind)
-            if packer.pack(self._pieces([*chosen, candidate])) is None:
+            if self._pack(packer, [*chosen, candidate]) is None:
                 return False
             chosen.append(candidate)
             self.info[candidate.fmt.id] = candidate
@@ -230,10 +230,19 @@ class _Builder:
         )
 
     def _empty_bins(self, packer: Packer, chosen: list[Candidate]) -> bool:
-        parts = packer.pack(self._pieces(chosen))
+        parts = self._pack(packer, chosen)
         return parts is not None and any(
             not part and not packer.bins[b].has_work for b, part in enumerate(parts)
         )
+
+    def _pack(self, packer: Packer, chosen: list[Candidate]) -> list[list[Piece]] | None:
+        """Cut the chosen formats over the sessions: in the order they were chosen within a
+        level, else shortest first within a level (formats of one level may swap places)."""
+        pieces = self._pieces(chosen)
+        parts = packer.pack(pieces)
+        if parts is None:
+            parts = packer.pack(sorted(pieces, key=lambda p: (p.level, p.fmt.minutes)))
+        return parts
 
     def _pieces(self, chosen: list[Candidate]) -> list[Piece]:
         levels = [self.level[x.findings[0]] if x.findings else 0.0 for x in chosen]
