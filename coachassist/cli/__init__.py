@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "overview": ("overview", "write one HTML overview of many teams (heat map, findings, trends)"),
     "plan": ("report", "make a session plan for a team from its intake"),
     "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
+    "sheet": ("report", "write the facilitation sheet of one session (Markdown or A4 HTML)"),
     "format": ("formats", "print one session format as a printable card (Markdown or HTML)"),
     "formats": ("formats", "list and search the session formats, with filters"),
     "new": ("authoring", "write a commented skeleton (format, dysfunction, rule, case) into --kb"),

@@ -292,11 +292,27 @@ class Format(Model):
     # energizer); shown on the format card. Every bundled core format has a rule or this.
     library_only: Text | None = None
     """Why no rule suggests this format (an energizer, an opening); shown on the card."""
+    default_for: list[Literal["opening", "closing", "sponsor", "maintenance"]] = []
+    """The planner's defaults this format serves: the opening and closing of a long session, the
+    sponsor part, the maintenance session of a healthy team (the planner names no format ids)."""
+    own_checkin: bool = False
+    """The format opens with its own check-in, so no separate opening is needed."""
 
     @model_validator(mode="after")
     def _group_range(self) -> Format:
         if self.group_min > self.group_max:
             raise ValueError(f"group_min {self.group_min} is above group_max {self.group_max}")
+        for use in self.default_for:
+            role = use if use in ("opening", "closing") else "core"
+            if self.role != role:
+                raise ValueError(
+                    f"default_for {use!r} needs role = {role!r} (this format's role is "
+                    f"{self.role!r})"
+                )
+            if role != "core" and not self.recurring:
+                raise ValueError(
+                    f"default_for {use!r} needs recurring = true: it opens or closes every session"
+                )
         return self
 
 
