@@ -172,7 +172,7 @@ def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
         for problem in error.problems:
             _error(problem.render(lang))
         _error(t("check.failed", lang, count=len(error.problems)))
-        return 1
+        return error.exit_code
     except UserError as error:
         _error(f"coachassist: {error}")
         return error.exit_code

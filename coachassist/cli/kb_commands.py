@@ -21,7 +21,8 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    """Every problem (exit 1); otherwise the overrides and warnings, then the counts."""
+    """Every problem (exit 1; 2 when the whole knowledge base is refused as beyond the engine's
+    capacity); otherwise the overrides and warnings, then the counts."""
     from coachassist.kb.lint import notices
     from coachassist.kb.loader import load_with_problems
 
@@ -30,7 +31,7 @@ def check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem.render(args.lang))
         print(t("check.failed", args.lang, count=len(problems)), file=sys.stderr)
-        return 1
+        return 2 if any(p.refused for p in problems) else 1
     for notice in notices(kb):
         print(notice.render(args.lang))
     print(t("check.ok", args.lang, **kb.counts()))

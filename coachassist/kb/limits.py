@@ -83,24 +83,31 @@ def _tests(cond: Condition) -> list[tuple[str, str, object]]:
     return [(cond.stat, cond.op, cond.value)]
 
 
+def capacity_problem(rules: Mapping[str, Rule]) -> tuple[str, str, str] | None:
+    """(rule id, field, message) naming the first rule past the engine's capacity, or None.
+
+    Past the capacity the whole knowledge base is refused (exit 2), not one rule corrected."""
+    ordered = sorted(rules.values(), key=lambda r: r.id)
+    counted = 0
+    for rule in ordered:
+        counted += max(1, len(rule.any_conditions))
+        if counted > MAX_RULES:
+            total = sum(max(1, len(r.any_conditions)) for r in ordered)
+            return (
+                rule.id,
+                "when",
+                f"the knowledge base has {total:,} rules (counting each when_any "
+                f"alternative); the engine supports up to {MAX_RULES:,}: merge or remove rules",
+            )
+    return None
+
+
 def rule_limit_problems(rules: Mapping[str, Rule]) -> list[tuple[str, str, str]]:
     """Every limit violation as (rule id, field, message saying what to change)."""
     problems: list[tuple[str, str, str]] = []
     ordered = sorted(rules.values(), key=lambda r: r.id)
-    counted = 0
-    for rule in ordered:  # name the first rule past the capacity
-        counted += max(1, len(rule.any_conditions))
-        if counted > MAX_RULES:
-            total = sum(max(1, len(r.any_conditions)) for r in ordered)
-            problems.append(
-                (
-                    rule.id,
-                    "when",
-                    f"the knowledge base has {total:,} rules (counting each when_any "
-                    f"alternative); the engine supports up to {MAX_RULES:,}: merge or remove rules",
-                )
-            )
-            break
+    if capacity := capacity_problem(rules):
+        problems.append(capacity)
     tests_by_fact: dict[str, dict[tuple, str]] = {}
     for rule in ordered:
         total = len(rule.conditions) + len(rule.any_conditions)

@@ -18,6 +18,7 @@ class Problem:
     item: str  # the id of the item at fault, or "-" for the file as a whole
     message: str
     nl: str | None = None  # the message in Dutch, where one is written (``render("nl")``)
+    refused: bool = False  # the whole knowledge base is refused (beyond the engine's capacity)
 
     def __str__(self) -> str:
         return self.render("en")
@@ -40,6 +41,12 @@ class KnowledgeBaseError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the knowledge base")
         self.problems = problems
+
+    @property
+    def exit_code(self) -> int:
+        """2 when the knowledge base as a whole is refused (too large for the engine), as for
+        other refused input; 1 for problems a trainer corrects item by item."""
+        return 2 if any(p.refused for p in self.problems) else 1
 
 
 def locate(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from coachassist.kb.answers import Answer, answer_problem, answers_problem
 from coachassist.kb.conditions import Condition
-from coachassist.kb.limits import rule_limit_problems
+from coachassist.kb.limits import capacity_problem, rule_limit_problems
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
 from coachassist.kb.problems import Problem, locate
@@ -50,8 +51,9 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                     )
                 )
     problems += _check_rules(kb)
+    capacity = capacity_problem(kb.rules)
     problems += [
-        _at(kb, "rule", rid, message, field)
+        replace(_at(kb, "rule", rid, message, field), refused=(rid, field, message) == capacity)
         for rid, field, message in rule_limit_problems(kb.rules)
     ]
     problems += _check_cases(kb)

@@ -30,6 +30,6 @@ def test_beyond_capacity_is_refused_by_check_and_diagnose(tmp_path):
             stdin=subprocess.DEVNULL,
         )
         output = result.stdout + result.stderr
-        assert result.returncode == 1, (command, result.returncode, output[-2000:])  # no signal
+        assert result.returncode == 2, (command, result.returncode, output[-2000:])  # no signal
         assert f"the engine supports up to {MAX_RULES:,}" in output, output[-2000:]
         assert "Traceback" not in output and "Findings" not in result.stdout
