@@ -49,12 +49,13 @@ def soft_runs(rules: Mapping[str, Rule], visible: FactTable) -> tuple[list[str],
     )
 
 
-_ORDER: dict[int, tuple[Mapping[str, Rule], list[Rule]]] = {}
+_ORDER: dict[int, tuple[Mapping[str, Rule], list[tuple[Rule, tuple[str, ...]]]]] = {}
 
 
-def _in_order(rules: Mapping[str, Rule]) -> list[Rule]:
+def _in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, tuple[str, ...]]]:
     """The signal and dysfunction rules, every rule after all rules concluding what it tests
-    (the rule files have no cycles: ``check`` refuses them), cached per rule set."""
+    (the rule files have no cycles: ``check`` refuses them), each with the keys its ``when``
+    conditions look at (all must be present for the rule to hold); cached per rule set."""
     cached = _ORDER.get(id(rules))
     if cached is not None and cached[0] is rules:
         return cached[1]
@@ -77,9 +78,12 @@ def _in_order(rules: Mapping[str, Rule]) -> list[Rule]:
             depth[rid] = 1 + max(below, default=0)
         return depth[rid]
 
-    ordered = sorted(
-        (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
-    )
+    ordered = [
+        (rule, tuple(dict.fromkeys(c.key for c in rule.conditions)))
+        for rule in sorted(
+            (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
+        )
+    ]
     _ORDER.clear()
     _ORDER[id(rules)] = (rules, ordered)
     return ordered
@@ -90,8 +94,11 @@ def conclusions(rules: Mapping[str, Rule], table: FactTable) -> list[str]:
     out), in one pass over the rules in dependency order instead of repeated sweeps: the soft
     edges, stability and why-not re-run the rules many times per team."""
     fired = []
-    for rule in _in_order(rules):
-        if rule_holds(rule, table):
+    present = table.facts
+    for rule, needed in _in_order(rules):
+        # a condition on a missing fact is false, so a rule missing one cannot hold: skip it
+        # before the full test (most rules test signals that are absent)
+        if all(key in present for key in needed) and rule_holds(rule, table):
             fired.append(rule.id)
             key = rule.then.fact_key
             assert key is not None
