@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from coachassist.intake.models import DONT_KNOW, Intake
-from coachassist.kb.models import Question, Questionnaire
+from coachassist.kb.models import Anchors, Question, Questionnaire
 
 AGREEMENT_THRESHOLD = 0.70
 LARGE_GAP = 1.0
@@ -241,6 +241,7 @@ class LeaveOneOut:
                 answered = [a for qid in qids if (a := answers[qid]) is not None]
                 own.append(_mean(answered) if len(answered) >= scale.min_answers else None)
             self.person[scale.id] = own
+        self.shapes = {s.id: _shape(qn, s.id) for s in self.scales}
 
     def without(self, left_out: int) -> TeamScores:
         qn = self.qn
@@ -269,7 +270,8 @@ class LeaveOneOut:
                 )
                 if j != left_out and score is not None
             ]
-            scales[scale.id] = _scale_from(qn, scale.id, pairs, variances)
+            qids, bounds = self.shapes[scale.id]
+            scales[scale.id] = _scale_from(scale.id, qids, bounds, pairs, variances)
         gaps = {}
         for scale_id, stats in scales.items():
             lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
@@ -281,16 +283,21 @@ class LeaveOneOut:
         return TeamScores(len(roles), counts, scales, items, gaps)
 
 
+def _shape(qn: Questionnaire, scale_id: str) -> tuple[list[str], Anchors | None]:
+    """A scale's question ids and anchors, as ``_scale`` finds them."""
+    questions = [q for q in qn.questions if q.scale == scale_id]
+    anchors = qn.anchors[questions[0].anchors or ""] if questions else None
+    return [q.id for q in questions], anchors
+
+
 def _scale_from(
-    qn: Questionnaire,
     scale_id: str,
+    qids: list[str],
+    anchors: Anchors | None,
     person_scores: list[tuple[str, float]],
     variances: dict[str, float],
 ) -> ScaleStats:
     """``_scale`` from the respondents' scale scores (those with enough answers)."""
-    questions = [q for q in qn.questions if q.scale == scale_id]
-    anchors = qn.anchors[questions[0].anchors or ""] if questions else None
-    qids = [q.id for q in questions]
     scores = [score for _, score in person_scores]
     if not scores or anchors is None:
         return ScaleStats(scale_id, 0, None, None, None, False)

@@ -25,7 +25,13 @@ MARGIN = 0.1  # points on the 1..5 scale; about one standard error of an 8-perso
 def shifted(table: FactTable, delta: float) -> FactTable:
     """A copy of ``table`` with every mean ``delta`` higher (healthier) and every gap's size
     ``delta`` smaller (never past zero)."""
-    result = FactTable({key: [dict(f) for f in facts] for key, facts in table.facts.items()})
+    return shift_in_place(
+        FactTable({key: [dict(f) for f in facts] for key, facts in table.facts.items()}), delta
+    )
+
+
+def shift_in_place(result: FactTable, delta: float) -> FactTable:
+    """``shifted`` without the copy, for a table nothing else holds."""
     for key, facts in result.facts.items():
         kind = key.partition(".")[0]
         for fact in facts:

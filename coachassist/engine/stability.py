@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.privacy import Privacy
-from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shifted
+from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shift_in_place, shifted
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Questionnaire, Rule
@@ -77,7 +77,7 @@ def missing_counts(
         if _kept_out(person, privacy):
             continue
         table = build_facts(basis.without(i), intake.context, context_questions)
-        lenient = shifted(_visible_like(table, privacy), -MARGIN)
+        lenient = shift_in_place(_visible_like(table, privacy), -MARGIN)  # a fresh table
         found = dysfunctions(kb.rules, conclusions(kb.rules, lenient))
         for fid in counts:
             counts[fid] += fid not in found
