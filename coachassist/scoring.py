@@ -242,25 +242,43 @@ class LeaveOneOut:
                 own.append(_mean(answered) if len(answered) >= scale.min_answers else None)
             self.person[scale.id] = own
         self.shapes = {s.id: _shape(qn, s.id) for s in self.scales}
+        self.wanted = {q.id: q for q in self.items}
+        self._items: dict[tuple[str, float | str], tuple[float | None, ItemStats | None]] = {}
+
+    def _item(
+        self, qid: str, column: list[float | None], left_out: int
+    ) -> tuple[float | None, ItemStats | None]:
+        """An item's variance (two or more answers) and, if wanted, its figures (as in
+        ``score_team``) with one answer left out."""
+        answered = [a for j, a in enumerate(column) if j != left_out and a is not None]
+        variance = _variance(answered) if len(answered) >= 2 else None
+        q = self.wanted.get(qid)
+        if q is None or not answered:
+            return variance, None
+        anchors = self.qn.anchors[q.anchors or ""]
+        middle = (anchors.min + anchors.max) / 2
+        worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
+        agreed = round(sum(a > middle for a in worded) / len(worded), 4)
+        sd = round(math.sqrt(variance), 4) if variance is not None else 0.0
+        return variance, ItemStats(qid, len(answered), _mean(answered), sd, agreed)
 
     def without(self, left_out: int) -> TeamScores:
-        qn = self.qn
         roles = self.roles[:left_out] + self.roles[left_out + 1 :]
-        columns = {
-            qid: [a for j, a in enumerate(col) if j != left_out and a is not None]
-            for qid, col in self.columns.items()
-        }
-        variances = {qid: _variance(col) for qid, col in columns.items() if len(col) >= 2}
+        variances: dict[str, float] = {}
         items = {}
-        for q in self.items:
-            answered = columns[q.id]
-            if answered:
-                anchors = qn.anchors[q.anchors or ""]
-                middle = (anchors.min + anchors.max) / 2
-                worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
-                agreed = round(sum(a > middle for a in worded) / len(worded), 4)
-                sd = round(math.sqrt(variances[q.id]), 4) if q.id in variances else 0.0
-                items[q.id] = ItemStats(q.id, len(answered), _mean(answered), sd, agreed)
+        for qid, col in self.columns.items():
+            # an item's figures depend only on the answers left (fsum: not on their order),
+            # so they are computed once per item and answer left out
+            value = col[left_out]  # 0.0 and -0.0 are equal keys but may round differently
+            key = (qid, value) if value else (qid, f"person {left_out}")
+            if key not in self._items:
+                self._items[key] = self._item(qid, col, left_out)
+            variance, figures = self._items[key]
+            if variance is not None:
+                variances[qid] = variance
+            if figures is not None:
+                items[qid] = figures
+        items = {q.id: items[q.id] for q in self.items if q.id in items}
         scales = {}
         for scale in self.scales:
             pairs = [

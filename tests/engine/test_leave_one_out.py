@@ -20,7 +20,9 @@ from coachassist.scoring import LeaveOneOut, score_team
 from tests.engine.conftest import intake_of
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.toml"))
-answer = st.one_of(st.integers(1, 5), st.just("dont_know"), st.none())
+answer = st.one_of(
+    st.integers(1, 5), st.sampled_from([0.0, -0.0, 2.5]), st.just("dont_know"), st.none()
+)
 person = st.tuples(
     st.sampled_from(["member", "lead"]), st.fixed_dictionaries({"a": answer, "b": answer})
 )
