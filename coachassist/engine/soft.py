@@ -95,7 +95,8 @@ def _in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
             (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
         )
     ]
-    _ORDER.clear()
+    if len(_ORDER) > 64:  # the knowledge base's rules and a few subsets (stability.needed_by)
+        _ORDER.clear()
     _ORDER[id(rules)] = (rules, ordered)
     return ordered
 

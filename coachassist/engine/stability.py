@@ -47,9 +47,43 @@ def looked_at(rules: Mapping[str, Rule]) -> tuple[set[str], set[str]]:
         keys = {c.key for r in rules.values() for c in [*r.conditions, *r.any_conditions]}
         scales = {k.partition(".")[2] for k in keys if k.startswith(("score.", "gap."))}
         items = {k.partition(".")[2] for k in keys if k.startswith("item.")}
-        _LOOKED_AT.clear()
+        if len(_LOOKED_AT) > 256:  # the rule set and its subsets (needed_by)
+            _LOOKED_AT.clear()
         cached = _LOOKED_AT[id(rules)] = (rules, scales, items)
     return cached[1], cached[2]
+
+
+_NEEDED: dict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], dict[str, Rule]]] = {}
+
+
+def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> dict[str, Rule]:
+    """The rules concluding the dysfunctions ``found`` and every rule they rest on (through
+    signal and dysfunction conditions), cached per rule set: only these can decide whether a
+    finding survives a re-run, so the re-runs evaluate only these."""
+    cached = _NEEDED.get((id(rules), found))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    concluding: dict[str, list[str]] = {}
+    for rule in rules.values():
+        if rule.then.fact_key:
+            concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+    wanted = [rid for key in sorted(found) for rid in concluding.get(f"dysfunction.{key}", [])]
+    kept: set[str] = set()
+    while wanted:
+        rid = wanted.pop()
+        if rid not in kept:
+            kept.add(rid)
+            rule = rules[rid]
+            wanted += [
+                o
+                for c in [*rule.conditions, *rule.any_conditions]
+                for o in concluding.get(c.key, [])
+            ]
+    subset = {rid: rule for rid, rule in rules.items() if rid in kept}
+    if len(_NEEDED) > 256:
+        _NEEDED.clear()
+    _NEEDED[(id(rules), found)] = (rules, subset)
+    return subset
 
 
 def _kept_out(person: Respondent, privacy: Privacy) -> bool:
@@ -66,19 +100,21 @@ def missing_counts(
 ) -> dict[str, int]:
     """For each finding id: in how many leave-one-out re-runs it disappears.
 
-    Scores each left-out team from answers reverse-scored once per team and computes only the
-    figures some rule looks at (``scoring.LeaveOneOut``); equal to ``missing_counts_reference``.
+    Re-runs only the rules the findings rest on (``needed_by``), scores each left-out team from
+    answers reverse-scored once per team and computes only the figures those rules look at
+    (``scoring.LeaveOneOut``); equal to ``missing_counts_reference``.
     """
     counts = dict.fromkeys(ids, 0)
     context_questions = kb.context_questions()
-    scales, items = looked_at(kb.rules)
+    rules = needed_by(kb.rules, frozenset(counts))
+    scales, items = looked_at(rules)
     basis = LeaveOneOut(scan, intake, scales, items)
     for i, person in enumerate(intake.responses):
         if _kept_out(person, privacy):
             continue
         table = build_facts(basis.without(i), intake.context, context_questions)
         lenient = shift_in_place(_visible_like(table, privacy), -MARGIN)  # a fresh table
-        found = dysfunctions(kb.rules, conclusions(kb.rules, lenient))
+        found = dysfunctions(rules, conclusions(rules, lenient))
         for fid in counts:
             counts[fid] += fid not in found
     return counts
