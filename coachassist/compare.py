@@ -1,27 +1,26 @@
-"""Two scans of one team compared: per scale the change with a bootstrap interval, the findings
+"""Two scans of one team compared: per scale the change with a 95% interval, the findings
 that appeared, disappeared or changed severity with the rule-level reason, and a revised plan.
 
 Privacy is never decided here: each scan is diagnosed as usual, and a change is computed only
 for a scale whose mean both Diagnoses show (so it rests on at least k people in each scan).
-The interval (docs/compare.md): resample each scan's person scores with replacement
-(``SAMPLES`` times, fixed ``SEED``, so the same two files always give the same interval),
-take the difference of the two means, and read the 2.5th and 97.5th percentiles. Each
-resampled mean's deviation is widened by sqrt(n / (n - 1)), which corrects the plain
-bootstrap's too-small spread for groups of a few people. A change is called an improvement or
-a decline only when the whole interval lies on one side of zero.
+The interval (docs/compare.md) is Welch's interval for a difference of two means, computed
+from the figures the two Diagnoses already show (mean, sd and n per scale) and nothing else:
+a resampling interval over person scores would give away their minimum and maximum, and with
+three people those, the mean and the sd reveal every person's score. Its degrees of freedom
+are the conservative min(n1, n2) - 1. A change is called an improvement or a decline only when
+the whole interval lies on one side of zero.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from coachassist.diagnosis import Diagnosis, Finding, Value
+from coachassist.diagnosis import Diagnosis, Finding, ScaleScore, Value
 from coachassist.engine import diagnose_with_facts
 from coachassist.engine.facts import FactTable
 from coachassist.errors import UserError
@@ -30,12 +29,45 @@ from coachassist.kb import conditions
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK, Rule, Severity, Text
 from coachassist.plan import Plan, PlanConstraints, build_plan
-from coachassist.scoring import person_scores
 
 SCHEMA = "coachassist-comparison/1"
-SAMPLES = 2000
-SEED = 15
 LEVEL = 0.95
+# Student's t, two-sided 95%, by degrees of freedom (larger df: the next smaller entry's value)
+T_975 = {
+    1: 12.706,
+    2: 4.303,
+    3: 3.182,
+    4: 2.776,
+    5: 2.571,
+    6: 2.447,
+    7: 2.365,
+    8: 2.306,
+    9: 2.262,
+    10: 2.228,
+    11: 2.201,
+    12: 2.179,
+    13: 2.160,
+    14: 2.145,
+    15: 2.131,
+    16: 2.120,
+    17: 2.110,
+    18: 2.101,
+    19: 2.093,
+    20: 2.086,
+    21: 2.080,
+    22: 2.074,
+    23: 2.069,
+    24: 2.064,
+    25: 2.060,
+    26: 2.056,
+    27: 2.052,
+    28: 2.048,
+    29: 2.045,
+    30: 2.042,
+    40: 2.021,
+    60: 2.000,
+    120: 1.980,
+}
 ScaleVerdict = Literal["improved", "declined", "within_noise", "withheld", "not_measured"]
 FindingChangeKind = Literal["appeared", "disappeared", "stronger", "weaker", "same", "not_measured"]
 
@@ -50,7 +82,7 @@ class ScaleChange(_Model):
     earlier: float | None  # the earlier Diagnosis's mean; None when withheld or not measured
     later: float | None
     change: float | None  # later minus earlier; only when both means are shown
-    low: float | None  # the 95% bootstrap interval of the change
+    low: float | None  # the 95% interval of the change (Welch, from the shown figures)
     high: float | None
     verdict: ScaleVerdict
 
@@ -137,7 +169,6 @@ def compare(
 def scale_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[ScaleChange]:
     before = {s.scale: s for s in earlier.diagnosis.scores}
     after = {s.scale: s for s in later.diagnosis.scores}
-    people = (_people(kb, earlier), _people(kb, later))
     result = []
     for scale in [*after, *(s for s in before if s not in after)]:
         old, new = before.get(scale), after.get(scale)
@@ -146,10 +177,10 @@ def scale_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[ScaleCh
         b = new.mean if new else None
         if old is None or new is None:
             verdict: ScaleVerdict = "not_measured"
-        elif a is None or b is None:
+        elif a is None or b is None or interval(old, new) is None:
             verdict = "withheld"
         else:
-            low, high = bootstrap(people[0][scale], people[1][scale], seed=f"{SEED}:{scale}")
+            low, high = interval(old, new) or (0.0, 0.0)
             verdict = "improved" if low > 0 else "declined" if high < 0 else "within_noise"
             change = round(b - a, 4)
             result.append(
@@ -180,36 +211,18 @@ def scale_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[ScaleCh
     return result
 
 
-def _people(kb: KnowledgeBase, scan: Scan) -> dict[str, list[float]]:
-    return person_scores(kb.questionnaires[scan.intake.scan], scan.intake)
-
-
-def bootstrap(
-    earlier: list[float], later: list[float], *, seed: str = str(SEED), samples: int = SAMPLES
-) -> tuple[float, float]:
-    """The ``LEVEL`` interval of mean(later) - mean(earlier), by resampling each group."""
-    rng = random.Random(seed)
-    mean_a, mean_b = _mean(earlier), _mean(later)
-    widen_a, widen_b = _widen(len(earlier)), _widen(len(later))
-    diffs = sorted(
-        mean_b
-        + (_mean(rng.choices(later, k=len(later))) - mean_b) * widen_b
-        - mean_a
-        - (_mean(rng.choices(earlier, k=len(earlier))) - mean_a) * widen_a
-        for _ in range(samples)
-    )
-    tail = (1 - LEVEL) / 2
-    low = diffs[math.floor(tail * (samples - 1))]
-    high = diffs[math.ceil((1 - tail) * (samples - 1))]
-    return round(low, 4), round(high, 4)
-
-
-def _mean(values: list[float]) -> float:
-    return math.fsum(values) / len(values)
-
-
-def _widen(n: int) -> float:
-    return math.sqrt(n / (n - 1)) if n > 1 else 1.0
+def interval(earlier: ScaleScore, later: ScaleScore) -> tuple[float, float] | None:
+    """The ``LEVEL`` interval of later - earlier from the shown mean, sd and n; None without them."""
+    a, b = earlier, later
+    if a.mean is None or b.mean is None or a.sd is None or b.sd is None:
+        return None
+    if a.n is None or b.n is None or min(a.n, b.n) < 2:
+        return None
+    se = math.sqrt(a.sd**2 / a.n + b.sd**2 / b.n)
+    df = min(a.n, b.n) - 1
+    t = T_975[max(k for k in T_975 if k <= df)]
+    change = b.mean - a.mean
+    return round(change - t * se, 4), round(change + t * se, 4)
 
 
 def finding_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[FindingChange]:

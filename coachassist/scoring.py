@@ -191,22 +191,6 @@ def _sd(values: list[float]) -> float:
     return round(math.sqrt(_variance(values)), 4) if len(values) >= 2 else 0.0
 
 
-def person_scores(qn: Questionnaire, intake: Intake) -> dict[str, list[float]]:
-    """Each respondent's score per scale (those with enough answers), the numbers a team mean
-    is the mean of; for a bootstrap of the mean, never to be shown one by one."""
-    likert = [q for q in qn.questions if q.type == "likert"]
-    result: dict[str, list[float]] = {s.id: [] for s in qn.scales}
-    for respondent in intake.responses:
-        values = {q.id: item_value(qn, q, respondent.answers.get(q.id)) for q in likert}
-        for scale in qn.scales:
-            answered = [
-                v for q in likert if q.scale == scale.id and (v := values[q.id]) is not None
-            ]
-            if len(answered) >= scale.min_answers:
-                result[scale.id].append(math.fsum(answered) / len(answered))
-    return result
-
-
 class LeaveOneOut:
     """``score_team`` of the team with one respondent left out, for many left-out respondents.
 

@@ -359,6 +359,86 @@ def test_consent_is_saved_and_old_files_mean_no_consent(tmp_path):
     assert old.lead_view_consent is False
 
 
+LEAD_ONLY = """
+[[questions]]
+id = "lead_text"
+type = "text"
+show_if = ['role == "lead"']
+text.nl = "Wat wil jij als teamleider veranderen?"
+text.en = "As the team lead, what do you want to change?"
+"""
+
+
+def test_an_open_question_only_the_lead_sees_is_withheld_without_consent(tmp_path):
+    """A trainer's question with ``show_if = role == "lead"`` is answered by the lead alone: its
+    answers are the lead's own words, however many members answered the rest."""
+    scan = (REPO / "questionnaires" / "teamscan.toml").read_text("utf-8")
+    (tmp_path / "teamscan.toml").write_text(scan + LEAD_ONLY, encoding="utf-8")
+    kb = load([tmp_path])
+    secret = "ZQX the lead's own words"
+    members = [Respondent(id=f"m{i}", answers={"trust_1": 4, "keep_text": "x"}) for i in range(4)]
+
+    def intake(leads: int, consent: bool) -> Intake:
+        lead = {"trust_1": 2, "lead_text": secret}
+        return Intake(
+            responses=[
+                *(
+                    Respondent(id=f"l{i}", role="lead", answers=lead, lead_view_consent=consent)
+                    for i in range(leads)
+                ),
+                *members,
+            ]
+        )
+
+    def seen(case: Intake) -> list[str]:
+        dx = diagnose(kb, case)
+        plan = build_plan(kb, dx, case.context, PlanConstraints())
+        texts = [render_text(dx, "en", kb), json.dumps(dx.to_json(), ensure_ascii=False)]
+        for fmt in ("md", "html"):
+            for audience in ("client", "coach"):
+                texts.append(render(kb, case, dx, plan, fmt, "en", audience))
+        return [text for text in texts if "ZQX" in text]
+
+    assert seen(intake(1, consent=False)) == []
+    assert seen(intake(2, consent=False)) == []
+    shown = len(seen(intake(3, consent=False)))  # k leads saw it: shown like any open answer
+    assert shown >= 5 and len(seen(intake(1, consent=True))) == shown  # the lead agreed
+
+
+@PROPERTY
+@given(data=st.data(), context=st.sampled_from(CONTEXTS), empty=st.integers(1, 3))
+def test_respondents_who_answered_nothing_never_help_reach_k(data, context, empty):
+    """A phone that tapped Start and left is an empty respondent: two of those next to one real
+    respondent are still one person's answers."""
+    person = data.draw(answers())
+    changed = dict(person)
+    question = data.draw(st.sampled_from(LIKERT + TEXTS), label="question")
+    value = data.draw(likert if question in LIKERT else free_text, label="value")
+    if value in (None, ""):
+        changed.pop(question, None)
+    else:
+        changed[question] = value
+    roles = ["member"] * (1 + empty)
+    before = outputs(intake_of(roles, [person] + [{}] * empty, context), "en")
+    after = outputs(intake_of(roles, [changed] + [{}] * empty, context), "en")
+    for name in before:
+        assert before[name] == after[name], f"{name} changes with one person's answer"
+    if person:
+        dx = diagnose(KB, intake_of(roles, [person] + [{}] * empty, context))
+        assert dx.findings == [] and dx.open_answers == {} and dx.privacy.needed == 2
+
+
+def test_two_leads_at_threshold_one_are_not_a_self_scan():
+    """``min_group = 1`` with only leads used to count as a self-scan whatever their number:
+    two leads' answers then went into a client report with no warning."""
+    leads = [{q: 2 for q in LIKERT}, {q: 4 for q in LIKERT}]
+    intake = intake_of(["lead", "lead"], leads, CONTEXTS[0]).model_copy(update={"min_group": 1})
+    dx = diagnose(KB, intake)
+    assert not dx.privacy.self_scan and dx.privacy.low_threshold
+    with pytest.raises(UserError):
+        render(KB, intake, dx, build_plan(KB, dx, intake.context), "md", "en", "client")
+
+
 def test_stability_labels_do_not_reveal_a_small_group():
     """Regression: two members (below k) and five leads; one member's answers alone carry a
     finding ("rests on one or two people"). Moving those answers to a lead changes no output:

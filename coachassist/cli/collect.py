@@ -44,6 +44,14 @@ def run(name: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def print_qr(qr: str) -> None:
+    """The QR code dark on light. Its colour codes are ours, so they go past the CLI's
+    ``SafeStream`` (which would print them as visible ``\\u001b`` text around every line)."""
+    raw = getattr(sys.stdout, "stream", sys.stdout)
+    raw.write("\x1b[30;47m" + qr.replace("\n", "\x1b[0m\n\x1b[30;47m") + "\x1b[0m\n")
+    raw.flush()
+
+
 async def serve(kb, args: argparse.Namespace) -> None:
     from coachassist.collect.runner import CollectServer, qr_text
     from coachassist.errors import UserError
@@ -61,7 +69,7 @@ async def serve(kb, args: argparse.Namespace) -> None:
         print(f"coachassist: {t('collect.cli.lan_warning', lang)}", file=sys.stderr)
     print(t("collect.cli.link", lang, url=url))
     if sys.stdout.isatty():
-        print("\x1b[30;47m" + qr_text(url).replace("\n", "\x1b[0m\n\x1b[30;47m") + "\x1b[0m")
+        print_qr(qr_text(url))
     if codes:
         print(t("collect.cli.codes", lang))
         print("\n".join(codes))

@@ -36,7 +36,9 @@ class CoachOnlyServer(Server):
 
     def allowed(self, request: web.Request) -> bool:
         for sent in (request.query.get("token", ""), request.cookies.get(COOKIE, "")):
-            if sent and hmac.compare_digest(sent.encode(), self.token.encode()):
+            # isascii first: a header with invalid UTF-8 arrives with surrogates, which
+            # encode() refused with a 500 and a traceback in the coach's terminal
+            if sent and sent.isascii() and hmac.compare_digest(sent, self.token):
                 return True
         return False
 

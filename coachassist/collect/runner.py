@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
 import threading
 from collections.abc import Callable
@@ -21,10 +22,25 @@ from pathlib import Path
 import segno
 from aiohttp import web
 
+from coachassist.collect.connections import ConnectionLimit
 from coachassist.collect.server import SlowDown, build_app
 from coachassist.collect.state import Collection, Counts
 from coachassist.errors import UserError
 from coachassist.kb.loader import KnowledgeBase
+
+IDLE_SECONDS = 15.0  # a connection without a complete request for this long is closed
+
+
+class _NoTracebacks(logging.Filter):
+    """aiohttp logs a malformed request (a bad request line, a broken body) with a traceback and
+    the raw bytes; that is the sender's fault, answered with 400, and nothing for the coach."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+HTTP_LOG = logging.getLogger("coachassist.collect.http")
+HTTP_LOG.addFilter(_NoTracebacks())
 
 
 class CollectServer:
@@ -36,10 +52,12 @@ class CollectServer:
         host: str = "127.0.0.1",
         port: int = 0,
         slowdown: SlowDown | None = None,
+        limit: ConnectionLimit | None = None,
     ) -> None:
         self.collection = Collection(kb, path)
         self.host, self.port = host, port
         self.slowdown = slowdown
+        self.limit = limit or ConnectionLimit()
         self._runner: web.AppRunner | None = None
 
     @property
@@ -51,9 +69,15 @@ class CollectServer:
         if self._runner is not None:
             return self.url
         runner = web.AppRunner(
-            build_app(self.collection, self.slowdown), access_log=None, handle_signals=False
+            build_app(self.collection, self.slowdown),
+            access_log=None,
+            handle_signals=False,
+            logger=HTTP_LOG,
+            keepalive_timeout=IDLE_SECONDS,  # aiohttp's default keeps an idle socket an hour
         )
         await runner.setup()
+        assert runner.server is not None  # made by setup()
+        self.limit.install(runner.server)
         site = web.TCPSite(runner, self.host, self.port)
         try:
             await site.start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import jinja2
 from aiohttp import web
 
+from coachassist.collect.connections import address_key
 from coachassist.collect.state import Collection
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
@@ -32,7 +34,13 @@ from coachassist.kb.models import Question
 log = logging.getLogger(__name__)
 MAX_REQUEST = 32 * 1024  # bytes; an answer page posts well under 16 kB
 MAX_TEXT = 2000  # characters of a free-text answer
+BODY_SECONDS = 10.0  # a form body must arrive within this time (no slow-body connection hogs)
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+LIKERT_SHAPE = re.compile(r"-?[0-9]{1,3}")
 SECONDS_PER_QUESTION = 12
+# New respondents per link: far above a team, far below what makes the intake unwieldy
+# (each start is a respondent in the file; a script could otherwise add them without end)
+MAX_RESPONDENTS = 2000
 COOKIE_DAYS = 60
 RESPONDENT, CSRF, LANG = "ca_respondent", "ca_csrf", "ca_lang"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -58,7 +66,9 @@ class SlowDown:
         self.misses: dict[str, tuple[int, float]] = {}
 
     def miss(self, who: str) -> float:
-        """Count a miss; returns how long to wait before answering it."""
+        """Count a miss; returns how long to wait before answering it. An IPv6 address counts
+        by its /64, from which one device may use any address."""
+        who = address_key(who)
         now = time.monotonic()
         count, since = self.misses.get(who, (0, now))
         if now - since > self.window:
@@ -152,7 +162,7 @@ class Pages:
         """The respondent this browser owns, from its signed cookie; None if none or forged."""
         value = request.cookies.get(RESPONDENT, "")
         rid, _, signature = value.partition(".")
-        if not rid or not hmac.compare_digest(signature, self.c.secrets.sign("rid:" + rid)):
+        if not rid or not _same(signature, self.c.secrets.sign("rid:" + rid)):
             return None
         return rid if rid in self.c.respondents else None
 
@@ -161,7 +171,9 @@ class Pages:
     ) -> web.Response:
         lang = self.lang(request)
         other = "en" if lang == "nl" else "nl"
-        csrf = request.cookies.get(CSRF) or secrets.token_urlsafe(24)
+        csrf = request.cookies.get(CSRF, "")
+        if not TOKEN_SHAPE.fullmatch(csrf):  # none yet, or not one this server made
+            csrf = secrets.token_urlsafe(24)
         query = {k: v for k, v in request.query.items() if k == "q"}
         switch = request.path + "?" + urlencode({**query, "lang": other})
         html = self.env.get_template(name).render(
@@ -195,9 +207,9 @@ class Pages:
         origin = request.headers.get("Origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.host:
             raise web.HTTPForbidden()
-        data = await request.post()
+        data = await _read_form(request)
         sent, expected = str(data.get("csrf", "")), request.cookies.get(CSRF, "")
-        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        if not TOKEN_SHAPE.fullmatch(expected) or not _same(sent, expected):
             raise web.HTTPForbidden()
         return data
 
@@ -247,6 +259,8 @@ class Pages:
         owned = self.respondent(request)
         if owned is not None:  # one respondent per device: continue it
             return self.redirect(request, "q")
+        if len(self.c.respondents) >= MAX_RESPONDENTS:
+            return await self.intro(request, role, t("collect.error.full", lang), status=503)
         if self.c.uses_codes:
             owner = self.c.code_owner(str(data.get("code", "")))
             if owner is None or owner:
@@ -255,7 +269,8 @@ class Pages:
                 key = "collect.code.wrong" if owner is None else "collect.code.used"
                 return await self.intro(request, role, t(key, lang), status=400)
         try:
-            rid = await self.c.start(role, lang, str(data.get("code", "")) or None)
+            consent = role == "lead" and data.get("lead_view_consent") == "yes"  # else: no
+            rid = await self.c.start(role, lang, str(data.get("code", "")) or None, consent)
         except (OSError, UserError):
             return await self.intro(request, role, t("collect.error.not_saved", lang), status=503)
         response = self.redirect(request, "q")
@@ -364,6 +379,35 @@ class Pages:
         return self.render(request, "done.html", first=first.id if first else "")
 
 
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison of a value a browser sent (any text) with one we made."""
+    return given.isascii() and hmac.compare_digest(given, expected)
+
+
+async def _read_form(request: web.Request) -> Any:
+    """The posted fields, or 400 for anything a browser would not send: a body that does not
+    parse or decode, arrives too slowly, or holds text that cannot be stored (a lone surrogate,
+    e.g. through a ``charset=unicode_escape`` part, would make every later write fail)."""
+    try:
+        data = await asyncio.wait_for(request.post(), BODY_SECONDS)
+    except web.HTTPException:
+        raise  # 413 for a body over the limit
+    except Exception:  # malformed multipart, unknown charset, bad gzip, timeout, ...
+        raise web.HTTPBadRequest() from None
+    for key, value in data.items():
+        if not _storable(key) or (isinstance(value, str) and not _storable(value)):
+            raise web.HTTPBadRequest()
+    return data
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _kind(question: Question) -> str:
     if question.type in ("likert", "single"):
         return "choice"
@@ -386,9 +430,7 @@ def _parse(question: Question, raw: list[Any]) -> tuple[Answer | None, bool]:
         case "likert":
             if text == DONT_KNOW:
                 return DONT_KNOW, True
-            return (
-                (int(text), True) if text.lstrip("-").isdigit() and len(text) < 4 else (None, False)
-            )
+            return (int(text), True) if LIKERT_SHAPE.fullmatch(text) else (None, False)
         case "number":
             try:
                 number = float(text.replace(",", "."))

@@ -28,10 +28,12 @@ from coachassist.intake.store import WEB_PREFIX, IntakeStore, is_web_respondent
 from coachassist.intake.walk import Walk
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Questionnaire
+from coachassist.safefile import FileRefused, read_text_file
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
-DEFAULT_MIN_GROUP = 3  # the anonymity threshold when the intake sets none (as the engine's)
+DEFAULT_MIN_GROUP = 3
+SIDECAR_CAP = 2_000_000  # bytes; 500 code hashes and 2,000 finished ids are about 100 kB  # the anonymity threshold when the intake sets none (as the engine's)
 
 
 def sidecar_path(intake: Path) -> Path:
@@ -64,11 +66,13 @@ class Secrets:
             made = cls(path, secrets.token_urlsafe(18), secrets.token_hex(32))
             made.save()
             return made
-        try:
-            data = tomllib.loads(path.read_text("utf-8"))
+        try:  # a regular, small file only: a pipe or /dev/zero here must not hang or fill memory
+            data = tomllib.loads(read_text_file(path, SIDECAR_CAP))
             token, key = str(data["token"]), str(data["key"])
             codes = {str(k): str(v) for k, v in dict(data.get("codes", {})).items()}
             finished = {str(r) for r in data.get("finished", [])}
+        except FileRefused as refused:
+            raise UserError(f"{refused}; delete it to make a new link") from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as e:
             raise UserError(
                 f"{path}: damaged collection settings ({type(e).__name__}); "
@@ -154,13 +158,18 @@ class Collection:
 
     # --- changes (each awaited until it is on disk) --------------------------------------------
 
-    async def start(self, role: str, lang: str, code: str | None = None) -> str:
+    async def start(
+        self, role: str, lang: str, code: str | None = None, lead_view_consent: bool = False
+    ) -> str:
         """A new web respondent; with a personal code, the code is bound to it at once (before
-        any await, so two phones can never both take one code)."""
+        any await, so two phones can never both take one code). A lead's answer to the consent
+        question on the start page is saved with it (docs/privacy.md)."""
         rid = WEB_PREFIX + secrets.token_hex(4)
         while rid in self.respondents:
             rid = WEB_PREFIX + secrets.token_hex(4)
-        self.respondents[rid] = Respondent(id=rid, role=role, lang=lang)
+        self.respondents[rid] = Respondent(
+            id=rid, role=role, lang=lang, lead_view_consent=lead_view_consent
+        )
         bound = self.secrets.code_hash(code) if code is not None and self.uses_codes else None
         if bound is not None:
             self.secrets.codes[bound] = rid

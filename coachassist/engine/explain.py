@@ -46,8 +46,8 @@ def _notes(scan: Questionnaire, scores: TeamScores, privacy: Privacy) -> list[Te
     if privacy.low_threshold:
         notes.append(_text("anonymity.low_threshold", k=k))
     if not privacy.team_ok:
-        more = k - scores.respondents
-        notes.append(_text("anonymity.team", n=scores.respondents, k=k, more=more))
+        more = k - privacy.answered
+        notes.append(_text("anonymity.team", n=privacy.answered, k=k, more=more))
         return notes
     small = sorted(r for r, n in scores.roles.items() if n and n < k and r != "lead")
     leads = scores.roles.get("lead", 0)
@@ -138,7 +138,7 @@ def build_diagnosis(
         privacy=PrivacyInfo(
             self_scan=privacy.self_scan,
             team_shown=privacy.team_ok,
-            needed=max(privacy.k - scores.respondents, 0),
+            needed=max(privacy.k - privacy.answered, 0),
             lead_view=privacy.lead_view,
             low_threshold=privacy.low_threshold,
         ),
@@ -248,9 +248,7 @@ def _suggestions(
 
 
 def _open_answers(scan, intake: Intake, privacy: Privacy) -> dict[str, list[str]]:
-    texts = [q.id for q in scan.questions if q.type == "text"]
-    if not privacy.team_ok:
-        return {}
+    texts = [q.id for q in scan.questions if q.type == "text" and q.id in privacy.texts]
     grouped = {
         qid: sorted(
             str(r.answers[qid]).strip()

@@ -64,7 +64,8 @@ def diagnose_with_facts(
     """The Diagnosis and the facts the rules saw (only what its privacy decision shows)."""
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
-    privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
+    scan = kb.questionnaires[intake.scan]  # team_facts checked it
+    privacy = Privacy.decide(intake, scores, k, scan)  # type: ignore[arg-type]
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
     if not privacy.team_ok:  # the whole team below k: no finding at all
         diagnosis = build_diagnosis(kb, intake, scores, visible, [], privacy)  # type: ignore[arg-type]

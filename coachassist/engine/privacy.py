@@ -1,8 +1,13 @@
 """Privacy, decided once: which figures of a team may be shown, and the facts the rules may see.
 
 Threshold k (``min_group``): a figure is shown only when it rests on at least k people.
+- The team counts the respondents who answered anything: a phone that tapped Start and left
+  (an empty respondent) is nobody's answers and never helps a team reach k.
 - The whole team below k: no figure, no rule runs, no finding; only how many more are needed.
 - A scale or question answered by fewer than k people: withheld.
+- Open answers to a question: only when at least k respondents were shown that question (a
+  question shown only to the lead, by ``show_if``, would otherwise print the lead's own words),
+  or, when only leads were shown it, with the lead's consent.
 - Per-role means and the lead-vs-members gaps: only when every role that answered may be shown
   on its own (otherwise the team mean and the other roles' means would give a small role away).
   A role may be shown on its own when it has k people, or (the lead) when every lead agreed to
@@ -19,20 +24,27 @@ from dataclasses import dataclass
 
 from coachassist.engine.facts import FactTable
 from coachassist.intake.models import Intake
+from coachassist.kb.answers import is_shown
 from coachassist.kb.conditions import Condition
+from coachassist.kb.models import Questionnaire
 from coachassist.scoring import TeamScores
 
 SAFE_MIN_GROUP = 3  # below this a coach intake may not go to the client
 
 
 def is_self_scan(intake: Intake) -> bool:
-    """The lead alone scanning their own team (the app writes ``min_group = 1``)."""
-    return intake.min_group == 1 and all(r.role == "lead" for r in intake.responses)
+    """The lead alone scanning their own team (the app writes ``min_group = 1``): one person
+    who answered, who is also the only reader. Two people's answers at k = 1 are not that."""
+    answered = sum(1 for r in intake.responses if r.answers)
+    return (
+        intake.min_group == 1 and answered <= 1 and all(r.role == "lead" for r in intake.responses)
+    )
 
 
 @dataclass(frozen=True)
 class Privacy:
     k: int
+    answered: int  # respondents with at least one answer
     self_scan: bool
     team_ok: bool  # the team has at least k respondents
     lead_view: bool  # the lead's answers may be shown separately (k leads, or consent)
@@ -40,9 +52,10 @@ class Privacy:
     scales: frozenset[str]  # scales whose team figures may be shown
     items: frozenset[str]  # questions whose team figures may be shown
     gaps: frozenset[str]  # scales whose lead-vs-members gap and per-role means may be shown
+    texts: frozenset[str]  # open questions whose answers may be shown
 
     @classmethod
-    def decide(cls, intake: Intake, scores: TeamScores, k: int) -> Privacy:
+    def decide(cls, intake: Intake, scores: TeamScores, k: int, scan: Questionnaire) -> Privacy:
         consented = {
             role: all(r.lead_view_consent for r in intake.responses if r.role == role)
             for role in scores.roles
@@ -51,7 +64,8 @@ class Privacy:
         def role_ok(role: str, n: int) -> bool:
             return n >= k or (role == "lead" and consented.get(role, False))
 
-        team_ok = scores.respondents >= k
+        answered = sum(1 for r in intake.responses if r.answers)
+        team_ok = answered >= k
         roles_ok = team_ok and all(role_ok(role, n) for role, n in scores.roles.items() if n)
         scales = frozenset(
             s for s, st in scores.scales.items() if team_ok and st.mean is not None and st.n >= k
@@ -64,15 +78,27 @@ class Privacy:
             and all(role_ok(role, n) for role, (n, _) in scores.scales[s].by_role.items())
         )
         leads = scores.roles.get("lead", 0)
+        lead_view = team_ok and leads > 0 and role_ok("lead", leads)
+
+        def text_ok(question_id: str) -> bool:
+            question = next(q for q in scan.questions if q.id == question_id)
+            seen = [
+                r for r in intake.responses if r.answers and is_shown(question, r.answers, r.role)
+            ]
+            only_leads = bool(seen) and all(r.role == "lead" for r in seen)
+            return team_ok and (len(seen) >= k or (only_leads and lead_view))
+
         return cls(
             k=k,
+            answered=answered,
             self_scan=is_self_scan(intake),
             team_ok=team_ok,
-            lead_view=team_ok and leads > 0 and role_ok("lead", leads),
+            lead_view=lead_view,
             roles_ok=roles_ok,
             scales=scales,
             items=frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k),
             gaps=gaps,
+            texts=frozenset(q.id for q in scan.questions if q.type == "text" and text_ok(q.id)),
         )
 
     @property

@@ -186,7 +186,8 @@ def why_not(
         raise UserError(f"unknown dysfunction {dysfunction!r}; known: {known}")
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
-    privacy = Privacy.decide(intake, scores, k)  # type: ignore[arg-type]
+    scan = kb.questionnaires[intake.scan]  # team_facts checked it
+    privacy = Privacy.decide(intake, scores, k, scan)  # type: ignore[arg-type]
     visible = privacy.visible_facts(table)
     key = f"dysfunction.{dysfunction}"
     result = WhyNot(dysfunction, kb.dysfunctions[dysfunction].name, concluded=False)

@@ -34,6 +34,7 @@ from coachassist.errors import UserError
 from coachassist.intake.files import read_intake, write_text_atomic
 from coachassist.intake.models import Answers, Intake, Respondent
 from coachassist.intake.serialize import Renderer
+from coachassist.safefile import INTAKE_FILE_CAP, FileRefused, read_bytes
 
 WEB_PREFIX = "w-"  # ids of respondents created by the collection server
 _MISSING: Any = object()
@@ -64,6 +65,15 @@ def exclusive(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _raw(path: Path) -> bytes:
+    """The intake's bytes, read like every input: a regular file within the cap (a huge or
+    sparse file, a pipe or a device is refused before anything is read into memory)."""
+    try:
+        return read_bytes(path, INTAKE_FILE_CAP)
+    except FileRefused as refused:
+        raise UserError(str(refused)) from None
 
 
 def _digest(data: bytes) -> str:
@@ -110,12 +120,9 @@ class IntakeStore:
 
     def sync_locked(self, intake: Intake) -> None:
         """Merge the file's current content into ``intake``; the caller holds the lock."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(self.path):
             return
-        except OSError as error:
-            raise UserError(f"{self.path}: cannot read ({error.strerror})") from None
+        raw = _raw(self.path)
         if _digest(raw) == self.seen:
             return
         disk = self._read()
@@ -125,10 +132,7 @@ class IntakeStore:
     def _read(self) -> Intake:
         # bytes first, then parse: if a write lands in between, the digest is the older one,
         # so the next save sees a change and merges; it can never skip a merge it needs
-        try:
-            raw = self.path.read_bytes()
-        except OSError as error:
-            raise UserError(f"{self.path}: cannot read ({error.strerror})") from None
+        raw = _raw(self.path)
         intake = read_intake(self.path)
         self.seen = _digest(raw)
         return intake

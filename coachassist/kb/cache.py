@@ -5,14 +5,18 @@ therefore keeps the last validated ``KnowledgeBase`` as a pickle in the user's d
 keyed by a fingerprint of every knowledge-base file (path and a hash of its content, so an edit
 that keeps size and mtime is still seen), the ``coachassist.kb`` source files, and the Python,
 pydantic and coachassist versions. Any change means a fresh, fully validated load. Only a load
-without problems is cached. The cache is the user's own file in the user's own folder, so it
-is trusted like the rest of that folder; a cache that cannot be read is ignored.
+without problems is cached. Unpickling runs code, so the cache is read only when it is this
+user's own regular file in this user's own folder and no other user can write either (a data
+folder on a shared path, e.g. ``COACHASSIST_HOME=/tmp/...``, is otherwise ignored); a cache that
+cannot be read is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,15 +65,29 @@ def load_cached(dirs: Sequence[Path] = (), *, bundled: bool = True) -> Knowledge
     key = fingerprint(dirs, bundled)
     try:
         with cache_file().open("rb") as fh:
-            cached_key, kb = pickle.load(fh)
-        if cached_key == key and isinstance(kb, KnowledgeBase):
-            return kb
+            if _written_by_this_user_only(fh.fileno(), cache_file().parent):
+                cached_key, kb = pickle.load(fh)
+                if cached_key == key and isinstance(kb, KnowledgeBase):
+                    return kb
     except Exception:  # no cache yet, or an old or broken one: load afresh
         pass
     kb = load(dirs, bundled=bundled)
     _warm(kb)
     _save(key, kb)
     return kb
+
+
+def _written_by_this_user_only(fd: int, folder: Path) -> bool:
+    """The opened cache file and its folder belong to this user and no other user may write
+    them (checked on the open file, so a swap after the check does not matter)."""
+    uid = os.getuid()
+    opened, parent = os.fstat(fd), folder.stat()
+    return (
+        stat.S_ISREG(opened.st_mode)
+        and opened.st_uid == uid
+        and parent.st_uid == uid
+        and not (opened.st_mode | parent.st_mode) & stat.S_IWOTH
+    )
 
 
 def _warm(kb: KnowledgeBase) -> None:

@@ -6,7 +6,7 @@ team mean 2.40 -> 3.10: 'is below 2.50' no longer holds".
 
 from __future__ import annotations
 
-from coachassist.compare import SAMPLES, Comparison, ConditionChange, FindingChange, ScaleChange
+from coachassist.compare import Comparison, ConditionChange, FindingChange, ScaleChange
 from coachassist.i18n import Lang, t
 from coachassist.kb import conditions
 from coachassist.kb.loader import KnowledgeBase
@@ -27,7 +27,7 @@ def comparison_lines(
     )
     lines = [title, "", t("compare.scales", lang)]
     lines += [scale_line(change, lang) for change in cmp.scales]
-    lines += ["  " + t("compare.method", lang, samples=SAMPLES), "", t("compare.findings", lang)]
+    lines += ["  " + t("compare.method", lang), "", t("compare.findings", lang)]
     if not cmp.teams_shown:
         lines.append("  " + t("compare.teams_withheld", lang, k=cmp.later.min_group))
     elif not cmp.findings:

@@ -46,3 +46,40 @@ def test_a_pipe_in_the_kb_folder_never_hangs_the_cache_key(tmp_path: Path) -> No
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO
     )
     assert done.returncode == 0 and len(done.stdout.strip()) == 64, done.stderr
+
+
+class _Payload:
+    """Unpickling this writes a marker file: what a planted cache could do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (self.marker, "ran"))
+
+
+def _plant(marker: Path) -> Path:
+    import pickle
+
+    path = kbcache.cache_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps((kbcache.fingerprint([], True), _Payload(marker))))
+    return path
+
+
+def test_a_cache_others_could_write_is_never_unpickled(tmp_path: Path, monkeypatch) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("COACHASSIST_HOME", str(home))
+    marker = tmp_path / "marker"
+    path = _plant(marker)
+    path.chmod(0o600)
+    home.chmod(0o700)
+    kbcache.load_cached()  # this user's own, private cache is read
+    assert marker.read_text() == "ran"
+    for file_mode, folder_mode in ((0o606, 0o700), (0o600, 0o777)):
+        marker.unlink(missing_ok=True)
+        path = _plant(marker)
+        path.chmod(file_mode)
+        home.chmod(folder_mode)
+        kb = kbcache.load_cached()
+        assert not marker.exists() and kb.questionnaires  # ignored; loaded afresh

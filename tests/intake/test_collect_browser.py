@@ -125,3 +125,30 @@ def test_a_respondent_journey_on_a_phone(
         "change_text": "Vaker samen <b>evalueren</b> & leren",
     }
     assert console == []
+
+
+def test_the_lead_chooses_consent_on_a_phone(
+    browser: Browser, kb: KnowledgeBase, intake_path: Path
+) -> None:
+    server = BackgroundServer(CollectServer(kb, intake_path))
+    url = server.start()
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    try:
+        page.goto(url + "lead")
+        page.get_by_role("button", name="Start", exact=True).click()
+        assert page.url.endswith("/lead")  # the browser asks for a choice first: still here
+        page.get_by_label("Yes, show my answers as the lead's view").check()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "collect-lead-consent.png"), full_page=True)
+        page.get_by_role("button", name="Start", exact=True).click()
+        page.get_by_role("button", name="Agree", exact=True).click()
+    finally:
+        context.close()
+        server.stop()
+    (lead,) = read_intake(intake_path).responses
+    assert (lead.role, lead.lead_view_consent, lead.answers) == ("lead", True, {"trust_1": 4})
+    assert console == []

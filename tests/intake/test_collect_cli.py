@@ -69,3 +69,51 @@ def test_the_promised_threshold_is_the_engines() -> None:
     from coachassist.engine import DEFAULT_MIN_GROUP as ENGINE_MIN_GROUP
 
     assert DEFAULT_MIN_GROUP == ENGINE_MIN_GROUP
+
+
+def test_the_qr_code_in_a_terminal_is_drawn_not_escaped(intake_path: Path) -> None:
+    """In a terminal the QR code is dark on light; the CLI's escaping of control characters
+    (meant for text from files) once printed its colour codes as visible ``\\u001b[30;47m``."""
+    import os
+    import pty
+    import select
+    import signal
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command with a terminal as stdout
+        os.execv(sys.executable, [*COMMAND, str(intake_path), "--port", "0", "--lang", "en"])
+    output = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"Stop:" not in output and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.5)[0]:
+                try:
+                    output += os.read(fd, 65536)
+                except OSError:
+                    break
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    assert b"\x1b[30;47m" in output and "█".encode() in output
+    assert b"\\u001b" not in output
+
+
+def test_a_sidecar_that_is_a_pipe_or_a_device_is_refused_not_read(intake_path: Path) -> None:
+    """An archive unpacked next to the intake may hold anything under the sidecar's name."""
+    import os
+
+    sidecar = sidecar_path(intake_path)
+    for make in (lambda: os.mkfifo(sidecar), lambda: sidecar.symlink_to("/dev/zero")):
+        sidecar.unlink(missing_ok=True)
+        make()
+        done = subprocess.run(
+            [*COMMAND, str(intake_path), "--port", "0", "--lang", "en"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+        assert "not a regular file" in done.stderr and "delete it" in done.stderr

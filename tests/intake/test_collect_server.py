@@ -265,3 +265,19 @@ async def test_the_lead_link_and_the_language_choice(server, intake_path) -> Non
         await lead.post("start", role="lead")  # a second start continues, no second respondent
     (respondent,) = read_intake(intake_path).responses
     assert (respondent.role, respondent.lang) == ("lead", "en")
+
+
+async def test_the_lead_page_asks_consent_and_the_answer_is_saved(server, intake_path) -> None:
+    async with Phone(server.url, lang="en") as member:
+        page = await member.get("")
+        assert "lead_view_consent" not in page  # only the lead is asked
+        await member.post("start", role="member", lead_view_consent="yes")  # ignored for a member
+    async with Phone(server.url, lang="en") as agreeing:
+        page = await agreeing.get("lead")
+        assert "May your answers be shown separately" in page and "lead_view_consent" in page
+        await agreeing.post("start", role="lead", lead_view_consent="yes")
+    async with Phone(server.url, lang="nl") as silent:
+        await silent.get("lead")
+        await silent.post("start", role="lead")  # no choice sent: no consent
+    consent = {(r.role, r.lead_view_consent) for r in read_intake(intake_path).responses}
+    assert consent == {("member", False), ("lead", True), ("lead", False)}

@@ -203,3 +203,30 @@ def test_a_full_scan_writes_exactly_as_tomli_w_and_reuses_unchanged_parts() -> N
     assert "[[responses]]" in renderer.text(intake)
     intake.responses[1].answers["trust_0"] = "dont_know"
     assert renderer.text(intake) == intake_text(intake)
+
+
+def test_a_huge_intake_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """The store read the whole file for its digest before the size cap was checked: a sparse
+    4 GB file (no disk used) ran the app or `collect` out of memory."""
+    import subprocess
+    import sys
+
+    huge = tmp_path / "team.toml"
+    with huge.open("wb") as handle:
+        handle.truncate(4_000_000_000)
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
+        "from pathlib import Path\n"
+        "from coachassist.errors import UserError\n"
+        "from coachassist.intake.store import IntakeStore\n"
+        "try:\n"
+        "    IntakeStore(Path(sys.argv[1])).load()\n"
+        "except UserError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(huge)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-300:]
+    assert "too large" in done.stdout or "larger" in done.stdout, done.stdout

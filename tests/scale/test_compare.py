@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from coachassist.cli import main
-from coachassist.compare import bootstrap, compare, diagnose_scan
+from coachassist.compare import compare, diagnose_scan, interval
+from coachassist.diagnosis import ScaleScore
 from coachassist.intake.files import load_case
 from coachassist.kb.loader import KnowledgeBase, load
+from coachassist.kb.models import Text
 from tests.scale.teams import write_team
 
 
@@ -59,11 +61,34 @@ def test_a_change_within_noise_is_not_called_an_improvement(kb, tmp_path):
             assert change.low <= 0 <= change.high
 
 
-def test_the_same_small_shift_is_noise_for_few_people(kb):
+def _score(mean: float, sd: float, n: int) -> ScaleScore:
+    return ScaleScore(
+        scale="trust",
+        name=Text(nl="V", en="T"),
+        n=n,
+        mean=mean,
+        sd=sd,
+        rwg=None,
+        polarised=False,
+        band=None,
+    )
+
+
+def test_the_same_small_shift_is_noise_for_few_people():
     # a mean shift of 0.3 with a spread of about 1 point: noise for 4 people each
-    few = bootstrap([2.0, 3.0, 4.0, 3.0], [2.4, 3.2, 4.2, 3.4])
-    assert few[0] < 0 < few[1]
-    assert bootstrap([2.0, 3.0], [2.5, 3.5]) == bootstrap([2.0, 3.0], [2.5, 3.5])  # fixed seed
+    few = interval(_score(3.0, 0.82, 4), _score(3.3, 0.74, 4))
+    assert few is not None and few[0] < 0 < few[1]
+    # the same shift with 40 people and a small spread is a real change
+    many = interval(_score(3.0, 0.3, 40), _score(3.3, 0.3, 40))
+    assert many is not None and many[0] > 0
+
+
+def test_the_interval_reveals_nothing_beyond_the_shown_figures():
+    # later scans [1, 4, 4] and [2, 2, 5]: the same mean (3.0), sd (1.7321) and n (3). An
+    # interval from the person scores (a bootstrap) told them apart, and with them each score.
+    earlier = _score(2.5, 0.5, 5)
+    assert interval(earlier, _score(3.0, 1.7321, 3)) == interval(earlier, _score(3.0, 1.7321, 3))
+    assert interval(earlier, _score(3.0, 1.7321, 1)) is None
 
 
 def test_below_threshold_groups_get_no_figure(kb, tmp_path, capsys):
