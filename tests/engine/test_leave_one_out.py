@@ -76,7 +76,7 @@ def test_every_example_and_generated_team_diagnoses_as_the_slow_path(monkeypatch
             rest = intake.responses[:i] + intake.responses[i + 1 :]
             reduced = intake.model_copy(update={"responses": rest})
             assert full.without(i) == score_team(scan, reduced)
-        privacy = Privacy.decide(intake, score_team(scan, intake), 3)
+        privacy = Privacy.decide(intake, score_team(scan, intake), 3, scan)
         assert missing_counts(kb, scan, intake, privacy, every) == missing_counts_reference(
             kb, scan, intake, privacy, every
         )
