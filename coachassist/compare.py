@@ -161,7 +161,9 @@ def compare(
         teams_shown=shown,
         scales=scale_changes(kb, earlier, later),
         findings=finding_changes(kb, earlier, later) if shown else [],
-        plan=build_plan(kb, later.diagnosis, later.intake.context, constraints),
+        plan=build_plan(
+            kb, later.diagnosis, later.intake.context, constraints, edits=later.intake.plan
+        ),
         later=later.diagnosis,
     )
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[list[str], str, int]] = {
     "decide": ([INTAKE, "no_such_finding", "--confirm"], "unknown finding", 2),  # writes nothing
     "plan": ([INTAKE], "", 0),
     "report": ([INTAKE], "# ", 0),
+    "sheet": ([INTAKE], "# Facilitation sheet, session 1", 0),
 }
 CASES = {
     f"{command}-{where}": (

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coachassist.kb.models import SETTINGS
-from coachassist.plan import Plan, PlanConstraints, build_plan
+from coachassist.plan import LeftOut, Plan, PlanConstraints, PlanItem, build_plan
+from coachassist.report import plan_text
 from tests.plan_fixtures import (
     EXPECTED_RANK,
     diagnosis,
@@ -21,11 +22,23 @@ from tests.plan_fixtures import (
 
 KB = fixture_kb()
 CONTEXT = {"team_type": "leadership_team", "team_size": 8}
+DX_FOR_TEXT = diagnosis([finding(KB, d) for d in EXPECTED_RANK], [])
 
 
 def plan_for(findings, suggestions=(), context=None, **constraints) -> Plan:
     dx = diagnosis(findings, list(suggestions))
     return build_plan(KB, dx, context or CONTEXT, PlanConstraints(**constraints))
+
+
+def reason_text(item: PlanItem, lang="en") -> str:
+    return plan_text.reason_text(DX_FOR_TEXT, item, lang)
+
+
+def left_text(entry: LeftOut, lang="en") -> str:
+    return plan_text.left_out_text(KB, entry, lang)
+
+
+note_text = plan_text.note_text
 
 
 def core(plan: Plan):
@@ -124,7 +137,8 @@ def test_suggestions_come_first_and_carry_finding_and_rules():
     assert first.reason.kind == "suggested"
     assert first.reason.findings == ["fear_of_conflict"]
     assert first.reason.rules == ["suggest.wicked_questions", "fear_of_conflict.low"]
-    assert "Fear of conflict" in first.reason.text.en and "wicked_questions" in first.reason.text.nl
+    text = reason_text(first)
+    assert "Fear of conflict" in text and "suggest.wicked_questions" in text
 
 
 def test_without_suggestions_formats_addressing_the_finding_are_used():
@@ -141,11 +155,12 @@ def test_too_little_room_lists_what_was_left_out_and_why():
     assert_within(plan, 1, 90, 8, "leadership_team")
     reasons = {entry.reason for entry in plan.left_out}
     assert "no_room" in reasons
-    no_room = next(e for e in plan.left_out if e.reason == "no_room")
-    assert no_room.text.en == "No room left in 1 session(s) of 90 minutes."
-    assert no_room.text.nl == "Geen ruimte meer in 1 sessie(s) van 90 minuten."
-    too_long = [e for e in plan.left_out if e.reason == "too_long"]
-    assert {e.format for e in too_long} >= {"responsibility_chart", "promises_formulate_test"}
+    no_room = next(e for e in plan.left_out if e.reason == "no_room" and e.format)
+    assert left_text(no_room, "en").startswith("No room left in 1 session(s) of 90 minutes.")
+    assert left_text(no_room, "nl").startswith("Geen ruimte meer in 1 sessie(s) van 90 minuten.")
+    assert "another session" in left_text(no_room, "en")
+    # 90-minute formats fill a 90-minute session on their own: nothing is "too long"
+    assert "needs_day" not in reasons
 
 
 def test_everything_the_findings_ask_for_is_planned_or_left_out():
@@ -171,8 +186,8 @@ def test_group_size_and_setting_filter_formats_and_say_so():
     )
     left = {e.format: e for e in plan.left_out}
     assert left["constructive_destructive_feedback"].reason == "group_size"
-    assert "3 to 12" in left["constructive_destructive_feedback"].text.en
-    assert "14" in left["constructive_destructive_feedback"].text.en
+    text = left_text(left["constructive_destructive_feedback"], "en")
+    assert "3 to 12" in text and "14" in text and "at most 12" in text
     assert left["stereotype_exchange"].reason == "setting"
     assert_within(plan, 3, 180, 14, "leadership_team")
     # the same findings between two departments: the exchange fits
@@ -205,7 +220,7 @@ def test_sponsor_session_present_exactly_when_a_sponsor_is_named():
         "sponsor_themes_flipover",
         "follow_up_actions",
     ]
-    assert "de concerndirecteur" in last.items[1].reason.text.nl
+    assert "de concerndirecteur" in reason_text(last.items[1], "nl")
     blank = plan_for(findings, context={**CONTEXT, "sponsor": "   "})
     assert not any(s.sponsor for s in blank.sessions)
 
@@ -228,7 +243,7 @@ def test_healthy_team_gets_one_short_maintenance_session():
     assert plan.status == "maintenance"
     assert len(plan.sessions) == 1
     assert [i.reason.kind for i in plan.sessions[0].items] == ["opening", "maintenance", "closing"]
-    assert "no dysfunction" in plan.messages[0].en
+    assert "no dysfunction" in note_text(plan.notes[0], "en")
     assert not plan.left_out
 
 
@@ -236,7 +251,7 @@ def test_no_scores_means_no_plan_and_a_reason():
     dx = diagnosis([], mean=None)
     plan = build_plan(KB, dx, CONTEXT, PlanConstraints())
     assert plan.status == "no_data" and plan.sessions == []
-    assert "Too few answers" in plan.messages[0].en
+    assert "Too few answers" in note_text(plan.notes[0], "en")
 
 
 def test_constraints_default_to_the_intake_context():
@@ -259,7 +274,7 @@ def test_constraints_default_to_the_intake_context():
 def test_fewer_sessions_than_planned_says_so():
     plan = plan_for([finding(KB, "inattention_to_results")], sessions=5)
     assert len(plan.sessions) < 5
-    assert any("of the 5 planned sessions" in m.en for m in plan.messages)
+    assert any("of the 5 planned sessions" in note_text(n, "en") for n in plan.notes)
 
 
 def test_same_input_same_plan_whatever_the_order_of_the_knowledge_base():
@@ -276,11 +291,20 @@ def test_same_input_same_plan_whatever_the_order_of_the_knowledge_base():
 
 def test_json_shape():
     data = plan_for([finding(KB, "absence_of_trust")]).to_json()
-    assert data["schema"] == "coachassist-plan/1"
-    assert set(data) == {"schema", "status", "constraints", "sessions", "left_out", "messages"}
+    assert data["schema"] == "coachassist-plan/2"
+    assert set(data) == {
+        "schema",
+        "status",
+        "edited",
+        "constraints",
+        "sessions",
+        "left_out",
+        "notes",
+        "suggestions",
+    }
     item = data["sessions"][0]["items"][1]
-    assert set(item) == {"format", "name", "role", "minutes", "reason"}
-    assert set(item["reason"]) == {"kind", "findings", "rules", "text"}
+    assert set(item) == {"format", "name", "role", "minutes", "reason", "locked", "steps"}
+    assert set(item["reason"]) == {"kind", "findings", "rules", "sponsor"}  # no texts
     assert json.loads(json.dumps(data)) == data
 
 

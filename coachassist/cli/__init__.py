@@ -36,8 +36,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "overview": ("overview", "write one HTML overview of many teams (heat map, findings, trends)"),
     "plan": ("report", "make a session plan for a team from its intake"),
     "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
+    "sheet": ("report", "write the facilitation sheet of one session (Markdown or A4 HTML)"),
     "format": ("formats", "print one session format as a printable card (Markdown or HTML)"),
     "formats": ("formats", "list and search the session formats, with filters"),
+    "new": ("authoring", "write a commented skeleton (format, dysfunction, rule, case) into --kb"),
+    "explain": ("authoring", "show a rule in plain language, with its cases and formats"),
+    "rulebook": ("authoring", "write the whole knowledge base as a readable book (md or html)"),
 }
 DEFAULT_COMMAND = "app"
 VALUE_OPTIONS = ("--lang", "--kb")  # the options that may come before the command
@@ -157,13 +161,16 @@ def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
     try:
         args = parse(words)
         lang = args.lang
+        for folder in args.kb if args.command != "new" else ():  # `new` may create it
+            if not folder.is_dir():
+                raise UserError(t("kbcheck.not_a_folder", lang, path=folder))
         module, _ = COMMANDS[args.command]
         if args.command in ("app", "serve"):
             sys.stdout, sys.stderr = raw
         return int(_module(module).run(args.command, args) or 0)
     except KnowledgeBaseError as error:
         for problem in error.problems:
-            _error(str(problem))
+            _error(problem.render(lang))
         _error(t("check.failed", lang, count=len(error.problems)))
         return 1
     except UserError as error:

@@ -72,23 +72,42 @@ def run(name: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def _test_rules(kb, lang: Lang) -> int:
+def _test_rules(kb: KnowledgeBase, lang: Lang) -> int:
     from coachassist.engine import engine_for
-    from coachassist.engine.cases import run_all
+    from coachassist.engine.cases import (
+        explain_missing,
+        explain_present,
+        failure_line,
+        run_all,
+    )
+    from coachassist.kb.overrides import short_path
 
     results, uncovered = run_all(kb, engine_for(kb))
-    failed = [r for r in results if r.failures]
+    failed = [r for r in results if r.missing or r.unexpected]
     for result in failed:
         origin = kb.origin("case", result.case)
-        where = f"{origin.path}:{origin.line}: " if origin else ""
-        for failure in result.failures:
-            print(f"{where}{result.case}: {failure} (fired: {', '.join(result.fired) or 'none'})")
+        where = f"{short_path(origin.path)}:{origin.line}: " if origin else ""
+        for finding in result.missing:
+            print(f"{where}{result.case}: {failure_line(result, finding, True, lang)}")
+            for line in explain_missing(kb, result, finding, lang):
+                print(line)
+        for finding in result.unexpected:
+            print(f"{where}{result.case}: {failure_line(result, finding, False, lang)}")
+            for line in explain_present(kb, result, finding, lang):
+                print(line)
     for rule in uncovered:
         origin = kb.origin("rule", rule)
-        where = f"{origin.path}:{origin.line}: " if origin else ""
-        print(f"{where}{t('test_rules.uncovered', lang, rule=rule)}")
+        where = f"{short_path(origin.path)}:{origin.line}: " if origin else ""
+        own = bool(origin and origin.layer > 0 and kb.bundled)
+        key = "test_rules.uncovered_own" if own else "test_rules.uncovered"
+        print(f"{where}{t(key, lang, rule=rule)}")
     if failed or uncovered:
-        print(t("test_rules.failed", lang, failed=len(failed), cases=len(results)), file=sys.stderr)
+        summary = []
+        if failed:
+            summary.append(t("test_rules.failed", lang, failed=len(failed), cases=len(results)))
+        if uncovered:
+            summary.append(t("test_rules.summary_coverage", lang, count=len(uncovered)))
+        print(" ".join(summary), file=sys.stderr)
         return 1
     print(t("test_rules.ok", lang, cases=len(results), rules=len(kb.rules)))
     return 0

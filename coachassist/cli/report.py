@@ -1,7 +1,8 @@
-"""``coachassist plan`` and ``coachassist report``: the session plan and the report for the
-client (``--for client``, the default) or the coach (``--for coach``).
+"""``coachassist plan``, ``report`` and ``sheet``: the session plan (the coach's edited plan
+when the intake holds one), the report for the client (``--for client``, the default) or the
+coach (``--for coach``), and the facilitation sheet of one session.
 
-Neither command imports Textual.
+None of them imports Textual.
 """
 
 from __future__ import annotations
@@ -28,6 +29,25 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--sessions", type=int, metavar="N", help="number of sessions (1-12)")
         parser.add_argument("--minutes", type=int, metavar="M", help="minutes per session (30-480)")
         parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+        parser.add_argument(
+            "--replan",
+            action="store_true",
+            help="make a new plan around the formats the coach locked (default: the saved plan)",
+        )
+        parser.add_argument(
+            "--save",
+            action="store_true",
+            help="save this plan in the intake as the coach's plan (the first file)",
+        )
+    elif name == "sheet":
+        parser.add_argument("--session", type=int, default=1, metavar="N", help="session (1)")
+        parser.add_argument("--start", default=None, metavar="HH:MM", help="start time (09:00)")
+        parser.add_argument(
+            "--format", choices=("md", "html"), default="md", help="Markdown or HTML (md)"
+        )
+        parser.add_argument(
+            "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+        )
     else:
         parser.add_argument(
             "--format", choices=("md", "html"), default="md", help="Markdown or HTML (md)"
@@ -56,14 +76,25 @@ def run(name: str, args: argparse.Namespace) -> int:
 
     supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load_cached(args.kb)  # problems: main() lists them and exits 1
-    from coachassist.intake.files import write_text_atomic
-
     constraints = _constraints(args) if name == "plan" else PlanConstraints()
     intake, diagnosis = diagnose_case(kb, args)
-    plan = build_plan(kb, diagnosis, intake.context, constraints)
+    replan = bool(getattr(args, "replan", False))
+    plan = build_plan(kb, diagnosis, intake.context, constraints, edits=intake.plan, replan=replan)
+    if name == "plan" and args.save:
+        _save(args.files[0], plan)
+    if name == "sheet":
+        from coachassist.report.sheet import render_sheet, sheet_view
+
+        start = args.start or (intake.plan.start if intake.plan else "09:00")
+        view = sheet_view(kb, diagnosis, plan, args.session, start, args.lang, intake.title)
+        _write(args.output, render_sheet(view, args.format))
+        return 0
     if name == "plan":
         if args.json:
-            text = json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n"
+            from coachassist.report.plan_text import plan_json
+
+            data = plan_json(kb, diagnosis, plan)
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         else:
             text = _plan_text(kb, diagnosis, plan, args.lang)
         sys.stdout.write(text)
@@ -73,11 +104,27 @@ def run(name: str, args: argparse.Namespace) -> int:
     if args.share_observations:
         intake = intake.model_copy(update={"share_observations": True})
     text = render(kb, intake, diagnosis, plan, args.format, args.lang, args.audience)
-    if args.output is None:
+    _write(args.output, text)
+    return 0
+
+
+def _write(output: Path | None, text: str) -> None:
+    from coachassist.intake.files import write_text_atomic
+
+    if output is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(args.output, text)
-    return 0
+        write_text_atomic(output, text)
+
+
+def _save(path: Path, plan: Plan) -> None:
+    """The plan becomes the coach's plan in the intake, merged under the intake's lock."""
+    from coachassist.intake.store import IntakeStore
+    from coachassist.plan.edit import layout_of
+
+    store = IntakeStore(path)
+    intake = store.load()
+    store.update(intake, lambda live: setattr(live, "plan", layout_of(plan, live.plan)))
 
 
 def _constraints(args: argparse.Namespace) -> PlanConstraints:

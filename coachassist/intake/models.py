@@ -16,6 +16,9 @@ __all__ = [
     "Answers",
     "FindingDecision",
     "Intake",
+    "PlanEdits",
+    "PlannedFormat",
+    "PlannedSession",
     "Respondent",
     "Response",
 ]
@@ -76,6 +79,39 @@ class FindingDecision(_Model):
         return self
 
 
+class PlannedFormat(_Model):
+    """One format in a session of the coach's plan; a locked one stays when the plan is re-made."""
+
+    format: IdStr
+    locked: bool = False
+
+
+class PlannedSession(_Model):
+    items: Annotated[list[PlannedFormat], Field(max_length=60)] = []
+    # A day session: longer than the plan's sessions, for a format that needs a day.
+    minutes: Annotated[int, Field(ge=30, le=480)] | None = None
+
+
+class PlanEdits(_Model):
+    """The coach's plan, as edited in the app: saved in the intake, used by every report.
+
+    ``layout`` is the plan the coach settled on for ``sessions`` x ``minutes``; with other
+    limits (or after "re-plan") the planner makes a new plan around the locked formats.
+    ``removed`` formats are never planned again; ``opening``/``closing`` ``none`` means the
+    coach opens or closes the sessions in their own way.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sessions: Annotated[int, Field(ge=1, le=12)] | None = None
+    minutes: Annotated[int, Field(ge=30, le=480)] | None = None
+    opening: Literal["auto", "none"] = "auto"
+    closing: Literal["auto", "none"] = "auto"
+    removed: Annotated[list[IdStr], Field(max_length=1000)] = []
+    layout: Annotated[list[PlannedSession], Field(max_length=12)] = []
+    start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "09:00"
+
+
 class Intake(_Model):
     """One whole case: the team context and every response."""
 
@@ -93,6 +129,7 @@ class Intake(_Model):
     # relative to this file's folder, never outside it). ``coachassist compare`` and the
     # overview read them; missing (older files) means none.
     earlier: list[EarlierPath] | None = None
+    plan: PlanEdits | None = None  # the coach's edits of the session plan
     responses: list[Respondent] = []
     # The coach's decisions per finding (dysfunction id); absent in older files.
     decisions: dict[IdStr, FindingDecision] | None = None

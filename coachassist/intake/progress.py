@@ -207,6 +207,21 @@ class IntakeProgress:
             self.save()
             self.release(rid)  # one with answers stays claimed until done or this app ends
 
+    def remove_respondent(self, rid: str) -> None:
+        """Delete a respondent and their answers (the coach confirmed). Refused while another
+        app instance holds the respondent; merged under the intake's lock like every write."""
+        if rid not in self.leases and not self.claim(rid):
+            raise UserError(f"respondent {rid} is being answered elsewhere; try again later")
+
+        def drop(intake: Intake) -> None:
+            intake.responses[:] = [r for r in intake.responses if r.id != rid]
+
+        assert self.store is not None
+        self.store.update(self.intake, drop)
+        self.done.discard(rid)
+        self.remember()
+        self.release(rid)
+
     def mark_done(self, key: str) -> None:
         self.done.add(key)
         self.remember()

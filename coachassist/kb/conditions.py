@@ -75,11 +75,13 @@ class Condition:
 def parse(text: str) -> Condition:
     """Parse one condition line; raises ConditionError with a fix-it message."""
     match = _PATTERN.match(text)
-    if not match:
+    hint = _operator_hint(text)
+    if hint or not match:
         raise ConditionError(
-            f"cannot read condition {text!r}: write it as 'subject op value', "
-            "e.g. 'score.trust.mean < 3.0'"
+            f"cannot read condition {text!r}: "
+            + (hint or "write it as 'subject op value', e.g. 'score.trust.mean < 3.0'")
         )
+    assert match is not None
     parts = match["subject"].split(".")
     op_text, value_text = match["op"], match["value"]
     kind = parts[0]
@@ -105,6 +107,30 @@ def parse(text: str) -> Condition:
     value = _value(text, value_text)
     _check_types(text, kind, stat, op, value)
     return Condition(text, kind, name, stat, op, value)  # type: ignore[arg-type]
+
+
+# operators trainers write from habit, and the one the condition language has instead
+_WRONG_OPERATORS = {
+    "=>": ">=",
+    "=<": "<=",
+    "≥": ">=",
+    "≤": "<=",
+    "<>": "!=",
+    "≠": "!=",
+    "=": "==",
+    "!": "!=",
+}
+
+
+def _operator_hint(text: str) -> str:
+    """``'=>' is not an operator; write '>='`` for the first wrong operator in ``text``
+    (outside quoted values), else ``""``."""
+    unquoted = re.sub(r'"[^"]*"|\'[^\']*\'', '""', text)
+    found = re.search(r"=>|=<|<>|≥|≤|≠|(?<![<>=!])=(?!=)|!(?!=)", unquoted)
+    if not found:
+        return ""
+    wrong = found.group()
+    return f"'{wrong}' is not an operator; write '{_WRONG_OPERATORS[wrong]}'"
 
 
 def _subject(text: str, parts: list[str]) -> tuple[str, str, str]:

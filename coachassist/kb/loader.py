@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from coachassist.kb import wording
 from coachassist.kb.models import (
     FILE_KINDS,
     KIND_KEYS,
@@ -28,10 +29,13 @@ from coachassist.kb.models import (
     Rule,
 )
 from coachassist.kb.problems import KnowledgeBaseError, Problem, locate
+from coachassist.kb.suggestions import row_rule
 from coachassist.safefile import KB_FILE_CAP, FileRefused, read_bytes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-_TOML_POSITION = re.compile(r" \(at (?:line (?P<line>\d+), column \d+|end of document)\)")
+_TOML_POSITION = re.compile(
+    r" \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)"
+)
 
 
 def bundled_dirs() -> list[Path]:
@@ -45,6 +49,18 @@ def bundled_dirs() -> list[Path]:
 class Origin:
     path: Path
     line: int | None
+    layer: int = 0  # 0: the first folder set read (the bundled one, unless left out)
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An item of a later folder that replaces one of an earlier folder with the same id."""
+
+    kind: str
+    id: str
+    replaced: Origin
+    by: Origin
+    dropped: tuple[str, ...]  # fields the replaced item set and the replacement leaves out
 
 
 @dataclass
@@ -55,9 +71,16 @@ class KnowledgeBase:
     rules: dict[str, Rule] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+    bundled: bool = True  # whether layer 0 is the bundled knowledge base
 
     def origin(self, kind: str, item_id: str) -> Origin | None:
         return self.origins.get((kind, item_id))
+
+    def own_ids(self) -> set[str]:
+        """Ids of items from the trainer's own folders (``--kb``), not the bundled ones."""
+        first = 1 if self.bundled else 0
+        return {item for (_, item), origin in self.origins.items() if origin.layer >= first}
 
     def by_purpose(self, purpose: str) -> list[Questionnaire]:
         return [q for q in self.questionnaires.values() if q.purpose == purpose]
@@ -94,20 +117,25 @@ def load(extra_dirs: Sequence[Path] = (), *, bundled: bool = True) -> KnowledgeB
 def load_with_problems(
     extra_dirs: Sequence[Path] = (), *, bundled: bool = True
 ) -> tuple[KnowledgeBase, list[Problem]]:
+    from coachassist.kb.lint import licence_problems
+    from coachassist.kb.overrides import override_problems
     from coachassist.kb.validate import cross_check
 
-    kb = KnowledgeBase()
+    kb = KnowledgeBase(bundled=bundled)
     problems: list[Problem] = []
     layers: list[list[Path]] = [bundled_dirs()] if bundled else []
     layers += [[Path(d)] for d in extra_dirs]
-    for layer in layers:
-        _load_layer(layer, kb, problems)
+    for number, layer in enumerate(layers):
+        _load_layer(layer, kb, problems, number)
     if not problems:
         problems += cross_check(kb)
+        problems += override_problems(kb) + licence_problems(kb)
     return kb, problems
 
 
-def _load_layer(dirs: Iterable[Path], kb: KnowledgeBase, problems: list[Problem]) -> None:
+def _load_layer(
+    dirs: Iterable[Path], kb: KnowledgeBase, problems: list[Problem], layer: int = 0
+) -> None:
     seen: set[tuple[str, str]] = set()
     for folder in dirs:
         if not folder.is_dir():
@@ -117,7 +145,7 @@ def _load_layer(dirs: Iterable[Path], kb: KnowledgeBase, problems: list[Problem]
             continue
         for path in sorted(folder.rglob("*.toml")):
             if not _hidden(path.relative_to(folder)):
-                _load_file(path, folder, kb, problems, seen)
+                _load_file(path, folder, kb, problems, seen, layer)
 
 
 def _hidden(relative: Path) -> bool:
@@ -131,6 +159,7 @@ def _load_file(
     kb: KnowledgeBase,
     problems: list[Problem],
     seen: set[tuple[str, str]],
+    layer: int = 0,
 ) -> None:
     data, text, problem = read_toml(path, root=folder)
     if problem:
@@ -155,7 +184,7 @@ def _load_file(
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(pydantic_problems(path, text, data, exc))
+        problems.extend(pydantic_problems(path, text, data, exc, model))
         return
     in_file: Counter[tuple[str, str]] = Counter()
     for item_kind, item in _items(kind, parsed):
@@ -168,8 +197,15 @@ def _load_file(
             )
             continue
         seen.add(key)
-        getattr(kb, _PLURAL[item_kind])[item.id] = item  # type: ignore[attr-defined]
-        kb.origins[key] = Origin(path, line)
+        items = getattr(kb, _PLURAL[item_kind])
+        origin = Origin(path, line, layer)
+        previous = kb.origins.get(key)
+        if previous is not None and previous.layer != layer:
+            old = items[item.id]  # type: ignore[attr-defined]
+            dropped = tuple(sorted(old.model_fields_set - item.model_fields_set))
+            kb.overrides.append(Override(item_kind, item.id, previous, origin, dropped))  # type: ignore[attr-defined]
+        items[item.id] = item  # type: ignore[attr-defined]
+        kb.origins[key] = origin
 
 
 _PLURAL = {
@@ -184,6 +220,8 @@ _PLURAL = {
 def _items(kind: str, parsed: Model) -> list[tuple[str, Model]]:
     if kind == "questionnaire":
         return [("questionnaire", parsed)]
+    if kind == "suggestion":  # each row of the suggestion table is a rule
+        return [("rule", row_rule(row)) for row in parsed.suggestions]  # type: ignore[attr-defined]
     return [(kind, item) for item in getattr(parsed, _PLURAL[kind])]
 
 
@@ -217,26 +255,35 @@ def read_toml(
         # Python 3.11/3.12 only put the position in the message: "... (at line 3, column 5)"
         found = _TOML_POSITION.search(str(exc))
         line: int | None = getattr(exc, "lineno", None)
+        column: int | str | None = getattr(exc, "colno", None)
         if found:  # "at end of document": the last line
             line = int(found["line"]) if found["line"] else max(1, len(text.splitlines()))
+            column = found["column"] or column
         message = _TOML_POSITION.sub("", str(exc))
-        return None, text, Problem(path, line, "-", f"not valid TOML: {message}")
+        if column is None:
+            return None, text, Problem(path, line, "-", f"not valid TOML: {message}")
+        said = wording.both("kbcheck.toml_error", column=column, error=message)
+        return None, text, Problem(path, line, "-", said["en"], said["nl"])
     except RecursionError:
         return None, text, Problem(path, None, "-", "not valid TOML: nested too deeply")
 
 
 def pydantic_problems(
-    path: Path, text: str, data: dict[str, Any], exc: ValidationError
+    path: Path, text: str, data: dict[str, Any], exc: ValidationError, model: type[Model]
 ) -> list[Problem]:
-    """Turn pydantic's errors into one Problem each, naming the item's id and line."""
+    """Turn pydantic's errors into one plain-language Problem each, naming the item's id and
+    line, the field as the trainer wrote it (items counted from 1), in Dutch and English."""
     problems = []
     for error in exc.errors(include_url=False):
         loc = list(error["loc"])
         item_id, field_path = _owner(data, loc)
         fields = [p for p in reversed(field_path) if isinstance(p, str)]  # innermost first
         line = locate(text, item_id if item_id != "-" else None, fields)
-        where = ".".join(str(p) for p in field_path) or "file"
-        problems.append(Problem(path, line, item_id, f"{where}: {_explain(error)}"))
+        said = wording.explain(error, model)
+        en, nl = (
+            f"{wording.where(field_path, lang) or 'file'}: {said[lang]}" for lang in ("en", "nl")
+        )
+        problems.append(Problem(path, line, item_id, en, nl))
     return problems
 
 
@@ -258,13 +305,3 @@ def _shown_id(node: Any) -> str | None:
     """The ``id`` of a table, if it can stand in a one-line problem (even when invalid)."""
     value = node.get("id") if isinstance(node, dict) else None
     return value if isinstance(value, str) and re.fullmatch(r"\S{1,100}", value) else None
-
-
-def _explain(error: Any) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "missing; add this field"
-    if kind == "extra_forbidden":
-        return "unknown field; remove it or check its spelling"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")

@@ -8,4 +8,11 @@ from typing import Literal
 SETTINGS: tuple[str, ...] = ("leadership_team", "one_team", "two_departments", "whole_organisation")
 Phase = Literal["opening", "core", "closing"]
 PHASES: tuple[Phase, ...] = ("opening", "core", "closing")
-FILE_KIND_NAMES: tuple[str, ...] = ("case", "dysfunction", "format", "questionnaire", "rule")
+FILE_KIND_NAMES: tuple[str, ...] = (
+    "case",
+    "dysfunction",
+    "format",
+    "questionnaire",
+    "rule",
+    "suggestion",
+)

@@ -17,11 +17,21 @@ class Problem:
     line: int | None
     item: str  # the id of the item at fault, or "-" for the file as a whole
     message: str
+    nl: str | None = None  # the message in Dutch, where one is written (``render("nl")``)
 
     def __str__(self) -> str:
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """``file:line: id: message`` in ``lang`` (English where no Dutch text exists)."""
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         item = f"{self.item}: " if self.item and self.item != "-" else ""  # "-": the whole file
-        return f"{where}: {item}{self.message}"
+        message = self.message
+        if lang == "nl":
+            from coachassist.kb.wording import dutch
+
+            message = self.nl or dutch(self.message)
+        return f"{where}: {item}{message}"
 
 
 class KnowledgeBaseError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from coachassist.kb.answers import Answer, answer_problem, answers_problem
@@ -12,6 +12,7 @@ from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
 from coachassist.kb.problems import Problem, locate
 from coachassist.kb.pulse import pulse_problems
+from coachassist.kb.wording import known
 
 Fields = str | Sequence[str] | None  # a field name, or names to try in turn, to find the line
 
@@ -32,7 +33,7 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                         kb,
                         "dysfunction",
                         dysfunction.id,
-                        f"unknown scale {scale!r} in 'scales'; {_known(scales)}",
+                        f"unknown scale {scale!r} in 'scales'; {_known(scales, scale, kb)}",
                         "scales",
                     )
                 )
@@ -44,7 +45,7 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                         kb,
                         "format",
                         fmt.id,
-                        f"unknown dysfunction {target!r} in 'addresses'; {_known(kb.dysfunctions)}",
+                        f"unknown dysfunction {target!r} in 'addresses'; {_known(kb.dysfunctions, target, kb)}",
                         "addresses",
                     )
                 )
@@ -81,10 +82,9 @@ def _at(
     return Problem(path, line, item_id, message)
 
 
-def _known(ids: object, limit: int = 8) -> str:
-    names = sorted(ids)  # type: ignore[call-overload]
-    shown = ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
-    return f"known: {shown}" if names else "none are defined"
+def _known(ids: Iterable[str], wanted: object = None, kb: KnowledgeBase | None = None) -> str:
+    """``did you mean 'x'; known: ...``, the ids of the trainer's own folders first."""
+    return known(ids, wanted, kb.own_ids() if kb else ())["en"]
 
 
 # --- questionnaires -------------------------------------------------------------------------
@@ -111,14 +111,14 @@ def _check_questionnaire(kb: KnowledgeBase, qn: Questionnaire) -> list[Problem]:
             )
         if question.scale and question.scale not in scale_ids:
             report(
-                f"{where}: unknown scale {question.scale!r}; {_known(scale_ids)}",
+                f"{where}: unknown scale {question.scale!r}; {_known(scale_ids, question.scale)}",
                 "scale",
                 question.id,
                 nth,
             )
         if question.anchors and question.anchors not in qn.anchors:
             report(
-                f"{where}: unknown anchors {question.anchors!r}; {_known(qn.anchors)}",
+                f"{where}: unknown anchors {question.anchors!r}; {_known(qn.anchors, question.anchors)}",
                 "anchors",
                 question.id,
                 nth,
@@ -145,7 +145,7 @@ def _show_if_problem(
     if cond.kind == "role":
         values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
         unknown = [v for v in values if v not in qn.roles]
-        return f"unknown role {unknown[0]!r}; {_known(qn.roles)}" if unknown else None
+        return f"unknown role {unknown[0]!r}; {_known(qn.roles, unknown[0])}" if unknown else None
     if cond.kind != "answer":
         return "show_if may only test 'answer.<earlier question>' or 'role'"
     if cond.name not in earlier:
@@ -167,7 +167,7 @@ def _value_problem(question: Question, cond: Condition) -> str | None:
             return f"{question.id!r} has choices, not numbers; use == or in"
         options = [o.value for o in question.options]
         unknown = [v for v in values if v not in options]
-        return f"unknown option {unknown[0]!r}; {_known(options)}" if unknown else None
+        return f"unknown option {unknown[0]!r}; {_known(options, unknown[0])}" if unknown else None
     if any(isinstance(v, str | bool) for v in values):
         return f"{question.id!r} is answered with a number; compare it with a number"
     return None
@@ -197,10 +197,15 @@ def _check_rules(kb: KnowledgeBase) -> list[Problem]:
                     report(f"condition {cond.text!r}: {message}", field)
         then = rule.then
         if then.dysfunction and then.dysfunction not in kb.dysfunctions:
-            report(f"unknown dysfunction {then.dysfunction!r}; {_known(kb.dysfunctions)}", "then")
+            report(
+                f"unknown dysfunction {then.dysfunction!r}; {_known(kb.dysfunctions, then.dysfunction, kb)}",
+                "then",
+            )
         for fmt in then.suggest:
             if fmt not in kb.formats:
-                report(f"unknown format {fmt!r} in 'suggest'; {_known(kb.formats)}", "then")
+                report(
+                    f"unknown format {fmt!r} in 'suggest'; {_known(kb.formats, fmt, kb)}", "then"
+                )
         answered = [c for c in [*rule.conditions, *rule.any_conditions] if c.kind == "dysfunction"]
         if then.suggest and not answered:
             report(
@@ -234,7 +239,11 @@ def _rule_condition_problem(
 ) -> str | None:
     match cond.kind:
         case "score" | "gap":
-            return None if cond.name in scales else f"unknown scale {cond.name!r}; {_known(scales)}"
+            return (
+                None
+                if cond.name in scales
+                else f"unknown scale {cond.name!r}; {_known(scales, cond.name, kb)}"
+            )
         case "item":
             question = items.get(cond.name)
             if question is None:
@@ -247,7 +256,7 @@ def _rule_condition_problem(
         case "context":
             question = context.get(cond.name)
             if question is None:
-                return f"unknown context question {cond.name!r}; {_known(context)}"
+                return f"unknown context question {cond.name!r}; {_known(context, cond.name, kb)}"
             return _value_problem(question, cond)
         case "signal":
             return (
@@ -257,7 +266,9 @@ def _rule_condition_problem(
             )
         case "dysfunction":
             if cond.name not in kb.dysfunctions:
-                return f"unknown dysfunction {cond.name!r}; {_known(kb.dysfunctions)}"
+                return (
+                    f"unknown dysfunction {cond.name!r}; {_known(kb.dysfunctions, cond.name, kb)}"
+                )
             return (
                 None if cond.name in concluded else f"no rule concludes dysfunction {cond.name!r}"
             )
@@ -335,12 +346,12 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
                     field,
                 )
             elif name not in known:
-                report(f"expected {finding!r}: unknown {kind}; {_known(known)}", field)
+                report(f"expected {finding!r}: unknown {kind}; {_known(known, name, kb)}", field)
         given = case.given
         for scale in [*given.scores, *given.gaps]:
             if scale not in scales:
                 report(
-                    f"given score of unknown scale {scale!r}; {_known(scales)}",
+                    f"given score of unknown scale {scale!r}; {_known(scales, scale, kb)}",
                     (scale, "scores", "gaps", "given"),
                 )
         for question in given.items:
@@ -349,7 +360,7 @@ def _check_cases(kb: KnowledgeBase) -> list[Problem]:
         for question, value in given.context.items():
             if question not in context:
                 report(
-                    f"given context answer to unknown question {question!r}; {_known(context)}",
+                    f"given context answer to unknown question {question!r}; {_known(context, question, kb)}",
                     (question, "context", "given"),
                 )
                 continue

@@ -7,8 +7,14 @@ from dataclasses import dataclass, field
 from coachassist.diagnosis import Diagnosis
 from coachassist.i18n import Lang, t
 from coachassist.kb.loader import KnowledgeBase
-from coachassist.kb.models import Text
 from coachassist.plan import Plan, PlanItem
+from coachassist.report.plan_text import (
+    left_out_text,
+    note_text,
+    reason_text,
+    serves_text,
+    setting_label,
+)
 
 
 @dataclass
@@ -55,7 +61,7 @@ def plan_view(
     ids, its purpose and source, but not the coach's steps and materials."""
     c = plan.constraints
     unknown = t("plan.unknown", lang)
-    setting = _setting_label(kb, c.setting, lang) if c.setting else unknown
+    setting = setting_label(kb, c.setting, lang) if c.setting else unknown
     names = {f.id: f.name(lang) for f in [*dx.findings, *dx.signals]}
     shown: dict[str, int] = {}
     sessions = []
@@ -65,9 +71,11 @@ def plan_view(
         if session.focus:
             focus = ", ".join(names.get(f, f) for f in session.focus)
             lines.append(t("plan.focus", lang, findings=focus))
+        if session.limit != c.minutes:
+            lines.append(t("plan.day_session", lang, minutes=session.limit))
         lines.append(t("plan.minutes_used", lang, minutes=session.minutes, free=session.free))
         rows = [
-            _row(kb, item, session.number, shown, names, lang, audience == "coach")
+            _row(kb, dx, item, session.number, shown, lang, audience == "coach")
             for item in session.items
         ]
         sessions.append(
@@ -79,7 +87,7 @@ def plan_view(
             if item.format
             else t("plan.left_out.finding", lang, name=item.name(lang)),
             ", ".join(names.get(f, f) for f in item.findings) or "-",
-            item.text(lang),
+            left_out_text(kb, item, lang),
         ]
         for item in plan.left_out
     ]
@@ -93,7 +101,7 @@ def plan_view(
             size=c.group_size if c.group_size is not None else unknown,
             setting=setting,
         ),
-        messages=[message(lang) for message in plan.messages],
+        messages=[note_text(note, lang) for note in plan.notes],
         sessions=sessions,
         columns=[t(f"plan.col.{k}", lang) for k in ("format", "minutes", "for")],
         left_out_heading=t("plan.left_out.heading", lang),
@@ -109,22 +117,17 @@ def plan_view(
 
 def _row(
     kb: KnowledgeBase,
+    dx: Diagnosis,
     item: PlanItem,
     number: int,
     shown: dict[str, int],
-    names: dict[str, str],
     lang: Lang,
     coach: bool,
 ) -> RowView:
     role = t(f"plan.role.{item.role}", lang)
     title = f"{item.name(lang)} ({item.minutes} min, {role})"
-    why = item.reason.text(lang)
-    if item.reason.findings:
-        serves = ", ".join(names.get(f, f) for f in item.reason.findings)
-    else:
-        serves = t(f"plan.for.{item.reason.kind}", lang)
-    if not coach and item.reason.kind in ("suggested", "addresses"):
-        why = t(f"plan.why.{item.reason.kind}", lang, findings=serves)
+    why = reason_text(dx, item, lang, coach=coach)
+    serves = serves_text(dx, item, lang)
     row = RowView(title=title, cells=[item.name(lang), str(item.minutes), serves], why=why)
     fmt = kb.formats.get(item.format)
     if fmt is None:
@@ -140,9 +143,3 @@ def _row(
     source = fmt.source_text(lang) if fmt.source_text else fmt.source
     row.source = source + (f" ({fmt.licence})" if fmt.licence else "")
     return row
-
-
-def _setting_label(kb: KnowledgeBase, setting: str, lang: Lang) -> str:
-    question = kb.context_questions().get("team_type")
-    labels: dict[str, Text] = {o.value: o.label for o in question.options} if question else {}
-    return labels[setting](lang) if setting in labels else setting

@@ -80,7 +80,7 @@ class CoachApp(LangApp):
         try:
             self.kb = load_cached(self.kb_dirs, bundled=self.bundled)
         except KnowledgeBaseError as error:
-            problems = [str(p) for p in error.problems]
+            problems = [p.render(self.lang) for p in error.problems]
         except Exception as error:  # e.g. an unreadable folder: shown in the app, not raised
             problems = [f"{type(error).__name__}: {error}"]
         else:
@@ -201,8 +201,21 @@ class CoachApp(LangApp):
                 elif choice.kind == "collect":
                     await self.push_screen_wait(self.collect_screen(progress))
                     self.refresh_intake(progress)
+                elif choice.kind in ("context", "respondents"):
+                    await self.edit_intake(progress, choice.kind)
                 else:
                     self.add_respondent(progress, choice.role)
+
+    async def edit_intake(self, progress: IntakeProgress, what: str) -> None:
+        """After saving: the team context once more, or the list of respondents to remove one."""
+        from coachassist.tui.screens.context import ContextScreen
+        from coachassist.tui.screens.respondents import RespondentsScreen
+
+        walk = progress.context_walk()
+        if what == "context" and walk is not None:
+            await self.push_screen_wait(ContextScreen(progress, walk.first()))
+        elif what == "respondents":
+            await self.push_screen_wait(RespondentsScreen(progress))
 
     async def ask_consent(self, progress: IntakeProgress, rid: str) -> bool:
         """A lead's consent to the lead's view, before their first question; False: Esc."""

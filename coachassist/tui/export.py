@@ -28,7 +28,7 @@ FORMATS: tuple[Literal["md", "html"], ...] = ("md", "html")
 def make_plan(kb: KnowledgeBase, intake: Intake, diagnosis: Diagnosis) -> Plan:
     from coachassist.plan import build_plan
 
-    return build_plan(kb, diagnosis, intake.context)
+    return build_plan(kb, diagnosis, intake.context, edits=intake.plan)
 
 
 def report_path(intake_path: Path, audience: Audience, fmt: str) -> Path:

@@ -137,6 +137,7 @@ minutes = 20
 settings = ["one_team"]
 addresses = ["silos_and_power"]
 source = "Liberating Structures"
+licence = "CC BY-SA 4.0"
 name = { nl = "1-2-4-allen", en = "1-2-4-All" }
 purpose = { nl = "Iedereen denkt mee.", en = "Everyone contributes." }
 steps = [{ nl = "Eerst alleen, dan in tweetallen.", en = "First alone, then in pairs." }]

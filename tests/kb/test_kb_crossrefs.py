@@ -25,7 +25,7 @@ MISTAKES = [
         'scale = "trusst"\nanchors = "agree5"\ntext = { nl = "Ik durf',
         "miniscan",
         'scale = "trusst"',
-        "question 'trust_1': unknown scale 'trusst'; known: trust",
+        "question 'trust_1': unknown scale 'trusst'; did you mean 'trust'? known: trust",
     ),
     (
         "question-unknown-anchors",
@@ -34,7 +34,7 @@ MISTAKES = [
         'anchors = "agree7"\nreverse = true',
         "miniscan",
         'anchors = "agree7"',
-        "question 'trust_2': unknown anchors 'agree7'; known: agree5",
+        "question 'trust_2': unknown anchors 'agree7'; did you mean 'agree5'? known: agree5",
     ),
     (
         "dysfunction-unknown-scale",
@@ -52,7 +52,7 @@ MISTAKES = [
         "score.trus.mean < 3.0",
         "trust.low",
         "score.trus.mean",
-        "condition 'score.trus.mean < 3.0': unknown scale 'trus'; known: trust",
+        "condition 'score.trus.mean < 3.0': unknown scale 'trus'; did you mean 'trust'? known: trust",
     ),
     (
         "condition-unknown-gap-scale",
@@ -106,7 +106,7 @@ MISTAKES = [
         'then = { dysfunction = "no_trust", severity = "high" }',
         "trust.dysfunction",
         '"no_trust"',
-        "unknown dysfunction 'no_trust'; known: absence_of_trust, silos_and_power",
+        "unknown dysfunction 'no_trust'; did you mean 'absence_of_trust'? known: absence_of_trust, silos_and_power",
     ),
     (
         "condition-unknown-dysfunction",
@@ -187,7 +187,7 @@ MISTAKES = [
         'en = " "',
         "team_type",
         ('id = "team_type"', "options = ["),
-        "options.1.en: text is blank",
+        "option 2, en: text is blank",
     ),
     (
         "likert-range-too-wide",
@@ -295,7 +295,7 @@ MISTAKES = [
         "score.trust.mean <<< 3.0",
         "trust.low",
         "<<<",
-        "when: 'score.trust.mean <<< 3.0': cannot read value",
+        "condition 1: 'score.trust.mean <<< 3.0': cannot read value",
     ),
     (
         "condition-unknown-subject",
@@ -350,7 +350,7 @@ MISTAKES = [
         "recuring = true",
         "checkin_wish",
         "recuring",
-        "recuring: unknown field; remove it or check its spelling",
+        "recuring: unknown field (did you mean 'recurring'?); remove it or check its spelling",
     ),
     (
         "unknown-top-level-field",
@@ -368,7 +368,7 @@ MISTAKES = [
         'id = "One-two"',
         "One-two",
         'id = "One-two"',
-        "id: String should match pattern",
+        "id: 'One-two' is not a valid id: use lower case letters, digits and _, starting with a letter (e.g. 'one_two')",
     ),
     (
         "dysfunction-without-severity",
@@ -514,18 +514,18 @@ def test_exact_prefixes(tmp_path: Path) -> None:
     root = write_kb(tmp_path, {RULES: rules})
     assert [str(p) for p in load_dir(root)[1]] == [
         f"{root}/rules/rules.toml:23: trust.formats: unknown format 'checkin' in 'suggest'; "
-        "known: checkin_wish, one_two_four_all"
+        "did you mean 'checkin_wish'? known: checkin_wish, one_two_four_all"
     ]
     root = write_kb(tmp_path, {RULES: FILES[RULES], FMT: formats})
     assert [str(p) for p in load_dir(root)[1]] == [
-        f"{root}/rules/formats.toml:4: checkin_wish: recuring: unknown field; "
-        "remove it or check its spelling"
+        f"{root}/rules/formats.toml:4: checkin_wish: recuring: unknown field "
+        "(did you mean 'recurring'?); remove it or check its spelling"
     ]
     scan = edit(FILES[SCAN], 'anchors = "agree5"\nreverse', 'anchors = "agree7"\nreverse')
     root = write_kb(tmp_path, {FMT: FILES[FMT], SCAN: scan})
     assert [str(p) for p in load_dir(root)[1]] == [
         f"{root}/questionnaires/scan.toml:40: miniscan: question 'trust_2': "
-        "unknown anchors 'agree7'; known: agree5"
+        "unknown anchors 'agree7'; did you mean 'agree5'? known: agree5"
     ]
 
 

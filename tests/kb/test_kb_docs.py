@@ -248,7 +248,12 @@ def test_rule_cases_documented_test_rules_output(
     )
     code, out, err = cli("test-rules", "--kb", "my-kb", "--lang", "en")
     assert code == 1
-    failure, uncovered = out.splitlines()
+    failure, *explained, uncovered = out.splitlines()
+    assert explained == [
+        "  rule trust.dysfunction.low (trust.toml:25) concluded it:",
+        "    ok signal.low_trust   measured: concluded",
+    ]
+    assert "\n".join(explained) in _page("rule-cases")
     documented = _documented("rule-cases", "my-kb/rules/extra.cases.toml:")
     assert failure.split(" (fired:")[0] == documented.split(" (fired:")[0]
     assert uncovered == _documented("rule-cases", "my-kb/rules/extra.toml:")
@@ -285,3 +290,88 @@ def test_condition_examples_are_valid_rule_conditions(tmp_path: Path) -> None:
     (tmp_path / "examples.toml").write_text("\n".join(rules), encoding="utf-8")
     _, problems = load_with_problems([tmp_path])
     assert lines(problems) == []
+
+
+def _guide_block_after(marker: str, lang: str = "text") -> str:
+    """The first ``lang`` block after the line ``marker`` in the trainers' guide."""
+    rest = _page("trainers-guide").split(marker, 1)[1]
+    return _blocks(rest, lang)[0]
+
+
+def test_guide_new_writes_the_documented_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    command = _guide_block_after("## 2. Start from a skeleton", "sh").strip()
+    assert command == "coachassist new format pre_mortem --kb my-kb"
+    code, out, _ = cli(*command.split()[1:], "--lang", "en")
+    assert code == 0
+    assert out.strip() == _guide_block_after(command + "\n```").strip()
+    assert cli("check", "--kb", "my-kb")[0] == 0
+    code, _, err = cli(*command.split()[1:], "--lang", "en")
+    assert code == 2 and "nothing is overwritten" in err
+
+
+def test_guide_explain_output(guide: Path, cli: Cli) -> None:
+    command = _guide_block_after("## 6. Read a rule back", "sh").strip()
+    assert command == "coachassist explain my.suggest.conflict.pre-mortem --kb my-kb"
+    code, out, _ = cli(*command.split()[1:], "--lang", "en")
+    assert code == 0
+    documented = _guide_block_after(command + "\n```").splitlines()
+    shown = out.splitlines()
+    assert shown[:10] == documented[:10]  # the rule, and the trainer's own case first
+    assert shown[-2:] == documented[-2:]  # the formats it leads to
+
+
+def test_guide_rulebook_command(guide: Path, cli: Cli) -> None:
+    command = _guide_block_after("## 7. The whole knowledge base as a book", "sh").strip()
+    code, _, err = cli(*command.split()[1:])
+    assert code == 0, err
+    book = Path("rulebook.html").read_text("utf-8")
+    assert "my.suggest.conflict.pre-mortem" in book and "Pre-mortem" in book
+
+
+def test_guide_documented_override_lines(guide: Path, cli: Cli) -> None:
+    documented = _guide_block_after("## Changing a bundled item").splitlines()
+    Path("my-kb/dysfunctions.toml").write_text(
+        '[[dysfunctions]]\nid = "fear_of_conflict"\n'
+        'name = { nl = "Conflict vermijden", en = "Avoiding conflict" }\n'
+        'explanation = { nl = "Uitleg.", en = "Explanation." }\n',
+        encoding="utf-8",
+    )
+    code, out, _ = cli("check", "--kb", "my-kb", "--lang", "en")
+    assert code == 0
+    assert out.splitlines()[:2] == documented
+
+
+def test_guide_message_table_is_what_check_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    """Each row of the guide's table: the mistake in the guide's format gives that line."""
+    monkeypatch.chdir(tmp_path)
+    rows = re.findall(r"^\| (.+?) \| `(.+)` \|$", _page("trainers-guide"), re.M)
+    base = _guide_format_without_schema_line()
+    rule = _guide_files()["my-kb/rules/pre_mortem.toml"].split("\n\n", 1)[1]
+    mistakes = {
+        '`minutes = "90"`': ("f", base.replace("minutes = 45", 'minutes = "90"')),
+        '`recurring = "true"`': ("f", base.replace("role = ", 'recurring = "true"\nrole = ')),
+        "`recuring = true`": ("f", base.replace("role = ", "recuring = true\nrole = ")),
+        '`"score.conflict.mean => 2.6"`': (
+            "r",
+            rule.replace('"dysfunction.fear_of_conflict", ', '"score.conflict.mean => 2.6", '),
+        ),
+        "an empty English text in the fifth step": (
+            "f",
+            re.sub(r'en = "Agree \(10 min\)[^"]*"', 'en = ""', base),
+        ),
+        '`id = "Pre mortem"`': ("f", base.replace('id = "pre_mortem"', 'id = "Pre mortem"')),
+    }
+    assert sorted(m for m, _ in rows) == sorted(mistakes)
+    for mistake, said in rows:
+        folder = Path(f"kb-{len(list(Path().iterdir()))}")
+        folder.mkdir()
+        name, text = mistakes[mistake]
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+        code, out, _ = cli("check", "--kb", folder, "--lang", "en")
+        assert code == 1, mistake
+        assert said in out, (mistake, out)

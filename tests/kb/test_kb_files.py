@@ -30,7 +30,7 @@ BAD_FILES: dict[str, tuple[bytes, int | None, str]] = {
         "cannot tell what kind of file this is (found: rule, case)",
     ),
     "deeply-nested": (b"a = " + b"[" * 5000, None, "not valid TOML: nested too deeply"),
-    "not-a-table-list": (b"rules = 3\n", 1, "rules: Input should be a valid list"),
+    "not-a-table-list": (b"rules = 3\n", 1, "rules: write a list in square brackets"),
 }
 
 
@@ -52,7 +52,7 @@ def test_bad_file_among_good_ones_is_the_only_problem(mini: Path) -> None:
     (mini / "rules" / "notes.toml").write_text("just some words\n", encoding="utf-8")
     _, problems = load_dir(mini)
     assert lines(problems) == [
-        f"{mini}/rules/notes.toml:1: not valid TOML: Expected '=' after a key in a key/value pair"
+        f"{mini}/rules/notes.toml:1: not valid TOML: Expected '=' after a key in a key/value pair (column 6)"
     ]
 
 

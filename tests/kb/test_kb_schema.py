@@ -41,8 +41,18 @@ def _bundled_files() -> dict[str, list[tuple[Path, dict[str, Any]]]]:
     return found
 
 
+SUGGESTIONS = """
+[[suggestions]]
+id = "suggest.trust.one-team"
+dysfunction = "absence_of_trust"
+settings = ["one_team"]
+formats = ["one_two_four_all"]
+because = { nl = "omdat", en = "because" }
+"""
+
+
 def _mini_files() -> dict[str, dict[str, Any]]:
-    documents = (tomllib.loads(text) for text in FILES.values())
+    documents = [tomllib.loads(text) for text in [*FILES.values(), SUGGESTIONS]]
     return {_kind_of(data) or "?": data for data in documents if _kind_of(data) != "questionnaire"}
 
 
@@ -85,7 +95,7 @@ def test_schema_accepts_every_bundled_file_of_its_kind(
 @pytest.mark.parametrize("kind", KINDS)
 def test_schema_accepts_the_mini_files(kind: str, schemas: dict[str, dict[str, Any]]) -> None:
     validator = Draft202012Validator(schemas[kind])
-    for text in FILES.values():
+    for text in [*FILES.values(), SUGGESTIONS]:
         data = tomllib.loads(text)
         if _kind_of(data) == kind:
             assert list(validator.iter_errors(data)) == []

@@ -178,7 +178,8 @@ async def test_self_scan_is_one_lead_and_shows_everything() -> None:
         assert session.intake.responses[0].role == "lead"
         await pilot.press("5", "5", "5", "5", "enter")
         assert isinstance(app.screen, BetweenScreen)
-        assert len(app.screen.query_one("#next", OptionList).options) == 2
+        # results, start, edit the context, remove a respondent
+        assert len(app.screen.query_one("#next", OptionList).options) == 4
         await pilot.press("1")
         assert isinstance(app.screen, ResultsScreen)
         assert "enige respondent" in text_of(app)

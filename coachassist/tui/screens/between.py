@@ -24,7 +24,7 @@ from coachassist.tui.widgets.titlebar import TitleBar
 
 @dataclass(frozen=True)
 class Next:
-    kind: Literal["respondent", "results", "collect", "start"]
+    kind: Literal["respondent", "results", "collect", "start", "context", "respondents"]
     role: str = ""
 
 
@@ -73,6 +73,9 @@ class BetweenScreen(BaseScreen[Next]):
         if self.session.mode == "coach":
             options.append(("collect", self.tr("tui.between.collect")))
         options.append(("start", self.tr("tui.between.start")))
+        options.append(("context", self.tr("tui.intakeedit.context")))
+        if intake.responses:
+            options.append(("respondents", self.tr("tui.intakeedit.respondents")))
         yield ChoiceList(
             [Option(numbered(i, label), id=key) for i, (key, label) in enumerate(options)],
             selected=0,
@@ -96,5 +99,7 @@ class BetweenScreen(BaseScreen[Next]):
             self.dismiss(Next("results"))
         elif key == "collect":
             self.dismiss(Next("collect"))
+        elif key in ("context", "respondents"):
+            self.dismiss(Next(key))  # type: ignore[arg-type]
         else:
             self.dismiss(Next("start"))

@@ -202,6 +202,7 @@ class ResultsScreen(BaseScreen[None]):
                             Text.assemble(
                                 (s.name(lang), "bold"),
                                 (f"  {self.tr('tui.format.minutes', n=s.minutes)}", "dim"),
+                                (self.misfit_mark(s.format), "italic"),
                             )
                         ),
                         id=s.format,
@@ -333,3 +334,12 @@ class ResultsScreen(BaseScreen[None]):
             self.app.push_screen(
                 FormatScreen(self.kb, fmt, suggestion, self.diagnosis, folder=folder)
             )
+
+    def misfit_mark(self, format_id: str) -> str:
+        """'  (needs a day (360 min))' on a suggestion that does not suit this team; else ''."""
+        from coachassist.plan import PlanConstraints
+        from coachassist.report.plan_text import format_mark
+
+        c = PlanConstraints().resolve(self.session.intake.context)
+        mark = format_mark(self.kb, format_id, c, self.lang)
+        return f"  ({mark})" if mark else ""
