@@ -9,10 +9,11 @@ points), combined over the J items of a scale and truncated to 0..1 (LeBreton & 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from coachassist.intake.models import DONT_KNOW, Intake
-from coachassist.kb.models import Question, Questionnaire
+from coachassist.kb.models import Anchors, Question, Questionnaire
 
 AGREEMENT_THRESHOLD = 0.70
 LARGE_GAP = 1.0
@@ -188,3 +189,134 @@ def _variance(values: list[float]) -> float:
 
 def _sd(values: list[float]) -> float:
     return round(math.sqrt(_variance(values)), 4) if len(values) >= 2 else 0.0
+
+
+class LeaveOneOut:
+    """``score_team`` of the team with one respondent left out, for many left-out respondents.
+
+    Each respondent's reverse-scored answers and per-scale score depend on that respondent
+    alone, so they are computed once; each left-out team only filters them and recomputes the
+    team figures with the same functions (fsum, so the figures equal ``score_team`` of the
+    reduced intake exactly). ``scales`` / ``items``: compute only these (None: all); gaps
+    follow the scales computed.
+    """
+
+    def __init__(
+        self,
+        qn: Questionnaire,
+        intake: Intake,
+        scales: Collection[str] | None = None,
+        items: Collection[str] | None = None,
+    ) -> None:
+        self.qn = qn
+        values = [_values(_flips(qn), r.answers) for r in intake.responses]
+        self.roles = [r.role for r in intake.responses]
+        likert = [q for q in qn.questions if q.type == "likert"]
+        self.scales = [s for s in qn.scales if scales is None or s.id in scales]
+        scale_ids = {s.id for s in self.scales}
+        self.items = [q for q in likert if items is None or q.id in items]
+        needed = {q.id for q in self.items} | {q.id for q in likert if q.scale in scale_ids}
+        self.columns = {q.id: [v[q.id] for v in values] for q in likert if q.id in needed}
+        self.person: dict[str, list[float | None]] = {}
+        for scale in self.scales:
+            qids = [q.id for q in likert if q.scale == scale.id]
+            own: list[float | None] = []
+            for answers in values:
+                answered = [a for qid in qids if (a := answers[qid]) is not None]
+                own.append(_mean(answered) if len(answered) >= scale.min_answers else None)
+            self.person[scale.id] = own
+        self.shapes = {s.id: _shape(qn, s.id) for s in self.scales}
+        self.wanted = {q.id: q for q in self.items}
+        self._items: dict[tuple[str, float | str], tuple[float | None, ItemStats | None]] = {}
+
+    def _item(
+        self, qid: str, column: list[float | None], left_out: int
+    ) -> tuple[float | None, ItemStats | None]:
+        """An item's variance (two or more answers) and, if wanted, its figures (as in
+        ``score_team``) with one answer left out."""
+        answered = [a for j, a in enumerate(column) if j != left_out and a is not None]
+        variance = _variance(answered) if len(answered) >= 2 else None
+        q = self.wanted.get(qid)
+        if q is None or not answered:
+            return variance, None
+        anchors = self.qn.anchors[q.anchors or ""]
+        middle = (anchors.min + anchors.max) / 2
+        worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
+        agreed = round(sum(a > middle for a in worded) / len(worded), 4)
+        sd = round(math.sqrt(variance), 4) if variance is not None else 0.0
+        return variance, ItemStats(qid, len(answered), _mean(answered), sd, agreed)
+
+    def without(self, left_out: int) -> TeamScores:
+        roles = self.roles[:left_out] + self.roles[left_out + 1 :]
+        variances: dict[str, float] = {}
+        items = {}
+        for qid, col in self.columns.items():
+            # an item's figures depend only on the answers left (fsum: not on their order),
+            # so they are computed once per item and answer left out
+            value = col[left_out]  # 0.0 and -0.0 are equal keys but may round differently
+            key = (qid, value) if value else (qid, f"person {left_out}")
+            if key not in self._items:
+                self._items[key] = self._item(qid, col, left_out)
+            variance, figures = self._items[key]
+            if variance is not None:
+                variances[qid] = variance
+            if figures is not None:
+                items[qid] = figures
+        items = {q.id: items[q.id] for q in self.items if q.id in items}
+        scales = {}
+        for scale in self.scales:
+            pairs = [
+                (role, score)
+                for j, (role, score) in enumerate(
+                    zip(self.roles, self.person[scale.id], strict=True)
+                )
+                if j != left_out and score is not None
+            ]
+            qids, bounds = self.shapes[scale.id]
+            scales[scale.id] = _scale_from(scale.id, qids, bounds, pairs, variances)
+        gaps = {}
+        for scale_id, stats in scales.items():
+            lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
+            if lead and members:
+                gaps[scale_id] = round(lead[1] - members[1], 4)
+        counts: dict[str, int] = {}
+        for role in roles:
+            counts[role] = counts.get(role, 0) + 1
+        return TeamScores(len(roles), counts, scales, items, gaps)
+
+
+def _shape(qn: Questionnaire, scale_id: str) -> tuple[list[str], Anchors | None]:
+    """A scale's question ids and anchors, as ``_scale`` finds them."""
+    questions = [q for q in qn.questions if q.scale == scale_id]
+    anchors = qn.anchors[questions[0].anchors or ""] if questions else None
+    return [q.id for q in questions], anchors
+
+
+def _scale_from(
+    scale_id: str,
+    qids: list[str],
+    anchors: Anchors | None,
+    person_scores: list[tuple[str, float]],
+    variances: dict[str, float],
+) -> ScaleStats:
+    """``_scale`` from the respondents' scale scores (those with enough answers)."""
+    scores = [score for _, score in person_scores]
+    if not scores or anchors is None:
+        return ScaleStats(scale_id, 0, None, None, None, False)
+    by_role: dict[str, list[float]] = {}
+    for role, score in person_scores:
+        by_role.setdefault(role, []).append(score)
+    low, high = _thirds(anchors.min, anchors.max)
+    polarised = len(scores) >= 3 and (
+        sum(s <= low for s in scores) / len(scores) >= POLARISED_SHARE
+        and sum(s >= high for s in scores) / len(scores) >= POLARISED_SHARE
+    )
+    return ScaleStats(
+        scale=scale_id,
+        n=len(scores),
+        mean=_mean(scores),
+        sd=_sd(scores),
+        rwg=_rwg([variances[q] for q in qids if q in variances], anchors.max - anchors.min + 1),
+        polarised=polarised,
+        by_role={role: (len(v), _mean(v)) for role, v in sorted(by_role.items())},
+    )

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coachassist.engine.facts import FactTable
-from coachassist.engine.inference import rule_holds
+from coachassist.engine.facts import Fact, FactTable
+from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.models import SEVERITY_RANK, Rule
 
 MARGIN = 0.1  # points on the 1..5 scale; about one standard error of an 8-person team mean
@@ -25,7 +25,13 @@ MARGIN = 0.1  # points on the 1..5 scale; about one standard error of an 8-perso
 def shifted(table: FactTable, delta: float) -> FactTable:
     """A copy of ``table`` with every mean ``delta`` higher (healthier) and every gap's size
     ``delta`` smaller (never past zero)."""
-    result = FactTable({key: [dict(f) for f in facts] for key, facts in table.facts.items()})
+    return shift_in_place(
+        FactTable({key: [dict(f) for f in facts] for key, facts in table.facts.items()}), delta
+    )
+
+
+def shift_in_place(result: FactTable, delta: float) -> FactTable:
+    """``shifted`` without the copy, for a table nothing else holds."""
     for key, facts in result.facts.items():
         kind = key.partition(".")[0]
         for fact in facts:
@@ -49,12 +55,18 @@ def soft_runs(rules: Mapping[str, Rule], visible: FactTable) -> tuple[list[str],
     )
 
 
-_ORDER: dict[int, tuple[Mapping[str, Rule], list[Rule]]] = {}
+Keyed = tuple[tuple[str, Condition], ...]
+_ORDER: dict[int, tuple[Mapping[str, Rule], list[tuple[Rule, Keyed, Keyed]]]] = {}
 
 
-def _in_order(rules: Mapping[str, Rule]) -> list[Rule]:
+def _keyed(conditions: list[Condition]) -> Keyed:
+    return tuple((c.key, c) for c in conditions)
+
+
+def _in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
     """The signal and dysfunction rules, every rule after all rules concluding what it tests
-    (the rule files have no cycles: ``check`` refuses them), cached per rule set."""
+    (the rule files have no cycles: ``check`` refuses them), each with its ``when`` and
+    ``when_any`` conditions and the key each looks at; cached per rule set."""
     cached = _ORDER.get(id(rules))
     if cached is not None and cached[0] is rules:
         return cached[1]
@@ -77,10 +89,14 @@ def _in_order(rules: Mapping[str, Rule]) -> list[Rule]:
             depth[rid] = 1 + max(below, default=0)
         return depth[rid]
 
-    ordered = sorted(
-        (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
-    )
-    _ORDER.clear()
+    ordered = [
+        (rule, _keyed(rule.conditions), _keyed(rule.any_conditions))
+        for rule in sorted(
+            (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
+        )
+    ]
+    if len(_ORDER) > 64:  # the knowledge base's rules and a few subsets (stability.needed_by)
+        _ORDER.clear()
     _ORDER[id(rules)] = (rules, ordered)
     return ordered
 
@@ -90,11 +106,36 @@ def conclusions(rules: Mapping[str, Rule], table: FactTable) -> list[str]:
     out), in one pass over the rules in dependency order instead of repeated sweeps: the soft
     edges, stability and why-not re-run the rules many times per team."""
     fired = []
-    for rule in _in_order(rules):
-        if rule_holds(rule, table):
+    facts = table.facts
+    for rule, when, when_any in _in_order(rules):
+        if _holds(facts, when, when_any):
             fired.append(rule.id)
             key = rule.then.fact_key
             assert key is not None
             fields = {"severity": SEVERITY_RANK[rule.then.severity]} if rule.then.severity else {}
             table.add(key, **fields)
     return fired
+
+
+def _holds(facts: dict[str, list[Fact]], when: Keyed, when_any: Keyed) -> bool:
+    """``inference.rule_holds`` with the condition keys computed once and a missing fact
+    (on which every condition is false) rejected before any comparison."""
+    for key, _cond in when:
+        if key not in facts:
+            return False
+    for key, cond in when:
+        if not holds(cond, _value(facts, key, cond)):
+            return False
+    return not when_any or any(holds(c, _value(facts, key, c)) for key, c in when_any)
+
+
+def _value(facts: dict[str, list[Fact]], key: str, cond: Condition) -> object:
+    """``FactTable.value`` for a condition whose key is known."""
+    found = facts.get(key)
+    if not found:
+        return None
+    if cond.op == "?":
+        return True
+    if len(found) > 1 or cond.op == "has":
+        return [f.get(cond.stat) for f in found]
+    return found[0].get(cond.stat)

@@ -14,15 +14,15 @@ only reader (a self-scan, or a threshold of 1).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.privacy import Privacy
-from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shifted
-from coachassist.intake.models import Intake
+from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shift_in_place, shifted
+from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import KnowledgeBase
-from coachassist.kb.models import Questionnaire
-from coachassist.scoring import score_team
+from coachassist.kb.models import Questionnaire, Rule
+from coachassist.scoring import LeaveOneOut, score_team
 
 
 def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
@@ -36,6 +36,61 @@ def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
     return kept
 
 
+_LOOKED_AT: dict[int, tuple[Mapping[str, Rule], set[str], set[str]]] = {}
+
+
+def looked_at(rules: Mapping[str, Rule]) -> tuple[set[str], set[str]]:
+    """The scales (scores and gaps) and the items some rule looks at, cached per rule set:
+    the only figures a re-run can use."""
+    cached = _LOOKED_AT.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        keys = {c.key for r in rules.values() for c in [*r.conditions, *r.any_conditions]}
+        scales = {k.partition(".")[2] for k in keys if k.startswith(("score.", "gap."))}
+        items = {k.partition(".")[2] for k in keys if k.startswith("item.")}
+        if len(_LOOKED_AT) > 256:  # the rule set and its subsets (needed_by)
+            _LOOKED_AT.clear()
+        cached = _LOOKED_AT[id(rules)] = (rules, scales, items)
+    return cached[1], cached[2]
+
+
+_NEEDED: dict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], dict[str, Rule]]] = {}
+
+
+def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> dict[str, Rule]:
+    """The rules concluding the dysfunctions ``found`` and every rule they rest on (through
+    signal and dysfunction conditions), cached per rule set: only these can decide whether a
+    finding survives a re-run, so the re-runs evaluate only these."""
+    cached = _NEEDED.get((id(rules), found))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    concluding: dict[str, list[str]] = {}
+    for rule in rules.values():
+        if rule.then.fact_key:
+            concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+    wanted = [rid for key in sorted(found) for rid in concluding.get(f"dysfunction.{key}", [])]
+    kept: set[str] = set()
+    while wanted:
+        rid = wanted.pop()
+        if rid not in kept:
+            kept.add(rid)
+            rule = rules[rid]
+            wanted += [
+                o
+                for c in [*rule.conditions, *rule.any_conditions]
+                for o in concluding.get(c.key, [])
+            ]
+    subset = {rid: rule for rid, rule in rules.items() if rid in kept}
+    if len(_NEEDED) > 256:
+        _NEEDED.clear()
+    _NEEDED[(id(rules), found)] = (rules, subset)
+    return subset
+
+
+def _kept_out(person: Respondent, privacy: Privacy) -> bool:
+    """A lead who agreed to be shown as the lead's view is never left out: nothing to protect."""
+    return person.role == "lead" and person.lead_view_consent and privacy.lead_view
+
+
 def missing_counts(
     kb: KnowledgeBase,
     scan: Questionnaire,
@@ -43,12 +98,42 @@ def missing_counts(
     privacy: Privacy,
     ids: Iterable[str],
 ) -> dict[str, int]:
-    """For each finding id: in how many leave-one-out re-runs it disappears."""
+    """For each finding id: in how many leave-one-out re-runs it disappears.
+
+    Re-runs only the rules the findings rest on (``needed_by``), scores each left-out team from
+    answers reverse-scored once per team and computes only the figures those rules look at
+    (``scoring.LeaveOneOut``); equal to ``missing_counts_reference``.
+    """
+    counts = dict.fromkeys(ids, 0)
+    context_questions = kb.context_questions()
+    rules = needed_by(kb.rules, frozenset(counts))
+    scales, items = looked_at(rules)
+    basis = LeaveOneOut(scan, intake, scales, items)
+    for i, person in enumerate(intake.responses):
+        if _kept_out(person, privacy):
+            continue
+        table = build_facts(basis.without(i), intake.context, context_questions)
+        lenient = shift_in_place(_visible_like(table, privacy), -MARGIN)  # a fresh table
+        found = dysfunctions(rules, conclusions(rules, lenient))
+        for fid in counts:
+            counts[fid] += fid not in found
+    return counts
+
+
+def missing_counts_reference(
+    kb: KnowledgeBase,
+    scan: Questionnaire,
+    intake: Intake,
+    privacy: Privacy,
+    ids: Iterable[str],
+) -> dict[str, int]:
+    """The straightforward ``missing_counts``: re-score every reduced intake from its answers
+    (the oracle the tests hold the fast path to)."""
     counts = dict.fromkeys(ids, 0)
     context_questions = kb.context_questions()
     for i, person in enumerate(intake.responses):
-        if person.role == "lead" and person.lead_view_consent and privacy.lead_view:
-            continue  # agreed to be shown as the lead's view: nothing to protect
+        if _kept_out(person, privacy):
+            continue
         rest = intake.responses[:i] + intake.responses[i + 1 :]
         reduced = intake.model_copy(update={"responses": rest})
         table = build_facts(score_team(scan, reduced), intake.context, context_questions)
