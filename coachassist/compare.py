@@ -177,36 +177,20 @@ def scale_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[ScaleCh
         name = (new or old).name  # type: ignore[union-attr]
         a = old.mean if old else None
         b = new.mean if new else None
-        if old is None or new is None:
-            verdict: ScaleVerdict = "not_measured"
-        elif a is None or b is None or interval(old, new) is None:
-            verdict = "withheld"
-        else:
-            low, high = interval(old, new) or (0.0, 0.0)
+        bounds = interval(old, new) if old and new and a is not None and b is not None else None
+        verdict: ScaleVerdict = "not_measured" if old is None or new is None else "withheld"
+        if bounds is not None:
+            low, high = bounds
             verdict = "improved" if low > 0 else "declined" if high < 0 else "within_noise"
-            change = round(b - a, 4)
-            result.append(
-                ScaleChange(
-                    scale=scale,
-                    name=name,
-                    earlier=a,
-                    later=b,
-                    change=change,
-                    low=low,
-                    high=high,
-                    verdict=verdict,
-                )
-            )
-            continue
         result.append(
             ScaleChange(
                 scale=scale,
                 name=name,
                 earlier=a,
                 later=b,
-                change=None,
-                low=None,
-                high=None,
+                change=round(b - a, 4) if bounds and a is not None and b is not None else None,
+                low=bounds[0] if bounds else None,
+                high=bounds[1] if bounds else None,
                 verdict=verdict,
             )
         )

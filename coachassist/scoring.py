@@ -131,26 +131,7 @@ def _scale(
         answered = [a for qid in qids if (a := answers[qid]) is not None]
         if len(answered) >= min_answers:
             person_scores.append((role, _mean(answered)))
-    scores = [score for _, score in person_scores]
-    if not scores or anchors is None:
-        return ScaleStats(scale_id, 0, None, None, None, False)
-    by_role: dict[str, list[float]] = {}
-    for role, score in person_scores:
-        by_role.setdefault(role, []).append(score)
-    low, high = _thirds(anchors.min, anchors.max)
-    polarised = len(scores) >= 3 and (
-        sum(s <= low for s in scores) / len(scores) >= POLARISED_SHARE
-        and sum(s >= high for s in scores) / len(scores) >= POLARISED_SHARE
-    )
-    return ScaleStats(
-        scale=scale_id,
-        n=len(scores),
-        mean=_mean(scores),
-        sd=_sd(scores),
-        rwg=_rwg([variances[q] for q in qids if q in variances], anchors.max - anchors.min + 1),
-        polarised=polarised,
-        by_role={role: (len(v), _mean(v)) for role, v in sorted(by_role.items())},
-    )
+    return _scale_from(scale_id, qids, anchors, person_scores, variances)
 
 
 def rwg_j(item_columns: list[list[float]], points: int) -> float | None:
