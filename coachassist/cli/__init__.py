@@ -169,10 +169,13 @@ def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
             sys.stdout, sys.stderr = raw
         return int(_module(module).run(args.command, args) or 0)
     except KnowledgeBaseError as error:
+        if refusal := error.refusal:  # the whole knowledge base refused: that one line says it
+            _error(f"coachassist: {refusal.render(lang)}")
+            return 2
         for problem in error.problems:
             _error(problem.render(lang))
         _error(t("check.failed", lang, count=len(error.problems)))
-        return error.exit_code
+        return 1
     except UserError as error:
         _error(f"coachassist: {error}")
         return error.exit_code

@@ -25,13 +25,18 @@ def check(args: argparse.Namespace) -> int:
     capacity); otherwise the overrides and warnings, then the counts."""
     from coachassist.kb.lint import notices
     from coachassist.kb.loader import load_with_problems
+    from coachassist.kb.problems import KnowledgeBaseError
 
     kb, problems = load_with_problems(args.kb)
     if problems:
+        refusal = KnowledgeBaseError(problems).refusal
+        if refusal:  # the whole knowledge base refused: that one line says it
+            print(f"coachassist: {refusal.render(args.lang)}", file=sys.stderr)
+            return 2
         for problem in problems:
             print(problem.render(args.lang))
         print(t("check.failed", args.lang, count=len(problems)), file=sys.stderr)
-        return 2 if any(p.refused for p in problems) else 1
+        return 1
     for notice in notices(kb):
         print(notice.render(args.lang))
     print(t("check.ok", args.lang, **kb.counts()))

@@ -43,10 +43,10 @@ class KnowledgeBaseError(Exception):
         self.problems = problems
 
     @property
-    def exit_code(self) -> int:
-        """2 when the knowledge base as a whole is refused (too large for the engine), as for
-        other refused input; 1 for problems a trainer corrects item by item."""
-        return 2 if any(p.refused for p in self.problems) else 1
+    def refusal(self) -> Problem | None:
+        """The problem that refuses the knowledge base as a whole (too large for the engine):
+        one line and exit 2, as for other refused input; item problems exit 1."""
+        return next((p for p in self.problems if p.refused), None)
 
 
 def locate(

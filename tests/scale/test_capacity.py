@@ -33,3 +33,4 @@ def test_beyond_capacity_is_refused_by_check_and_diagnose(tmp_path):
         assert result.returncode == 2, (command, result.returncode, output[-2000:])  # no signal
         assert f"the engine supports up to {MAX_RULES:,}" in output, output[-2000:]
         assert "Traceback" not in output and "Findings" not in result.stdout
+        assert len(result.stderr.strip().splitlines()) == 1  # one clear line
