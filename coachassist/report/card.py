@@ -7,8 +7,6 @@ The escaping helpers are kept here so the card does not depend on the report wri
 
 from __future__ import annotations
 
-import re
-from html import escape
 from pathlib import Path
 from typing import Literal
 
@@ -17,12 +15,12 @@ from coachassist.i18n import Lang, t
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Format
 from coachassist.library import labels
+from coachassist.report.html import e
+from coachassist.report.markdown import esc
 
 CardFormat = Literal["md", "html"]
 CSS = Path(__file__).with_name("card.css")
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&])")
-_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
 def render_card(kb: KnowledgeBase, fmt: Format, kind: CardFormat, lang: Lang) -> str:
@@ -50,84 +48,74 @@ def _addresses(kb: KnowledgeBase, fmt: Format, lang: Lang) -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 
-def md(text: str) -> str:
-    """Plain text made safe for Markdown (inline, one line)."""
-    folded = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    return _MD_LINE_START.sub(
-        lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", folded
-    )
-
-
 def card_markdown(kb: KnowledgeBase, fmt: Format, lang: Lang) -> str:
-    out = [f"# {md(fmt.name(lang))}", "", f"*{md(' · '.join(_meta(fmt, lang)))}*", ""]
-    out += [f"## {md(t('library.card.purpose', lang))}", "", md(fmt.purpose(lang)), ""]
-    out.append(f"**{md(t('library.card.settings', lang))}:** {md(_settings(fmt, lang))}  ")
+    out = [f"# {esc(fmt.name(lang))}", "", f"*{esc(' · '.join(_meta(fmt, lang)))}*", ""]
+    out += [f"## {esc(t('library.card.purpose', lang))}", "", esc(fmt.purpose(lang)), ""]
+    out.append(f"**{esc(t('library.card.settings', lang))}:** {esc(_settings(fmt, lang))}  ")
     if fmt.addresses:
-        out.append(f"**{md(t('library.card.addresses', lang))}:** {md(_addresses(kb, fmt, lang))}")
-    out += ["", f"## {md(t('library.card.steps', lang))}", ""]
-    out += [f"{n}. {md(step(lang))}" for n, step in enumerate(fmt.steps, 1)]
+        out.append(
+            f"**{esc(t('library.card.addresses', lang))}:** {esc(_addresses(kb, fmt, lang))}"
+        )
+    out += ["", f"## {esc(t('library.card.steps', lang))}", ""]
+    out += [f"{n}. {esc(step(lang))}" for n, step in enumerate(fmt.steps, 1)]
     if fmt.materials:
-        out += ["", f"## {md(t('library.card.materials', lang))}", ""]
-        out += [f"- {md(item(lang))}" for item in fmt.materials]
-    out += ["", f"## {md(t('library.card.labels', lang))}", ""]
-    out += [f"- **{md(item.text)}**: {md(item.explanation)}" for item in labels(fmt, lang)]
+        out += ["", f"## {esc(t('library.card.materials', lang))}", ""]
+        out += [f"- {esc(item(lang))}" for item in fmt.materials]
+    out += ["", f"## {esc(t('library.card.labels', lang))}", ""]
+    out += [f"- **{esc(item.text)}**: {esc(item.explanation)}" for item in labels(fmt, lang)]
     if fmt.library_only is not None:
-        out += ["", f"**{md(t('library.card.why_library_only', lang))}:** "]
-        out[-1] += md(fmt.library_only(lang))
-    out += ["", "---", "", f"{md(t('library.card.source', lang))}: {md(fmt.source)}  "]
+        out += ["", f"**{esc(t('library.card.why_library_only', lang))}:** "]
+        out[-1] += esc(fmt.library_only(lang))
+    out += ["", "---", "", f"{esc(t('library.card.source', lang))}: {esc(fmt.source)}  "]
     if fmt.licence:
-        out.append(f"{md(t('library.card.licence', lang))}: {md(fmt.licence)}  ")
-    out.append(md(t("library.card.footer", lang, id=fmt.id)))
+        out.append(f"{esc(t('library.card.licence', lang))}: {esc(fmt.licence)}  ")
+    out.append(esc(t("library.card.footer", lang, id=fmt.id)))
     return "\n".join(out) + "\n"
 
 
 # --- HTML -----------------------------------------------------------------------------------
 
 
-def h(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
 def card_html(kb: KnowledgeBase, fmt: Format, lang: Lang) -> str:
-    name = h(fmt.name(lang))
+    name = e(fmt.name(lang))
     body = [
-        f'<p class="kind">{h(t("library.card.title", lang))}</p>',
+        f'<p class="kind">{e(t("library.card.title", lang))}</p>',
         f"<h1>{name}</h1>",
-        '<p class="meta">' + " · ".join(h(m) for m in _meta(fmt, lang)) + "</p>",
-        f"<h2>{h(t('library.card.purpose', lang))}</h2>",
-        f"<p>{h(fmt.purpose(lang))}</p>",
+        '<p class="meta">' + " · ".join(e(m) for m in _meta(fmt, lang)) + "</p>",
+        f"<h2>{e(t('library.card.purpose', lang))}</h2>",
+        f"<p>{e(fmt.purpose(lang))}</p>",
         "<dl>",
-        f"<dt>{h(t('library.card.settings', lang))}</dt><dd>{h(_settings(fmt, lang))}</dd>",
+        f"<dt>{e(t('library.card.settings', lang))}</dt><dd>{e(_settings(fmt, lang))}</dd>",
     ]
     if fmt.addresses:
         body.append(
-            f"<dt>{h(t('library.card.addresses', lang))}</dt>"
-            f"<dd>{h(_addresses(kb, fmt, lang))}</dd>"
+            f"<dt>{e(t('library.card.addresses', lang))}</dt>"
+            f"<dd>{e(_addresses(kb, fmt, lang))}</dd>"
         )
     body.append("</dl>")
-    body.append(f"<h2>{h(t('library.card.steps', lang))}</h2>")
-    body.append("<ol>" + "".join(f"<li>{h(step(lang))}</li>" for step in fmt.steps) + "</ol>")
+    body.append(f"<h2>{e(t('library.card.steps', lang))}</h2>")
+    body.append("<ol>" + "".join(f"<li>{e(step(lang))}</li>" for step in fmt.steps) + "</ol>")
     if fmt.materials:
-        body.append(f"<h2>{h(t('library.card.materials', lang))}</h2>")
-        body.append("<ul>" + "".join(f"<li>{h(m(lang))}</li>" for m in fmt.materials) + "</ul>")
-    body.append(f'<h2>{h(t("library.card.labels", lang))}</h2><ul class="labels">')
+        body.append(f"<h2>{e(t('library.card.materials', lang))}</h2>")
+        body.append("<ul>" + "".join(f"<li>{e(m(lang))}</li>" for m in fmt.materials) + "</ul>")
+    body.append(f'<h2>{e(t("library.card.labels", lang))}</h2><ul class="labels">')
     body += [
-        f'<li><span class="label">{h(item.text)}</span> {h(item.explanation)}</li>'
+        f'<li><span class="label">{e(item.text)}</span> {e(item.explanation)}</li>'
         for item in labels(fmt, lang)
     ]
     body.append("</ul>")
     if fmt.library_only is not None:
         body.append(
-            f'<p class="why"><strong>{h(t("library.card.why_library_only", lang))}:</strong> '
-            f"{h(fmt.library_only(lang))}</p>"
+            f'<p class="why"><strong>{e(t("library.card.why_library_only", lang))}:</strong> '
+            f"{e(fmt.library_only(lang))}</p>"
         )
-    source = f"{h(t('library.card.source', lang))}: {h(fmt.source)}"
+    source = f"{e(t('library.card.source', lang))}: {e(fmt.source)}"
     if fmt.licence:
-        source += f"<br>{h(t('library.card.licence', lang))}: {h(fmt.licence)}"
+        source += f"<br>{e(t('library.card.licence', lang))}: {e(fmt.licence)}"
     body.append(f'<footer><p class="source">{source}</p>')
     body.append(
-        f'<p class="source">{h(t("library.card.footer", lang, id=fmt.id))} · '
-        f"coachassist {h(__version__)}</p></footer>"
+        f'<p class="source">{e(t("library.card.footer", lang, id=fmt.id))} · '
+        f"coachassist {e(__version__)}</p></footer>"
     )
     return (
         "<!DOCTYPE html>\n"

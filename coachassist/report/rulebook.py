@@ -13,7 +13,9 @@ from coachassist.kb import plain
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Rule
 from coachassist.kb.suggestions import row_of
-from coachassist.report.card import CSP, h, md
+from coachassist.report.card import CSP
+from coachassist.report.html import e
+from coachassist.report.markdown import esc
 
 BookFormat = Literal["md", "html"]
 CSS = """
@@ -110,73 +112,73 @@ def _sections(kb: KnowledgeBase, lang: Lang) -> list[Section]:
 def _markdown(
     kb: KnowledgeBase, sections: list[Section], fired_in: Counter[str], lang: Lang
 ) -> str:
-    out = [f"# {md(t('rulebook.title', lang))}", "", md(t("rulebook.intro", lang)), ""]
-    out += [md(t("rulebook.counts", lang, **kb.counts())), ""]
+    out = [f"# {esc(t('rulebook.title', lang))}", "", esc(t("rulebook.intro", lang)), ""]
+    out += [esc(t("rulebook.counts", lang, **kb.counts())), ""]
     for section in sections:
-        out += [f"## {md(section.title)}", ""]
-        out += [f"{md(p)}\n" for p in section.paragraphs]
+        out += [f"## {esc(section.title)}", ""]
+        out += [f"{esc(p)}\n" for p in section.paragraphs]
         for rule in section.rules:
             lines = plain.rule_lines(rule, kb, lang)
-            out.append(f"### {md(rule.id)}")
+            out.append(f"### {esc(rule.id)}")
             out.append("")
             out += [
-                f"  - {md(line[4:])}" if line.startswith("  - ") else f"- {md(line)}"
+                f"  - {esc(line[4:])}" if line.startswith("  - ") else f"- {esc(line)}"
                 for line in lines
             ]
-            out.append(f"- *{md(t('rulebook.cases', lang, count=fired_in[rule.id]))}*")
+            out.append(f"- *{esc(t('rulebook.cases', lang, count=fired_in[rule.id]))}*")
             out.append("")
         if section.table:
-            out.append("| " + " | ".join(md(c) for c in section.table[0]) + " |")
+            out.append("| " + " | ".join(esc(c) for c in section.table[0]) + " |")
             out.append("|" + "---|" * len(section.table[0]))
-            out += ["| " + " | ".join(md(c) for c in row) + " |" for row in section.table[1:]]
+            out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in section.table[1:]]
             out.append("")
-        out += [f"- {md(item)}" for item in section.items]
+        out += [f"- {esc(item)}" for item in section.items]
         if section.items:
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
 def _html(kb: KnowledgeBase, sections: list[Section], fired_in: Counter[str], lang: Lang) -> str:
-    body = [f"<h1>{h(t('rulebook.title', lang))}</h1>", f"<p>{h(t('rulebook.intro', lang))}</p>"]
-    body.append(f"<p>{h(t('rulebook.counts', lang, **kb.counts()))}</p>")
+    body = [f"<h1>{e(t('rulebook.title', lang))}</h1>", f"<p>{e(t('rulebook.intro', lang))}</p>"]
+    body.append(f"<p>{e(t('rulebook.counts', lang, **kb.counts()))}</p>")
     for section in sections:
-        body.append(f"<section><h2>{h(section.title)}</h2>")
-        body += [f"<p>{h(p)}</p>" for p in section.paragraphs]
+        body.append(f"<section><h2>{e(section.title)}</h2>")
+        body += [f"<p>{e(p)}</p>" for p in section.paragraphs]
         for rule in section.rules:
             conds = [*rule.conditions, *rule.any_conditions]
-            body.append(f'<div class="rule" id="{h(rule.id)}"><p class="id">{h(rule.id)}</p>')
-            body.append(f"<p>{h(t('plain.all_of', lang))}</p><ul>")
+            body.append(f'<div class="rule" id="{e(rule.id)}"><p class="id">{e(rule.id)}</p>')
+            body.append(f"<p>{e(t('plain.all_of', lang))}</p><ul>")
             body += [
-                f'<li>{h(plain.condition(c, kb, lang))} <span class="written">[{h(c.text)}]</span>'
+                f'<li>{e(plain.condition(c, kb, lang))} <span class="written">[{e(c.text)}]</span>'
                 "</li>"
                 for c in rule.conditions
             ]
             body.append("</ul>")
             if rule.any_conditions:
-                body.append(f"<p>{h(t('plain.any_of', lang))}</p><ul>")
+                body.append(f"<p>{e(t('plain.any_of', lang))}</p><ul>")
                 body += [
-                    f"<li>{h(plain.condition(c, kb, lang))} "
-                    f'<span class="written">[{h(c.text)}]</span></li>'
+                    f"<li>{e(plain.condition(c, kb, lang))} "
+                    f'<span class="written">[{e(c.text)}]</span></li>'
                     for c in conds[len(rule.conditions) :]
                 ]
                 body.append("</ul>")
-            body.append(f"<p>{h(plain.conclusion(rule.then, kb, lang))}</p>")
-            body.append(f"<p>{h(t('plain.because', lang, because=rule.because(lang)))}</p>")
+            body.append(f"<p>{e(plain.conclusion(rule.then, kb, lang))}</p>")
+            body.append(f"<p>{e(t('plain.because', lang, because=rule.because(lang)))}</p>")
             count = t("rulebook.cases", lang, count=fired_in[rule.id])
-            body.append(f'<p class="cases">{h(count)}</p></div>')
+            body.append(f'<p class="cases">{e(count)}</p></div>')
         if section.table:
             body.append("<table><thead><tr>")
-            body += [f"<th>{h(c)}</th>" for c in section.table[0]]
+            body += [f"<th>{e(c)}</th>" for c in section.table[0]]
             body.append("</tr></thead><tbody>")
             body += [
-                "<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>"
+                "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
                 for row in section.table[1:]
             ]
             body.append("</tbody></table>")
         if section.items:
-            body.append("<ul>" + "".join(f"<li>{h(i)}</li>" for i in section.items) + "</ul>")
+            body.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in section.items) + "</ul>")
         body.append("</section>")
-    title = h(t("rulebook.title", lang))
+    title = e(t("rulebook.title", lang))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'

@@ -8,7 +8,6 @@ escaped; the HTML is one self-contained page (inline CSS, no scripts, no externa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +18,7 @@ from coachassist.i18n import Lang, t
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
 from coachassist.plan.run import clock_time, parse_start, step_minutes, timetable
+from coachassist.report.html import e
 from coachassist.report.markdown import esc, table
 from coachassist.report.plan_text import reason_text
 
@@ -140,50 +140,42 @@ def sheet_markdown(view: SheetView) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def _h(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
 def sheet_html(view: SheetView) -> str:
-    head = "".join(f'<th scope="col">{_h(c)}</th>' for c in view.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_h(c)}</td>" for c in row) + "</tr>" for row in view.rows
-    )
+    head = "".join(f'<th scope="col">{e(c)}</th>' for c in view.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in view.rows)
     body = [
-        f"<h1>{_h(view.title)}</h1>",
-        f'<p class="meta">{_h(view.subtitle)}</p>',
+        f"<h1>{e(view.title)}</h1>",
+        f'<p class="meta">{e(view.subtitle)}</p>',
         f'<table class="timetable"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>',
     ]
     for block in view.blocks:
         parts = [
-            f'<h2><span class="time">{_h(block.times)}</span> {_h(block.title)}</h2>',
-            f'<p class="why">{_h(block.why)}</p>',
+            f'<h2><span class="time">{e(block.times)}</span> {e(block.title)}</h2>',
+            f'<p class="why">{e(block.why)}</p>',
         ]
         if block.purpose:
-            parts.append(
-                f"<p><strong>{_h(view.labels['purpose'])}:</strong> {_h(block.purpose)}</p>"
-            )
+            parts.append(f"<p><strong>{e(view.labels['purpose'])}:</strong> {e(block.purpose)}</p>")
         if block.steps:
             items = "".join(
-                f'<li><span class="time">{_h(s.at)}</span> <span class="min">{s.minutes} min</span> '
-                f"{_h(s.text)}</li>"
+                f'<li><span class="time">{e(s.at)}</span> <span class="min">{s.minutes} min</span> '
+                f"{e(s.text)}</li>"
                 for s in block.steps
             )
             parts.append(f'<ol class="steps">{items}</ol>')
         if block.materials:
             parts.append(
-                f"<p><strong>{_h(view.labels['materials'])}:</strong> "
-                f"{_h(', '.join(block.materials))}</p>"
+                f"<p><strong>{e(view.labels['materials'])}:</strong> "
+                f"{e(', '.join(block.materials))}</p>"
             )
-        parts.append(f'<p class="notes">{_h(view.labels["notes"])}:</p>')
+        parts.append(f'<p class="notes">{e(view.labels["notes"])}:</p>')
         body.append('<section class="block">' + "".join(parts) + "</section>")
-    body.append(f'<footer><p class="meta">{_h(view.footer)}</p></footer>')
+    body.append(f'<footer><p class="meta">{e(view.footer)}</p></footer>')
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{view.lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_h(view.title)}</title>\n<style>\n{CSS.read_text(encoding='utf-8')}</style>\n"
+        f"<title>{e(view.title)}</title>\n<style>\n{CSS.read_text(encoding='utf-8')}</style>\n"
         '</head>\n<body>\n<main class="sheet">\n'
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
