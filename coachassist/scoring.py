@@ -104,15 +104,7 @@ def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
             sd = round(math.sqrt(variances[q.id]), 4) if q.id in variances else 0.0
             items[q.id] = ItemStats(q.id, len(answered), _mean(answered), sd, agreed)
     scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles, variances) for s in qn.scales}
-    gaps = {}
-    for scale_id, stats in scales.items():
-        lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
-        if lead and members:
-            gaps[scale_id] = round(lead[1] - members[1], 4)
-    counts: dict[str, int] = {}
-    for role in roles:
-        counts[role] = counts.get(role, 0) + 1
-    return TeamScores(len(intake.responses), counts, scales, items, gaps)
+    return _team(roles, scales, items)
 
 
 def _scale(
@@ -255,15 +247,22 @@ class LeaveOneOut:
             ]
             qids, bounds = self.shapes[scale.id]
             scales[scale.id] = _scale_from(scale.id, qids, bounds, pairs, variances)
-        gaps = {}
-        for scale_id, stats in scales.items():
-            lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
-            if lead and members:
-                gaps[scale_id] = round(lead[1] - members[1], 4)
-        counts: dict[str, int] = {}
-        for role in roles:
-            counts[role] = counts.get(role, 0) + 1
-        return TeamScores(len(roles), counts, scales, items, gaps)
+        return _team(roles, scales, items)
+
+
+def _team(
+    roles: list[str], scales: dict[str, ScaleStats], items: dict[str, ItemStats]
+) -> TeamScores:
+    """The team's scores: respondents per role and each scale's lead-minus-members gap."""
+    gaps = {}
+    for scale_id, stats in scales.items():
+        lead, members = stats.by_role.get("lead"), stats.by_role.get("member")
+        if lead and members:
+            gaps[scale_id] = round(lead[1] - members[1], 4)
+    counts: dict[str, int] = {}
+    for role in roles:
+        counts[role] = counts.get(role, 0) + 1
+    return TeamScores(len(roles), counts, scales, items, gaps)
 
 
 def _shape(qn: Questionnaire, scale_id: str) -> tuple[list[str], Anchors | None]:
