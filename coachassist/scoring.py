@@ -38,6 +38,7 @@ class ItemStats:
     mean: float
     sd: float
     agreed: float  # share of answers above the middle of the range, on the statement as worded
+    scale: str = ""  # the question's scale ("" for none): facts give the item's diff from it
 
 
 @dataclass
@@ -102,7 +103,7 @@ def score_team(qn: Questionnaire, intake: Intake) -> TeamScores:
             worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
             agreed = round(sum(a > middle for a in worded) / len(worded), 4)
             sd = round(math.sqrt(variances[q.id]), 4) if q.id in variances else 0.0
-            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), sd, agreed)
+            items[q.id] = ItemStats(q.id, len(answered), _mean(answered), sd, agreed, q.scale or "")
     scales = {s.id: _scale(qn, s.id, s.min_answers, values, roles, variances) for s in qn.scales}
     return _team(roles, scales, items)
 
@@ -217,7 +218,7 @@ class LeaveOneOut:
         worded = [anchors.min + anchors.max - a if q.reverse else a for a in answered]
         agreed = round(sum(a > middle for a in worded) / len(worded), 4)
         sd = round(math.sqrt(variance), 4) if variance is not None else 0.0
-        return variance, ItemStats(qid, len(answered), _mean(answered), sd, agreed)
+        return variance, ItemStats(qid, len(answered), _mean(answered), sd, agreed, q.scale or "")
 
     def without(self, left_out: int) -> TeamScores:
         roles = self.roles[:left_out] + self.roles[left_out + 1 :]

@@ -55,7 +55,7 @@ def case_facts(kb: KnowledgeBase, case: Case) -> FactTable:
             ],
         )
         table = build_facts(score_team(kb.questionnaires[given.questionnaire], intake), {}, {})
-    stated = facts_from_given(given, context_questions)
+    stated = facts_from_given(given, context_questions, kb.scan_questions())
     table.facts.update(stated.facts)  # stated facts override computed ones
     return table
 

@@ -154,7 +154,8 @@ def _evidence(
         hidden = privacy.withheld(cond)
         actual: Value = None if hidden else table.value(cond)
         question = questions.get(cond.name) if cond.kind == "item" else None
-        item = scores.items.get(cond.name) if question and question.reverse else None
+        reverse_mean = question and question.reverse and cond.stat == "mean"
+        item = scores.items.get(cond.name) if reverse_mean else None
         checked.append(
             CheckedCondition(
                 text=cond.text,

@@ -68,7 +68,10 @@ def build_facts(
                 polarised=stats.polarised,
             )
     for item_id, item in scores.items.items():
-        table.add(f"item.{item_id}", mean=item.mean, sd=item.sd, n=item.n)
+        # diff: how far the question stands out from its own scale (negative: below it)
+        own = scores.scales.get(item.scale)
+        diff = item.mean - own.mean if own is not None and own.mean is not None else None
+        table.add(f"item.{item_id}", mean=item.mean, sd=item.sd, n=item.n, diff=diff)
     for scale, gap in scores.gaps.items():
         table.add(f"gap.{scale}", value=gap)
     for question_id, answer in sorted(context.items()):
@@ -80,15 +83,25 @@ def build_facts(
     return table
 
 
-def facts_from_given(given: Any, context_questions: dict[str, Question]) -> FactTable:
-    """Facts stated directly by a rule test case (scores, items, gaps, context)."""
+def facts_from_given(
+    given: Any,
+    context_questions: dict[str, Question],
+    scan_questions: dict[str, Question] | None = None,
+) -> FactTable:
+    """Facts stated directly by a rule test case (scores, items, gaps, context). An item's
+    ``diff`` not stated is its mean minus its scale's stated mean, when both are given."""
     table = FactTable()
     if given.respondents:
         table.add("respondents", **given.respondents)
     for scale, score in given.scores.items():
         table.add(f"score.{scale}", **score.model_dump())
     for question, item in given.items.items():
-        table.add(f"item.{question}", **item.model_dump())
+        fields = item.model_dump()
+        question_scale = (scan_questions or {}).get(question)
+        own = given.scores.get(question_scale.scale) if question_scale else None
+        if fields.get("diff") is None and own is not None:
+            fields["diff"] = item.mean - own.mean
+        table.add(f"item.{question}", **fields)
     for scale, gap in given.gaps.items():
         table.add(f"gap.{scale}", value=gap)
     for question_id, answer in sorted(given.context.items()):

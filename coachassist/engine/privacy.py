@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coachassist.engine.facts import FactTable
+from coachassist.engine.facts import Fact, FactTable
 from coachassist.intake.models import Intake
 from coachassist.kb.answers import is_shown
 from coachassist.kb.conditions import Condition
@@ -53,6 +53,8 @@ class Privacy:
     items: frozenset[str]  # questions whose team figures may be shown
     gaps: frozenset[str]  # scales whose lead-vs-members gap and per-role means may be shown
     texts: frozenset[str]  # open questions whose answers may be shown
+    # questions whose diff from their scale may be shown: question and scale both shown
+    diffs: frozenset[str] = frozenset()
 
     @classmethod
     def decide(cls, intake: Intake, scores: TeamScores, k: int, scan: Questionnaire) -> Privacy:
@@ -99,6 +101,14 @@ class Privacy:
             items=frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k),
             gaps=gaps,
             texts=frozenset(q.id for q in scan.questions if q.type == "text" and text_ok(q.id)),
+            diffs=frozenset(
+                q.id
+                for q in scan.questions
+                if q.id in scores.items
+                and scores.items[q.id].n >= k
+                and team_ok
+                and q.scale in scales
+            ),
         )
 
     @property
@@ -110,7 +120,8 @@ class Privacy:
         if cond.kind == "score":
             return cond.name not in self.scales
         if cond.kind == "item":
-            return cond.name not in self.items
+            hidden_diff = cond.stat == "diff" and cond.name not in self.diffs
+            return cond.name not in self.items or hidden_diff
         if cond.kind == "gap":
             return cond.name not in self.gaps
         return False
@@ -124,5 +135,12 @@ class Privacy:
             kind, _, name = key.partition(".")
             allowed = {"score": self.scales, "item": self.items, "gap": self.gaps}.get(kind)
             if allowed is None or name in allowed:
-                shown.facts[key] = facts
+                shown.facts[key] = self.without_hidden_diff(kind, name, facts)
         return shown
+
+    def without_hidden_diff(self, kind: str, name: str, facts: list[Fact]) -> list[Fact]:
+        """A question's facts without its diff when its scale is withheld (the diff and the
+        question's mean together would give the scale's mean away)."""
+        if kind != "item" or name in self.diffs or not any("diff" in f for f in facts):
+            return facts
+        return [{k: v for k, v in f.items() if k != "diff"} for f in facts]

@@ -3,9 +3,9 @@
 A mean of 3.45 against a band edge of 3.5 should not make a finding that a mean of 3.55 lacks.
 So besides the ordinary run, the rules run twice more in plain Python (``conclusions``: what
 ``inference.reference`` means, in one pass in dependency order) on copies of the visible facts:
-- *strict*: every team and question mean ``MARGIN`` healthier, every lead-vs-members gap
-  ``MARGIN`` smaller; a finding that disappears there is **borderline**;
-- *lenient*: every mean ``MARGIN`` less healthy, every gap ``MARGIN`` larger; a finding that only
+- *strict*: every team and question mean ``MARGIN`` healthier, every question's ``diff`` from
+  its scale ``MARGIN`` higher, every lead-vs-members gap ``MARGIN`` smaller; a finding that disappears there is **borderline**;
+- *lenient*: every mean and diff ``MARGIN`` less healthy, every gap ``MARGIN`` larger; a finding that only
   appears there is added as a **borderline** finding (severity low).
 A value within the margin of a threshold therefore gives a borderline finding on both sides of
 the threshold instead of a finding that comes and goes.
@@ -23,8 +23,8 @@ MARGIN = 0.1  # points on the 1..5 scale; about one standard error of an 8-perso
 
 
 def shifted(table: FactTable, delta: float) -> FactTable:
-    """A copy of ``table`` with every mean ``delta`` higher (healthier) and every gap's size
-    ``delta`` smaller (never past zero)."""
+    """A copy of ``table`` with every mean and question diff ``delta`` higher (healthier) and
+    every gap's size ``delta`` smaller (never past zero)."""
     return shift_in_place(
         FactTable({key: [dict(f) for f in facts] for key, facts in table.facts.items()}), delta
     )
@@ -37,6 +37,8 @@ def shift_in_place(result: FactTable, delta: float) -> FactTable:
         for fact in facts:
             if kind in ("score", "item") and isinstance(fact.get("mean"), int | float):
                 fact["mean"] = round(fact["mean"] + delta, 4)
+                if isinstance(fact.get("diff"), int | float):  # stands out less (strict)
+                    fact["diff"] = round(fact["diff"] + delta, 4)
             elif kind == "gap" and isinstance(fact.get("value"), int | float):
                 size = max(abs(fact["value"]) - delta, 0.0)
                 fact["value"] = round(size if fact["value"] >= 0 else -size, 4)

@@ -32,7 +32,7 @@ def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
     for key, facts in table.facts.items():
         kind, _, name = key.partition(".")
         if kind not in allowed or name in allowed[kind]:
-            kept.facts[key] = facts
+            kept.facts[key] = privacy.without_hidden_diff(kind, name, facts)
     return kept
 
 
@@ -51,6 +51,17 @@ def looked_at(rules: Mapping[str, Rule]) -> tuple[set[str], set[str]]:
             _LOOKED_AT.clear()
         cached = _LOOKED_AT[id(rules)] = (rules, scales, items)
     return cached[1], cached[2]
+
+
+def diff_scales(scan: Questionnaire, rules: Mapping[str, Rule]) -> set[str]:
+    """The scales of the questions whose diff some rule tests: a diff needs its scale's mean."""
+    diffed = {
+        c.name
+        for r in rules.values()
+        for c in [*r.conditions, *r.any_conditions]
+        if c.kind == "item" and c.stat == "diff"
+    }
+    return {q.scale for q in scan.questions if q.id in diffed and q.scale} if diffed else set()
 
 
 _NEEDED: dict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], dict[str, Rule]]] = {}
@@ -108,6 +119,7 @@ def missing_counts(
     context_questions = kb.context_questions()
     rules = needed_by(kb.rules, frozenset(counts))
     scales, items = looked_at(rules)
+    scales = scales | diff_scales(scan, rules)
     basis = LeaveOneOut(scan, intake, scales, items)
     for i, person in enumerate(intake.responses):
         if _kept_out(person, privacy):

@@ -159,6 +159,8 @@ def _removal(
                 fact[stat] = size if fact[stat] >= 0 else -size
             else:
                 fact[stat] = fact[stat] + change
+                if isinstance(fact.get("diff"), int | float):  # its scale held still
+                    fact["diff"] = fact["diff"] + change
             conclusions(rules, table)
             return key not in table.facts
 

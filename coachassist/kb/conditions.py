@@ -6,7 +6,8 @@ structure and never executed as Python::
     score.trust.mean < 3.0          a team score of a scale (mean, sd, rwg, n)
     score.conflict.polarised        a flag: true when present and true
     gap.trust >= 1.0                team lead's mean minus the members' mean
-    item.trust_3.mean <= 2          the team mean of one question
+    item.trust_3.mean <= 2          the team mean of one question (mean, sd, n, diff)
+    item.trust_3.diff <= -0.5       the question's mean minus its own scale's mean
     context.team_type == "two_departments"
     context.observed has "behind_backs"   a multiple-choice answer contains a value
     context.team_size >= 12
@@ -30,7 +31,7 @@ Op = Literal["<", "<=", ">", ">=", "==", "!=", "in", "has", "?"]
 Value = float | int | str | bool | tuple[float | int | str, ...] | None
 
 SCORE_STATS = ("mean", "sd", "rwg", "n", "polarised")
-ITEM_STATS = ("mean", "sd", "n")
+ITEM_STATS = ("mean", "sd", "n", "diff")
 RESPONDENT_STATS = ("n", "members", "leads")
 FLAG_STATS = ("polarised",)
 # Numbers a rule compares (thresholds and facts): |x| below NUMBER_LIMIT, at most DECIMALS

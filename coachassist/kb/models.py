@@ -434,6 +434,9 @@ class GivenItem(Model):
     """The standard deviation (default 0)."""
     n: Annotated[int, Field(ge=1, lt=NUMBER_LIMIT)] = 6
     """How many answered (default 6)."""
+    diff: Number | None = None
+    """The question's mean minus its scale's mean (negative: below its own scale); left out,
+    it follows from the scale's mean under scores."""
 
 
 class GivenResponse(Model):

@@ -46,7 +46,8 @@ def _subject(cond: Condition, kb: KnowledgeBase, lang: Lang) -> str:
         return t(f"plain.stat.{cond.stat}", lang, name=scale)
     if cond.kind == "item":
         question = kb.scan_questions().get(cond.name)
-        return t("plain.item", lang, name=question.text(lang) if question else cond.name)
+        key = "plain.item_diff" if cond.stat == "diff" else "plain.item"
+        return t(key, lang, name=question.text(lang) if question else cond.name)
     if cond.kind == "context":
         question = kb.context_questions().get(cond.name)
         return t("plain.context", lang, name=question.text(lang) if question else cond.name)
