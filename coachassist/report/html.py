@@ -117,6 +117,10 @@ def _findings(view: ReportView) -> str:
         parts.append(tag("h3", e(view.signals_heading)))
         parts.append(tag("p", e(view.signals_intro), "note"))
         parts += [_finding(view, signal, "h4") for signal in view.signals]
+    if view.rejected:
+        parts.append(tag("h3", e(view.rejected_heading)))
+        parts.append(tag("p", e(view.rejected_intro), "note"))
+        parts += [_finding(view, finding, "h4") for finding in view.rejected]
     return "".join(parts)
 
 

@@ -101,6 +101,10 @@ def _findings(view: ReportView) -> list[str]:
         blocks += [f"### {esc(view.signals_heading)}", esc(view.signals_intro)]
         for signal in view.signals:
             blocks += _finding(view, signal, level=4)
+    if view.rejected:
+        blocks += [f"### {esc(view.rejected_heading)}", esc(view.rejected_intro)]
+        for finding in view.rejected:
+            blocks += _finding(view, finding, level=4)
     return blocks
 
 

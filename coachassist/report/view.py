@@ -8,7 +8,8 @@ never what privacy allows:
   with a chart, findings in plain language with one to three reasons, the plan in short, open
   answers, and what was withheld and why. No rule ids, no conditions.
 - coach: all of that plus the evidence trail (rule ids, file:line, each condition and what was
-  measured) and the full plan with steps and materials.
+  measured), the findings the coach rejected with the reason (the client report leaves them
+  out, as the plan does) and the full plan with steps and materials.
 """
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ class ReportView:
     signals_heading: str
     signals_intro: str
     signals: list[FindingView]
+    rejected_heading: str
+    rejected_intro: str
+    rejected: list[FindingView]  # coach: findings the coach rejected, each with the reason
     verdicts: dict[str, str]  # holds / fails -> word after a condition; withheld: none
     plan: PlanView
     open_intro: str
@@ -203,6 +207,9 @@ def report_view(
         signals_heading=t("report.findings.signals", lang),
         signals_intro=t("report.findings.signals_intro", lang),
         signals=[finding(s) for s in dx.signals] if coach else [],
+        rejected_heading=t("report.findings.rejected", lang),
+        rejected_intro=t("report.findings.rejected_intro", lang),
+        rejected=[finding(f) for f in dx.rejected] if coach else [],
         verdicts={"holds": t("report.cond.holds", lang), "fails": t("report.cond.fails", lang)},
         plan=plan_view(kb, dx, plan, lang, audience=audience),
         open_intro=t("report.open.intro", lang),

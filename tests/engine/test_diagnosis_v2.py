@@ -284,9 +284,39 @@ def test_reports_follow_the_coachs_decisions(kb):
     plan = build_plan(kb, d, {}, PlanConstraints())
     client = render(kb, intake, d, plan, "md", "en", "client")
     coach = render(kb, intake, d, plan, "md", "en", "coach")
-    for text in (client, coach):
-        assert "Absence of trust" not in text  # neither among the findings nor in the plan
+    assert "Absence of trust" not in client  # neither among the findings nor in the plan
+    # the coach report lists it apart, with the coach's reason, after the findings, not planned
+    findings, rejected = coach.split("### Rejected findings")
+    assert "Absence of trust" not in findings
+    assert "Absence of trust" in rejected.split("\n## ")[0]
+    assert "rejected by the coach: known" in rejected
     assert "severity adjusted by the coach (was" in coach
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_coach_report_lists_rejected_findings_with_the_reason(kb, fmt, lang):
+    from coachassist.i18n import t
+    from coachassist.report import render
+
+    people = [{"trust": 2, "conflict": 2} for _ in range(6)]
+    reason = "al bekend <b>& in behandeling</b>"
+    decisions = {"absence_of_trust": FindingDecision(action="reject", reason=reason)}
+    intake = team(kb, people, decisions=decisions)
+    d = diagnose(kb, intake)
+    plan = build_plan(kb, d, {}, PlanConstraints())
+    coach = render(kb, intake, d, plan, fmt, lang, "coach")
+    client = render(kb, intake, d, plan, fmt, lang, "client")
+    heading = t("report.findings.rejected", lang)
+    name = kb.dysfunctions["absence_of_trust"].name(lang)
+    assert heading in coach and heading not in client
+    assert name in coach.split(heading, 1)[1] and name not in client
+    assert "<b>" not in coach  # the coach's own words are escaped like every other text
+    assert ("in behandeling" in coach) and t("decision.reject", lang, reason="").strip() in coach
+    unrejected = render(
+        kb, team(kb, people), d.model_copy(update={"rejected": []}), plan, fmt, lang, "coach"
+    )
+    assert heading not in unrejected
 
 
 def test_the_one_pass_evaluation_concludes_what_the_reference_does(kb):
