@@ -75,7 +75,8 @@ def diagnose_with_facts(
     hard = dysfunctions(kb.rules, fired)
     soft = dysfunctions(kb.rules, lenient)
     borderline = (hard - dysfunctions(kb.rules, strict)) | (soft - hard)
+    reaching = soft - hard  # concluded only on the lenient figures
     fired += borrow_lenient(kb.rules, visible, fired, lenient, soft - hard)
     raw = build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
     # strength, order, stability and the coach's decisions (engine/refine.py)
-    return refine(kb, intake, privacy, raw, borderline), visible
+    return refine(kb, intake, privacy, raw, borderline, reaching), visible

@@ -80,7 +80,9 @@ def refine(
     privacy: Privacy,
     diagnosis: Diagnosis,
     borderline: set[str],
+    reaching: set[str] | None = None,
 ) -> Diagnosis:
+    """``reaching``: the borderline findings only the lenient run concluded."""
     findings = diagnosis.findings
     notes = list(diagnosis.notes)
     if findings:
@@ -95,7 +97,7 @@ def refine(
             for f in findings
             if f.id not in hidden
         ]
-        findings = rank(kb, intake.scan, findings, diagnosis.scores, borderline)
+        findings = rank(kb, intake.scan, findings, diagnosis.scores, borderline, reaching)
         shown_rules = {e.rule for f in findings for e in f.evidence}
         hidden_rules = {e.rule for f in diagnosis.findings if f.id in hidden for e in f.evidence}
         signals = [

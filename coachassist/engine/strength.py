@@ -34,6 +34,7 @@ EXTREME_DEPTH = 3.0
 MIN_UNIT = 0.5
 SMALL_N_UNIT = 0.8  # fewer than 3 people: no measurable spread; one person's typical item spread
 MIN_STRENGTH = 0.5  # weaker findings are not reported (the scores still show the band)
+REACHING_STRENGTH = 1.0  # the same for a finding only the lenient soft edge concludes
 SOFT_STRENGTH = 0.5  # a finding less than this above MIN_STRENGTH is borderline
 MAX_DEPTH = 4.0
 DEFAULT_EDGE = 3.5
@@ -110,6 +111,13 @@ def weigh(
         parsed = [*rule.conditions, *rule.any_conditions]
         # in a rule about one question, a scale condition only guards it: its depth is the item's
         guarded = any(c.kind == "item" for c in parsed)
+        # a question the rule requires to stand out below its own scale (``diff``) is evidence
+        # in its own right and counts fully; any other question counts half
+        standing = {
+            c.name
+            for c, checked in zip(parsed, evidence.conditions, strict=True)
+            if c.kind == "item" and c.stat == "diff" and checked.holds
+        }
         for cond, checked in zip(parsed, evidence.conditions, strict=True):
             if cond.kind == "dysfunction":
                 if checked.holds:
@@ -144,7 +152,8 @@ def weigh(
                     unit = max(score.sd or 0.0, MIN_UNIT)
                 beyond = max(_edge(kb, scan, scale) - value, 0.0) / unit
                 beyond *= _agreement(score)
-                depth = max(depth, beyond if cond.kind == "score" else beyond / 2)
+                weight = 1.0 if cond.kind == "score" or cond.name in standing else 0.5
+                depth = max(depth, beyond * weight)
     depth = min(depth, MAX_DEPTH)
     observed = sum(line.startswith("observed:") for line in lines)
     weights = sorted(lines.values())
@@ -158,8 +167,11 @@ def rank(
     findings: list[Finding],
     scores: list[ScaleScore],
     borderline: set[str],
+    reaching: set[str] | None = None,
 ) -> list[Finding]:
-    """Findings with strength, builds-on links and capped severities, strongest first."""
+    """Findings with strength, builds-on links and capped severities, strongest first.
+    ``reaching``: borderline findings the figures themselves do not reach (lenient run only):
+    reported only from ``REACHING_STRENGTH``, a weak one is noise rather than a knife edge."""
     by_scale = {s.scale: s for s in scores}
     present = {f.id for f in findings}
     weighed: dict[str, tuple[float, float, set[str]]] = {
@@ -207,8 +219,13 @@ def rank(
                 "builds_on": builds_on,
             }
         )
+
+    def reported(f: Finding) -> bool:
+        floor = REACHING_STRENGTH if f.id in (reaching or set()) else MIN_STRENGTH
+        return (f.strength or 0.0) >= floor
+
     ordered = sorted(
-        (f for f in result.values() if (f.strength or 0.0) >= MIN_STRENGTH),
+        (f for f in result.values() if reported(f)),
         # a consequence held just below its root sorts after it even when they round alike
         key=lambda f: (-round(f.strength or 0.0, 1), cascade_only(f), f.level or 9, f.id),
     )
