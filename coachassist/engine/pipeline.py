@@ -79,4 +79,4 @@ def diagnose_with_facts(
     fired += borrow_lenient(kb.rules, visible, fired, lenient, soft - hard)
     raw = build_diagnosis(kb, intake, scores, visible, fired, privacy)  # type: ignore[arg-type]
     # strength, order, stability and the coach's decisions (engine/refine.py)
-    return refine(kb, intake, privacy, raw, borderline, reaching), visible
+    return refine(kb, intake, privacy, raw, borderline, reaching, visible), visible

@@ -81,8 +81,10 @@ def refine(
     diagnosis: Diagnosis,
     borderline: set[str],
     reaching: set[str] | None = None,
+    facts: FactTable | None = None,
 ) -> Diagnosis:
-    """``reaching``: the borderline findings only the lenient run concluded."""
+    """``reaching``: the borderline findings only the lenient run concluded; ``facts``: the
+    visible facts the rules saw (a scale's depth leaves out a question that stands out)."""
     findings = diagnosis.findings
     notes = list(diagnosis.notes)
     if findings:
@@ -97,7 +99,7 @@ def refine(
             for f in findings
             if f.id not in hidden
         ]
-        findings = rank(kb, intake.scan, findings, diagnosis.scores, borderline, reaching)
+        findings = rank(kb, intake.scan, findings, diagnosis.scores, borderline, reaching, facts)
         shown_rules = {e.rule for f in findings for e in f.evidence}
         hidden_rules = {e.rule for f in diagnosis.findings if f.id in hidden for e in f.evidence}
         signals = [

@@ -25,6 +25,7 @@ finding is "low".
 from __future__ import annotations
 
 from coachassist.diagnosis import Evidence, Finding, ScaleScore
+from coachassist.engine.facts import FactTable
 from coachassist.kb.conditions import Condition
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK, Severity
@@ -38,6 +39,7 @@ REACHING_STRENGTH = 1.0  # the same for a finding only the lenient soft edge con
 SOFT_STRENGTH = 0.5  # a finding less than this above MIN_STRENGTH is borderline
 MAX_DEPTH = 4.0
 DEFAULT_EDGE = 3.5
+STANDS_OUT = -0.5  # a question this far or further below its own scale's mean stands out
 DESCRIPTIVE_CONTEXT = ("team_type", "team_size", "team_age")
 
 
@@ -96,10 +98,34 @@ def _line(cond: Condition) -> str | None:
     return None
 
 
+def rest_of_scales(kb: KnowledgeBase, scan: str, facts: FactTable | None) -> dict[str, float]:
+    """Per scale with a question standing out below it (``STANDS_OUT``): the mean of its other
+    questions. A scale that is low only because one question stands out is that question's
+    finding (a rule about the question), not the scale's."""
+    if facts is None:
+        return {}
+    by_scale: dict[str, list[tuple[float, float | None]]] = {}
+    for q in kb.questionnaires[scan].questions:
+        found = facts.facts.get(f"item.{q.id}")
+        if q.scale and found and isinstance(found[0].get("mean"), int | float):
+            by_scale.setdefault(q.scale, []).append((found[0]["mean"], found[0].get("diff")))
+    rest = {}
+    for scale, items in by_scale.items():
+        kept = [m for m, diff in items if diff is None or diff > STANDS_OUT]
+        if len(kept) < len(items) and len(kept) >= 2:
+            rest[scale] = sum(kept) / len(kept)
+    return rest
+
+
 def weigh(
-    kb: KnowledgeBase, scan: str, finding: Finding, scores: dict[str, ScaleScore]
+    kb: KnowledgeBase,
+    scan: str,
+    finding: Finding,
+    scores: dict[str, ScaleScore],
+    rest: dict[str, float] | None = None,
 ) -> tuple[float, float, set[str]]:
-    """(strength before cascades, depth, dysfunctions the own rules test)."""
+    """(strength before cascades, depth, dysfunctions the own rules test). ``rest``: per scale
+    the mean of the questions that do not stand out (``rest_of_scales``): a scale's depth."""
     chain = _own_chain(kb, finding)
     questions = kb.scan_questions()
     own_scales = set(kb.dysfunctions[finding.id].scales)
@@ -150,6 +176,8 @@ def weigh(
                 unit = SMALL_N_UNIT
                 if score and (score.n or 0) >= 3:
                     unit = max(score.sd or 0.0, MIN_UNIT)
+                if cond.kind == "score" and rest and scale in rest:
+                    value = max(value, rest[scale])  # not what a standing-out question adds
                 beyond = max(_edge(kb, scan, scale) - value, 0.0) / unit
                 beyond *= _agreement(score)
                 weight = 1.0 if cond.kind == "score" or cond.name in standing else 0.5
@@ -168,14 +196,16 @@ def rank(
     scores: list[ScaleScore],
     borderline: set[str],
     reaching: set[str] | None = None,
+    facts: FactTable | None = None,
 ) -> list[Finding]:
     """Findings with strength, builds-on links and capped severities, strongest first.
     ``reaching``: borderline findings the figures themselves do not reach (lenient run only):
     reported only from ``REACHING_STRENGTH``, a weak one is noise rather than a knife edge."""
     by_scale = {s.scale: s for s in scores}
+    rest = rest_of_scales(kb, scan, facts)
     present = {f.id for f in findings}
     weighed: dict[str, tuple[float, float, set[str]]] = {
-        f.id: weigh(kb, scan, f, by_scale) for f in findings
+        f.id: weigh(kb, scan, f, by_scale, rest) for f in findings
     }
     result: dict[str, Finding] = {}
 
