@@ -445,7 +445,7 @@ def test_stability_labels_do_not_reveal_a_small_group():
     who is left out in the stability re-check never depends on the role."""
     import random
 
-    rng = random.Random(0)
+    rng = random.Random(3)  # answers where one member's alone carry a finding (checked below)
     roles = ["member"] * 2 + ["lead"] * 5
     people = [{q: rng.choice([3, 4, 4, 5]) for q in LIKERT} for _ in roles]
     people[0] = {q: rng.choice([1, 1, 2]) for q in LIKERT}
