@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from coachassist.engine.facts import FactTable, build_facts
+from coachassist.engine.facts import FactTable, add_context, build_facts, clean
 from coachassist.engine.privacy import Privacy
-from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shift_in_place, shifted
+from coachassist.engine.soft import MARGIN, SHIFTED, conclusions, dysfunctions, shift_value, shifted
+from coachassist.engine.truth import logic_of
 from coachassist.intake.models import Intake, Respondent
+from coachassist.kb.conditions import holds
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Questionnaire, Rule
-from coachassist.scoring import LeaveOneOut, score_team
+from coachassist.scoring import LeaveOneOut, LeftOut, score_team
 
 
 def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
@@ -100,24 +102,52 @@ def missing_counts(
 ) -> dict[str, int]:
     """For each finding id: in how many leave-one-out re-runs it disappears.
 
-    Re-runs only the rules the findings rest on (``needed_by``), scores each left-out team from
-    answers reverse-scored once per team and computes only the figures those rules look at
-    (``scoring.LeaveOneOut``); equal to ``missing_counts_reference``.
+    Only the rules the findings rest on count (``needed_by``), and they matter only through
+    which of their input conditions hold (``engine/truth.py``): each left-out team computes
+    just the figures those conditions test (``scoring.LeftOut``), as the lenient visible facts
+    would hold them. Equal to ``missing_counts_reference``.
     """
     counts = dict.fromkeys(ids, 0)
-    context_questions = kb.context_questions()
     rules = needed_by(kb.rules, frozenset(counts))
-    scales, items = looked_at(rules)
-    basis = LeaveOneOut(scan, intake, scales, items)
+    logic = logic_of(rules)
+    basis = LeaveOneOut(scan, intake, *looked_at(rules))
+    context = FactTable()
+    add_context(context, intake.context, kb.context_questions())
+    shown = {"score": privacy.scales, "item": privacy.items, "gap": privacy.gaps}
+    truth = [False] * len(logic.inputs)
+    figures_tested = []
+    for kind, name, stat, conds in logic.by_figure:
+        if kind == "context":  # the same for every left-out team
+            for index, cond in conds:
+                truth[index] = holds(cond, context.value(cond))
+        else:
+            figures_tested.append((kind, name, stat, conds, shown.get(kind)))
     for i, person in enumerate(intake.responses):
         if _kept_out(person, privacy):
             continue
-        table = build_facts(basis.without(i), intake.context, context_questions)
-        lenient = shift_in_place(_visible_like(table, privacy), -MARGIN)  # a fresh table
-        found = dysfunctions(rules, conclusions(rules, lenient))
+        figures = basis.figures(i)
+        for kind, name, stat, conds, allowed in figures_tested:
+            present, value = _lenient_value(kind, name, stat, figures, allowed)
+            for index, cond in conds:
+                truth[index] = present if cond.op == "?" else holds(cond, value)
+        found = logic.found(tuple(truth))
         for fid in counts:
             counts[fid] += fid not in found
     return counts
+
+
+def _lenient_value(
+    kind: str, name: str, stat: str, figures: LeftOut, allowed: frozenset[str] | None
+) -> tuple[bool, object]:
+    """Whether a left-out team's re-run sees the fact ``kind.name`` (only what the full team
+    may show: ``_visible_like``), and the value it sees for ``stat`` (means and gaps shifted
+    to the lenient side; None when the fact or the field is missing)."""
+    if (allowed is not None and name not in allowed) or not figures.exists(kind, name):
+        return False, None
+    value = clean(figures.value(kind, name, stat)) if stat else None
+    if value is not None and SHIFTED.get(kind) == stat:
+        value = shift_value(kind, value, -MARGIN)
+    return True, value
 
 
 def missing_counts_reference(

@@ -1,0 +1,91 @@
+"""A rule set as a function of the truth of its input conditions.
+
+What ``soft.conclusions`` concludes depends on the facts only through whether each input
+condition (every condition except the presence of a signal or dysfunction) holds: the rules
+test nothing else, and a concluded signal or dysfunction is present exactly when a rule before
+it in dependency order concluded it. So a team's findings follow from one tuple of booleans,
+which many re-runs of the same rules share (stability's leave-one-out: most left-out teams
+cross no threshold), and a tuple already seen costs one dictionary lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from coachassist.engine.soft import in_order
+from coachassist.kb.conditions import Condition
+from coachassist.kb.models import Rule
+
+DERIVED = ("signal", "dysfunction")
+Ref = int | str  # an input condition's index, or a concluded fact's key
+Step = tuple[str, str | None, tuple[Ref, ...], tuple[Ref, ...]]
+
+
+@dataclass
+class RuleLogic:
+    """The rules in dependency order, each condition an input index or a derived key."""
+
+    inputs: tuple[Condition, ...]
+    steps: tuple[Step, ...]
+    _seen: dict[tuple[bool, ...], frozenset[str]] = field(default_factory=dict)
+
+    def found(self, truth: tuple[bool, ...]) -> frozenset[str]:
+        """The dysfunctions concluded when the inputs hold as ``truth`` says."""
+        known = self._seen.get(truth)
+        if known is not None:
+            return known
+        concluded: set[str] = set()
+        out = set()
+        for key, dysfunction, when, when_any in self.steps:
+            if all(truth[r] if type(r) is int else r in concluded for r in when) and (
+                not when_any
+                or any(truth[r] if type(r) is int else r in concluded for r in when_any)
+            ):
+                concluded.add(key)
+                if dysfunction:
+                    out.add(dysfunction)
+        if len(self._seen) > 128:
+            self._seen.clear()
+        known = self._seen[truth] = frozenset(out)
+        return known
+
+    @cached_property
+    def by_figure(self) -> list[tuple[str, str, str, list[tuple[int, Condition]]]]:
+        """The inputs grouped by the figure they test (kind, name, stat), each figure once."""
+        groups: dict[tuple[str, str, str], list[tuple[int, Condition]]] = {}
+        for i, cond in enumerate(self.inputs):
+            groups.setdefault((cond.kind, cond.name, cond.stat), []).append((i, cond))
+        return [(*figure, conds) for figure, conds in groups.items()]
+
+
+_LOGIC: dict[int, tuple[Mapping[str, Rule], RuleLogic]] = {}
+
+
+def logic_of(rules: Mapping[str, Rule]) -> RuleLogic:
+    """``rules`` compiled to a RuleLogic, cached per rule set."""
+    cached = _LOGIC.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    index: dict[Condition, int] = {}
+
+    def ref(cond: Condition) -> Ref:
+        if cond.kind in DERIVED:
+            return cond.key
+        return index.setdefault(cond, len(index))
+
+    steps = tuple(
+        (
+            rule.then.fact_key or "",
+            rule.then.dysfunction,
+            tuple(ref(c) for c in rule.conditions),
+            tuple(ref(c) for c in rule.any_conditions),
+        )
+        for rule, _, _ in in_order(rules)
+    )
+    logic = RuleLogic(tuple(index), steps)
+    if len(_LOGIC) > 64:  # the rule set and its subsets (stability.needed_by)
+        _LOGIC.clear()
+    _LOGIC[id(rules)] = (rules, logic)
+    return logic
