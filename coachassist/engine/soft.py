@@ -106,7 +106,7 @@ def in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
             (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
         )
     ]
-    if len(_ORDER) > 64:  # the knowledge base's rules and a few subsets (stability.needed_by)
+    if len(_ORDER) > 64:  # the knowledge base's rules and a few rule sets built in tests
         _ORDER.clear()
     _ORDER[id(rules)] = (rules, ordered)
     return ordered

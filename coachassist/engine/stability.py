@@ -14,12 +14,14 @@ only reader (a self-scan, or a threshold of 1).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from coachassist.engine.facts import FactTable, add_context, build_facts, clean
 from coachassist.engine.privacy import Privacy
 from coachassist.engine.soft import MARGIN, SHIFTED, conclusions, dysfunctions, shift_value, shifted
-from coachassist.engine.truth import logic_of
+from coachassist.engine.truth import RuleLogic, logic_of
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.conditions import holds
 from coachassist.kb.loader import KnowledgeBase
@@ -38,37 +40,39 @@ def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
     return kept
 
 
-_LOOKED_AT: dict[int, tuple[Mapping[str, Rule], set[str], set[str]]] = {}
+@dataclass(frozen=True)
+class Rerun:
+    """What the re-runs for one set of findings need: the rules those findings rest on, as a
+    RuleLogic, and the scales (scores and gaps) and items those rules look at."""
+
+    logic: RuleLogic
+    scales: frozenset[str]
+    items: frozenset[str]
 
 
-def looked_at(rules: Mapping[str, Rule]) -> tuple[set[str], set[str]]:
-    """The scales (scores and gaps) and the items some rule looks at, cached per rule set:
-    the only figures a re-run can use."""
-    cached = _LOOKED_AT.get(id(rules))
+_CONCLUDING: dict[int, tuple[Mapping[str, Rule], dict[str, list[str]]]] = {}
+_RERUNS: OrderedDict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], Rerun]] = OrderedDict()
+RERUNS_KEPT = 128  # distinct sets of findings; least recently used go first
+
+
+def _concluding(rules: Mapping[str, Rule]) -> dict[str, list[str]]:
+    """For each signal or dysfunction fact, the rules concluding it; cached per rule set."""
+    cached = _CONCLUDING.get(id(rules))
     if cached is None or cached[0] is not rules:
-        keys = {c.key for r in rules.values() for c in [*r.conditions, *r.any_conditions]}
-        scales = {k.partition(".")[2] for k in keys if k.startswith(("score.", "gap."))}
-        items = {k.partition(".")[2] for k in keys if k.startswith("item.")}
-        if len(_LOOKED_AT) > 256:  # the rule set and its subsets (needed_by)
-            _LOOKED_AT.clear()
-        cached = _LOOKED_AT[id(rules)] = (rules, scales, items)
-    return cached[1], cached[2]
+        concluding: dict[str, list[str]] = {}
+        for rule in rules.values():
+            if rule.then.fact_key:
+                concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+        _CONCLUDING.clear()  # one rule set at a time
+        cached = _CONCLUDING[id(rules)] = (rules, concluding)
+    return cached[1]
 
 
-_NEEDED: dict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], dict[str, Rule]]] = {}
-
-
-def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> dict[str, Rule]:
+def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> set[str]:
     """The rules concluding the dysfunctions ``found`` and every rule they rest on (through
-    signal and dysfunction conditions), cached per rule set: only these can decide whether a
-    finding survives a re-run, so the re-runs evaluate only these."""
-    cached = _NEEDED.get((id(rules), found))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    concluding: dict[str, list[str]] = {}
-    for rule in rules.values():
-        if rule.then.fact_key:
-            concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+    signal and dysfunction conditions): only these can decide whether a finding survives a
+    re-run, so the re-runs evaluate only these."""
+    concluding = _concluding(rules)
     wanted = [rid for key in sorted(found) for rid in concluding.get(f"dysfunction.{key}", [])]
     kept: set[str] = set()
     while wanted:
@@ -81,11 +85,27 @@ def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> dict[str, Rul
                 for c in [*rule.conditions, *rule.any_conditions]
                 for o in concluding.get(c.key, [])
             ]
-    subset = {rid: rule for rid, rule in rules.items() if rid in kept}
-    if len(_NEEDED) > 256:
-        _NEEDED.clear()
-    _NEEDED[(id(rules), found)] = (rules, subset)
-    return subset
+    return kept
+
+
+def rerun_for(rules: Mapping[str, Rule], found: frozenset[str]) -> Rerun:
+    """The Rerun for the findings ``found``, kept for the most recent sets of findings."""
+    key = (id(rules), found)
+    cached = _RERUNS.get(key)
+    if cached is not None and cached[0] is rules:
+        _RERUNS.move_to_end(key)
+        return cached[1]
+    kept = needed_by(rules, found)
+    keys = {c.key for rid in kept for c in [*rules[rid].conditions, *rules[rid].any_conditions]}
+    rerun = Rerun(
+        logic_of(rules, kept),
+        frozenset(k.partition(".")[2] for k in keys if k.startswith(("score.", "gap."))),
+        frozenset(k.partition(".")[2] for k in keys if k.startswith("item.")),
+    )
+    _RERUNS[key] = (rules, rerun)
+    if len(_RERUNS) > RERUNS_KEPT:
+        _RERUNS.popitem(last=False)
+    return rerun
 
 
 def _kept_out(person: Respondent, privacy: Privacy) -> bool:
@@ -108,9 +128,9 @@ def missing_counts(
     would hold them. Equal to ``missing_counts_reference``.
     """
     counts = dict.fromkeys(ids, 0)
-    rules = needed_by(kb.rules, frozenset(counts))
-    logic = logic_of(rules)
-    basis = LeaveOneOut(scan, intake, *looked_at(rules))
+    rerun = rerun_for(kb.rules, frozenset(counts))
+    logic = rerun.logic
+    basis = LeaveOneOut(scan, intake, rerun.scales, rerun.items)
     context = FactTable()
     add_context(context, intake.context, kb.context_questions())
     shown = {"score": privacy.scales, "item": privacy.items, "gap": privacy.gaps}

@@ -10,7 +10,7 @@ cross no threshold), and a tuple already seen costs one dictionary lookup.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -46,7 +46,7 @@ class RuleLogic:
                 concluded.add(key)
                 if dysfunction:
                     out.add(dysfunction)
-        if len(self._seen) > 128:
+        if len(self._seen) > 32:
             self._seen.clear()
         known = self._seen[truth] = frozenset(out)
         return known
@@ -60,14 +60,8 @@ class RuleLogic:
         return [(*figure, conds) for figure, conds in groups.items()]
 
 
-_LOGIC: dict[int, tuple[Mapping[str, Rule], RuleLogic]] = {}
-
-
-def logic_of(rules: Mapping[str, Rule]) -> RuleLogic:
-    """``rules`` compiled to a RuleLogic, cached per rule set."""
-    cached = _LOGIC.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
+def logic_of(rules: Mapping[str, Rule], keep: Collection[str] | None = None) -> RuleLogic:
+    """``rules`` (only the ids in ``keep``, when given) compiled to a RuleLogic."""
     index: dict[Condition, int] = {}
 
     def ref(cond: Condition) -> Ref:
@@ -83,9 +77,6 @@ def logic_of(rules: Mapping[str, Rule]) -> RuleLogic:
             tuple(ref(c) for c in rule.any_conditions),
         )
         for rule, _, _ in in_order(rules)
+        if keep is None or rule.id in keep
     )
-    logic = RuleLogic(tuple(index), steps)
-    if len(_LOGIC) > 64:  # the rule set and its subsets (stability.needed_by)
-        _LOGIC.clear()
-    _LOGIC[id(rules)] = (rules, logic)
-    return logic
+    return RuleLogic(tuple(index), steps)
