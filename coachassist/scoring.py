@@ -249,6 +249,49 @@ class LeaveOneOut:
             scales[scale.id] = _scale_from(scale.id, qids, bounds, pairs, variances)
         return _team(roles, scales, items)
 
+    def probes(self, kind: str, name: str, stat: str, candidates: list[int]) -> list[int] | None:
+        """Left-out respondents enough to know a figure's comparisons with any number for all
+        ``candidates``, or None when this figure cannot be probed.
+
+        The candidates fall into classes: by role, by whether (and, for a gap, as what role)
+        they gave the figure a value, and for polarisation by the third their score is in.
+        Within a class the figure is either the same whoever is left out (one probe), or it
+        moves one way with the value the left-out person gave (a mean without a higher
+        answer is lower: fsum, division and rounding all keep that order), so a comparison
+        holds alike for the whole class when it holds alike for its lowest and highest value
+        (two probes).
+        """
+        ordered = stat in ("mean", "value")
+        if kind == "respondents":
+            return list({self.roles[j]: j for j in reversed(candidates)}.values())
+        if kind == "score" and stat in ("mean", "n", "polarised") and name in self.person:
+            values = self.person[name]
+        elif kind == "item" and stat in ("mean", "n") and name in self.wanted:
+            values = self.columns[name]
+        elif kind == "gap" and stat == "value" and name in self.person:
+            values = self.person[name]
+        else:
+            return None
+        thirds = _thirds(a.min, a.max) if (a := self.shapes.get(name, ([], None))[1]) else None
+        classes: dict[str, list[tuple[float, int]]] = {}
+        for j in candidates:
+            value = values[j]
+            if value is None:
+                group = ""
+            elif stat == "polarised":
+                low, high = thirds or (0.0, 0.0)
+                group = "low" if value <= low else "high" if value >= high else "middle"
+            else:
+                group = self.roles[j] if kind == "gap" else "gave"
+            classes.setdefault(group, []).append((value or 0.0, j))
+        picks = []
+        for group, members in classes.items():
+            if group and ordered:
+                picks += [min(members)[1], max(members)[1]]
+            else:
+                picks.append(members[0][1])
+        return picks
+
     def figures(self, left_out: int) -> LeftOut:
         """The figures of the team without ``left_out``, one at a time and only when asked."""
         return LeftOut(self, left_out)

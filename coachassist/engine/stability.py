@@ -23,7 +23,7 @@ from coachassist.engine.privacy import Privacy
 from coachassist.engine.soft import MARGIN, SHIFTED, conclusions, dysfunctions, shift_value, shifted
 from coachassist.engine.truth import RuleLogic, logic_of
 from coachassist.intake.models import Intake, Respondent
-from coachassist.kb.conditions import holds
+from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Questionnaire, Rule
 from coachassist.scoring import LeaveOneOut, LeftOut, score_team
@@ -135,18 +135,24 @@ def missing_counts(
     add_context(context, intake.context, kb.context_questions())
     shown = {"score": privacy.scales, "item": privacy.items, "gap": privacy.gaps}
     truth = [False] * len(logic.inputs)
-    figures_tested = []
+    candidates = [i for i, p in enumerate(intake.responses) if not _kept_out(p, privacy)]
+    left_out = {i: basis.figures(i) for i in candidates}
+    fixed: dict[int, bool] = {}  # inputs that hold alike whoever is left out
+    varying = []
     for kind, name, stat, conds in logic.by_figure:
+        allowed = shown.get(kind)
         if kind == "context":  # the same for every left-out team
-            for index, cond in conds:
-                truth[index] = holds(cond, context.value(cond))
-        else:
-            figures_tested.append((kind, name, stat, conds, shown.get(kind)))
-    for i, person in enumerate(intake.responses):
-        if _kept_out(person, privacy):
-            continue
-        figures = basis.figures(i)
-        for kind, name, stat, conds, allowed in figures_tested:
+            fixed.update((index, holds(cond, context.value(cond))) for index, cond in conds)
+        elif allowed is not None and name not in allowed:  # never seen: no condition holds
+            fixed.update((index, False) for index, _ in conds)
+        elif not _alike(kind, name, stat, conds, allowed, basis, left_out, fixed):
+            varying.append((kind, name, stat, conds, allowed))
+    for index, holds_alike in fixed.items():
+        truth[index] = holds_alike
+    live = logic.live(fixed)  # a figure only rules already ruled out test is not computed
+    varying = [v for v in varying if any(index in live for index, _ in v[3])]
+    for figures in left_out.values():
+        for kind, name, stat, conds, allowed in varying:
             present, value = _lenient_value(kind, name, stat, figures, allowed)
             for index, cond in conds:
                 truth[index] = present if cond.op == "?" else holds(cond, value)
@@ -154,6 +160,36 @@ def missing_counts(
         for fid in counts:
             counts[fid] += fid not in found
     return counts
+
+
+MONOTONE = ("<", "<=", ">", ">=", "?")  # comparisons that hold alike between two that do
+
+
+def _alike(
+    kind: str,
+    name: str,
+    stat: str,
+    conds: list[tuple[int, Condition]],
+    allowed: frozenset[str] | None,
+    basis: LeaveOneOut,
+    left_out: dict[int, LeftOut],
+    fixed: dict[int, bool],
+) -> bool:
+    """Whether the conditions on one figure hold alike whoever is left out, found from a few
+    probes (``LeaveOneOut.probes``); then their truth goes into ``fixed``."""
+    if not left_out or any(c.op not in MONOTONE for _, c in conds):
+        return False
+    picks = basis.probes(kind, name, stat, list(left_out))
+    if picks is None:
+        return False
+    seen = set()
+    for pick in picks:
+        present, value = _lenient_value(kind, name, stat, left_out[pick], allowed)
+        seen.add(tuple(present if c.op == "?" else holds(c, value) for _, c in conds))
+        if len(seen) > 1:
+            return False
+    fixed.update(zip((index for index, _ in conds), seen.pop(), strict=True))
+    return True
 
 
 def _lenient_value(

@@ -51,6 +51,22 @@ class RuleLogic:
         known = self._seen[truth] = frozenset(out)
         return known
 
+    def live(self, fixed: dict[int, bool]) -> set[int]:
+        """The inputs that can still change what is concluded when the inputs in ``fixed``
+        hold as given: those of rules not already ruled out by a fixed input (or by a signal
+        or dysfunction no rule left can conclude)."""
+        possible: set[str] = set()
+        needed: set[int] = set()
+
+        def maybe(ref: Ref) -> bool:
+            return fixed.get(ref, True) if type(ref) is int else ref in possible
+
+        for key, _, when, when_any in self.steps:
+            if all(maybe(r) for r in when) and (not when_any or any(maybe(r) for r in when_any)):
+                possible.add(key)
+                needed.update(r for r in (*when, *when_any) if type(r) is int and r not in fixed)
+        return needed
+
     @cached_property
     def by_figure(self) -> list[tuple[str, str, str, list[tuple[int, Condition]]]]:
         """The inputs grouped by the figure they test (kind, name, stat), each figure once."""
