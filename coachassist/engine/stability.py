@@ -95,12 +95,12 @@ def rerun_for(rules: Mapping[str, Rule], found: frozenset[str]) -> Rerun:
     if cached is not None and cached[0] is rules:
         _RERUNS.move_to_end(key)
         return cached[1]
-    kept = needed_by(rules, found)
-    keys = {c.key for rid in kept for c in [*rules[rid].conditions, *rules[rid].any_conditions]}
+    logic = logic_of(rules).subset(needed_by(rules, found))
+    figures = [(kind, name) for kind, name, _, _ in logic.by_figure]
     rerun = Rerun(
-        logic_of(rules, kept),
-        frozenset(k.partition(".")[2] for k in keys if k.startswith(("score.", "gap."))),
-        frozenset(k.partition(".")[2] for k in keys if k.startswith("item.")),
+        logic,
+        frozenset(name for kind, name in figures if kind in ("score", "gap")),
+        frozenset(name for kind, name in figures if kind == "item"),
     )
     _RERUNS[key] = (rules, rerun)
     if len(_RERUNS) > RERUNS_KEPT:

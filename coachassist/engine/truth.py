@@ -29,7 +29,14 @@ class RuleLogic:
 
     inputs: tuple[Condition, ...]
     steps: tuple[Step, ...]
+    ids: tuple[str, ...]  # the rule behind each step
     _seen: dict[tuple[bool, ...], frozenset[str]] = field(default_factory=dict)
+
+    def subset(self, keep: Collection[str]) -> RuleLogic:
+        """Only the rules in ``keep``, with the same input indexes (the inputs no kept rule
+        tests are then never read)."""
+        kept = [(step, rid) for step, rid in zip(self.steps, self.ids, strict=True) if rid in keep]
+        return RuleLogic(self.inputs, tuple(s for s, _ in kept), tuple(r for _, r in kept))
 
     def found(self, truth: tuple[bool, ...]) -> frozenset[str]:
         """The dysfunctions concluded when the inputs hold as ``truth`` says."""
@@ -70,14 +77,22 @@ class RuleLogic:
     @cached_property
     def by_figure(self) -> list[tuple[str, str, str, list[tuple[int, Condition]]]]:
         """The inputs grouped by the figure they test (kind, name, stat), each figure once."""
+        tested = {r for _, _, when, when_any in self.steps for r in (*when, *when_any)}
         groups: dict[tuple[str, str, str], list[tuple[int, Condition]]] = {}
         for i, cond in enumerate(self.inputs):
-            groups.setdefault((cond.kind, cond.name, cond.stat), []).append((i, cond))
+            if i in tested:
+                groups.setdefault((cond.kind, cond.name, cond.stat), []).append((i, cond))
         return [(*figure, conds) for figure, conds in groups.items()]
 
 
-def logic_of(rules: Mapping[str, Rule], keep: Collection[str] | None = None) -> RuleLogic:
-    """``rules`` (only the ids in ``keep``, when given) compiled to a RuleLogic."""
+_LOGIC: dict[int, tuple[Mapping[str, Rule], RuleLogic]] = {}
+
+
+def logic_of(rules: Mapping[str, Rule]) -> RuleLogic:
+    """``rules`` compiled to a RuleLogic, cached for the most recent rule set."""
+    cached = _LOGIC.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
     index: dict[Condition, int] = {}
 
     def ref(cond: Condition) -> Ref:
@@ -85,6 +100,7 @@ def logic_of(rules: Mapping[str, Rule], keep: Collection[str] | None = None) -> 
             return cond.key
         return index.setdefault(cond, len(index))
 
+    ordered = in_order(rules)
     steps = tuple(
         (
             rule.then.fact_key or "",
@@ -92,7 +108,9 @@ def logic_of(rules: Mapping[str, Rule], keep: Collection[str] | None = None) -> 
             tuple(ref(c) for c in rule.conditions),
             tuple(ref(c) for c in rule.any_conditions),
         )
-        for rule, _, _ in in_order(rules)
-        if keep is None or rule.id in keep
+        for rule, _, _ in ordered
     )
-    return RuleLogic(tuple(index), steps)
+    logic = RuleLogic(tuple(index), steps, tuple(rule.id for rule, _, _ in ordered))
+    _LOGIC.clear()
+    _LOGIC[id(rules)] = (rules, logic)
+    return logic
