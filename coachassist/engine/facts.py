@@ -6,6 +6,7 @@ fields with constants only; derived numbers (gaps, agreement) are computed here,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +52,7 @@ def clean(value: Any) -> Any:
 
 
 def build_facts(
-    scores: TeamScores, context: Answers, context_questions: dict[str, Question]
+    scores: TeamScores, context: Answers, context_questions: Mapping[str, Question]
 ) -> FactTable:
     table = FactTable()
     members = scores.roles.get("member", 0)
@@ -76,7 +77,9 @@ def build_facts(
     return table
 
 
-def add_context(table: FactTable, context: Answers, context_questions: dict[str, Question]) -> None:
+def add_context(
+    table: FactTable, context: Answers, context_questions: Mapping[str, Question]
+) -> None:
     """The coach's context answers: one fact per chosen value (open texts are not facts)."""
     for question_id, answer in sorted(context.items()):
         question = context_questions.get(question_id)
@@ -86,7 +89,7 @@ def add_context(table: FactTable, context: Answers, context_questions: dict[str,
             table.add(f"context.{question_id}", value=value)
 
 
-def facts_from_given(given: Any, context_questions: dict[str, Question]) -> FactTable:
+def facts_from_given(given: Any, context_questions: Mapping[str, Question]) -> FactTable:
     """Facts stated directly by a rule test case (scores, items, gaps, context)."""
     table = FactTable()
     if given.respondents:
