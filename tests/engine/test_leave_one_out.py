@@ -114,6 +114,8 @@ TRAINER_CONDITIONS = [
     "item.trust_1.mean <= 3.2",
     "item.trust_2.sd >= 1",
     "item.trust_2.n < 7",
+    "item.knowledge_sharing_3.diff <= -0.2",  # a diff needs its scale's mean in the re-runs
+    "item.lead_relation_1.diff >= 0.3",
     "gap.trust >= 0.3",
     "gap.commitment <= -0.2",
     "respondents.n >= 7",
