@@ -74,7 +74,7 @@ def test_a_diff_is_withheld_with_its_scale(kb):
     privacy = Privacy.decide(intake, scores, 3, scan)
     assert "lead_relation_4" in privacy.items and "lead_relation" not in privacy.scales
     assert privacy.withheld(parse("item.lead_relation_4.diff <= -0.5"))
-    assert not privacy.withheld(parse("item.lead_relation_4.mean <= 2.2"))
+    assert not privacy.withheld(parse("item.lead_relation_4.mean <= 2.5"))
     table, _ = team_facts(kb, intake)
     visible = privacy.visible_facts(table)
     assert "diff" in table.facts["item.lead_relation_4"][0]
