@@ -10,8 +10,9 @@ and the signals they build on (never through another dysfunction: that is a casc
   gap its size in points. At most 4.
 - **lines**: independent lines of evidence: each scale (its questions included), each coach
   observation, each other intake answer, the lead's view, a divided team; +0.5 for every line
-  after the strongest, weighted by how clearly it holds (a numeric condition counts 0.25 at its
-  threshold and fully from 0.25 points beyond, so a line fades in rather than jumps);
+  after the strongest, weighted by how clearly it holds (a numeric condition counts 0 at its
+  threshold and fully from one unit, 0.5 points, beyond, so a line fades in rather than jumps;
+  a lower bound on a mean only guards its rule and counts 0);
 - **observations**: +0.25 for every coach observation.
 
 A finding weaker than 0.5 is not reported (its scale still shows its band); one below 1.0 is
@@ -58,13 +59,16 @@ def _agreement(score: ScaleScore | None) -> float:
 
 
 def _clarity(cond: Condition, value: object) -> float:
-    """How clearly a numeric condition holds: 0.25 at its threshold, 1 from 0.25 points beyond
-    (a line of evidence fades in instead of jumping at a threshold); other conditions 1."""
+    """How clearly a numeric condition holds: 0 at its threshold, 1 from one unit (0.5 points)
+    beyond (a line of evidence fades in instead of jumping at a threshold); a lower bound on a
+    mean ("not clearly low", "trust is high") only guards its rule: 0; other conditions 1."""
     if cond.op not in ("<", "<=", ">", ">=") or not isinstance(value, int | float):
         return 1.0
     if not isinstance(cond.value, int | float) or isinstance(value, bool):
         return 1.0
-    return min(1.0, 0.25 + abs(value - cond.value) / 0.25 * 0.75)
+    if cond.stat in ("mean", "diff") and cond.op in (">", ">="):
+        return 0.0
+    return min(1.0, abs(value - cond.value) / MIN_UNIT)
 
 
 def _own_chain(kb: KnowledgeBase, finding: Finding) -> list[Evidence]:
