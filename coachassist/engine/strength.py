@@ -5,7 +5,9 @@ and the signals they build on (never through another dysfunction: that is a casc
 - **depth**: how far the lowest score on the finding's own scales (the catalogue's ``scales``)
   lies below the scale's "needs attention" edge (3.5 on the team scan), in units of that scale's
   spread (person-score sd, at least 0.5; 0.8 with fewer than 3 people). A question counts half
-  (in a rule about a question, the scale condition only guards it). Scaled by agreement: x1 with
+  (in a rule about a question, the scale condition only guards it), fully when the rule requires
+  it to stand out below its scale (``item.<q>.diff``); a scale's depth leaves out a question
+  standing out half a point below it (``rest_of_scales``). Scaled by agreement: x1 with
   rwg 0.70 or more, x0.75 from 0.50, x0.5 below. A divided team counts 1.0, a lead-vs-members
   gap its size in points. At most 4.
 - **lines**: independent lines of evidence: each scale (its questions included), each coach
@@ -15,8 +17,8 @@ and the signals they build on (never through another dysfunction: that is a casc
   a lower bound on a mean only guards its rule and counts 0);
 - **observations**: +0.25 for every coach observation.
 
-A finding weaker than 0.5 is not reported (its scale still shows its band); one below 1.0 is
-borderline. Findings are ordered by strength; the pyramid level breaks ties (strength rounded to
+A finding weaker than 0.5 is not reported (its scale still shows its band), nor one weaker than
+1.0 that only the lenient soft edge concludes; one below 1.0 is borderline. Findings are ordered by strength; the pyramid level breaks ties (strength rounded to
 0.1). Cascades: a rule that tests another dysfunction makes a "builds on" link; it never raises
 the severity, and a finding that rests on such rules alone stays below its root cause. "high" is
 kept for the three strongest findings, unless a scale is extreme (depth 3 or more); a borderline
