@@ -18,7 +18,8 @@ from coachassist.tui.screens.why_not import WhyNotScreen
 
 from .test_flow import Host
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "ketenoverleg_sociaal_domein.toml"
+# a team whose findings include cascades ("builds on"), to see the link in the app
+EXAMPLE = Path(__file__).parents[2] / "examples" / "ondersteunende_afdeling.toml"
 SIZE = (110, 45)
 
 
