@@ -7,9 +7,9 @@ and the signals they build on (never through another dysfunction: that is a casc
   spread (person-score sd, at least 0.5; 0.8 with fewer than 3 people). A question counts half
   (in a rule about a question, the scale condition only guards it), fully when the rule requires
   it to stand out below its scale (``item.<q>.diff``); a scale's depth leaves out a question
-  standing out half a point below it (``rest_of_scales``). Scaled by agreement: x1 with
-  rwg 0.70 or more, x0.75 from 0.50, x0.5 below. A divided team counts 1.0, a lead-vs-members
-  gap its size in points. At most 4.
+  standing out half a point below it whose own rule fired (``rest_of_scales``). Scaled by
+  agreement: x1 with rwg 0.70 or more, x0.75 from 0.50, x0.5 below. A divided team counts 1.0,
+  a lead-vs-members gap its size in points. At most 4.
 - **lines**: independent lines of evidence: each scale (its questions included), each coach
   observation, each other intake answer, the lead's view, a divided team; +0.5 for every line
   after the strongest, weighted by how clearly it holds (a numeric condition counts 0 at its
@@ -104,23 +104,42 @@ def _line(cond: Condition) -> str | None:
     return None
 
 
-def rest_of_scales(kb: KnowledgeBase, scan: str, facts: FactTable | None) -> dict[str, float]:
-    """Per scale with a question standing out below it (``STANDS_OUT``): the mean of its other
-    questions. A scale that is low only because one question stands out is that question's
-    finding (a rule about the question), not the scale's."""
-    if facts is None:
+def rest_of_scales(
+    kb: KnowledgeBase, scan: str, facts: FactTable | None, carried: set[str]
+) -> dict[str, float]:
+    """Per scale with a question standing out below it (``STANDS_OUT``) whose own rule fired
+    (``carried``): the mean of its other questions, when those are the majority. A scale that
+    is low only because such a question stands out is that question's finding, not the scale's;
+    a low question no rule of its own speaks for stays part of its scale."""
+    if facts is None or not carried:
         return {}
-    by_scale: dict[str, list[tuple[float, float | None]]] = {}
+    by_scale: dict[str, list[tuple[float, bool]]] = {}
     for q in kb.questionnaires[scan].questions:
         found = facts.facts.get(f"item.{q.id}")
         if q.scale and found and isinstance(found[0].get("mean"), int | float):
-            by_scale.setdefault(q.scale, []).append((found[0]["mean"], found[0].get("diff")))
+            diff = found[0].get("diff")
+            out = q.id in carried and isinstance(diff, int | float) and diff <= STANDS_OUT
+            by_scale.setdefault(q.scale, []).append((found[0]["mean"], out))
     rest = {}
     for scale, items in by_scale.items():
-        kept = [m for m, diff in items if diff is None or diff > STANDS_OUT]
-        if len(kept) < len(items) and len(kept) >= 2:
+        kept = [mean for mean, out in items if not out]
+        if len(kept) < len(items) and len(kept) > len(items) - len(kept):
             rest[scale] = sum(kept) / len(kept)
     return rest
+
+
+def _carried(kb: KnowledgeBase, findings: list[Finding]) -> set[str]:
+    """The questions an item condition holds on in some finding's evidence."""
+    carried = set()
+    for f in findings:
+        for e in f.evidence:
+            rule = kb.rules[e.rule]
+            for cond, checked in zip(
+                [*rule.conditions, *rule.any_conditions], e.conditions, strict=True
+            ):
+                if cond.kind == "item" and checked.holds:
+                    carried.add(cond.name)
+    return carried
 
 
 def weigh(
@@ -208,7 +227,7 @@ def rank(
     ``reaching``: borderline findings the figures themselves do not reach (lenient run only):
     reported only from ``REACHING_STRENGTH``, a weak one is noise rather than a knife edge."""
     by_scale = {s.scale: s for s in scores}
-    rest = rest_of_scales(kb, scan, facts)
+    rest = rest_of_scales(kb, scan, facts, _carried(kb, findings))
     present = {f.id for f in findings}
     weighed: dict[str, tuple[float, float, set[str]]] = {
         f.id: weigh(kb, scan, f, by_scale, rest) for f in findings

@@ -137,3 +137,12 @@ def test_a_weak_finding_only_the_lenient_edge_reaches_is_not_reported(kb):
     assert target.id in {f.id for f in again}
     reaching = rank(kb, "teamscan", d.findings, d.scores, {f.id for f in weak}, {target.id})
     assert target.id not in {f.id for f in reaching}
+
+
+def test_low_questions_without_a_rule_of_their_own_stay_in_their_scale(kb):
+    """Two trust questions that no rule looks at on its own are very low, the rest fine: the
+    trust scale itself (on the low side) carries the finding; leaving those questions out of
+    its depth would hide it."""
+    people = [{"trust": 4, "trust_1": 1, "trust_2": 1} for _ in range(6)]
+    d = diagnose(kb, team(kb, people, context={"team_type": "one_team"}))
+    assert "absence_of_trust" in {f.id for f in d.findings}
