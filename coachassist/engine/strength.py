@@ -113,9 +113,11 @@ def rest_of_scales(
     a low question no rule of its own speaks for stays part of its scale."""
     if facts is None or not carried:
         return {}
+    questions = kb.questionnaires[scan].questions
+    scales = {q.scale for q in questions if q.id in carried}
     by_scale: dict[str, list[tuple[float, bool]]] = {}
-    for q in kb.questionnaires[scan].questions:
-        found = facts.facts.get(f"item.{q.id}")
+    for q in questions:
+        found = facts.facts.get(f"item.{q.id}") if q.scale in scales else None
         if q.scale and found and isinstance(found[0].get("mean"), int | float):
             diff = found[0].get("diff")
             out = q.id in carried and isinstance(diff, int | float) and diff <= STANDS_OUT
