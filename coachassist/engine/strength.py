@@ -6,10 +6,10 @@ and the signals they build on (never through another dysfunction: that is a casc
   lies below the scale's "needs attention" edge (3.5 on the team scan), in units of that scale's
   spread (person-score sd, at least 0.5; 0.8 with fewer than 3 people). A question counts half
   (in a rule about a question, the scale condition only guards it), fully when the rule requires
-  it to stand out below its scale (``item.<q>.diff``); a scale's depth leaves out a question
-  standing out half a point below it whose own rule fired (``rest_of_scales``). Scaled by
-  agreement: x1 with rwg 0.70 or more, x0.75 from 0.50, x0.5 below. A divided team counts 1.0,
-  a lead-vs-members gap its size in points. At most 4.
+  it to stand out below its scale (``item.<q>.diff``) and three or more people answered; a
+  scale's depth leaves out a question standing out half a point below it whose own rule fired
+  (``rest_of_scales``). Scaled by agreement: x1 with rwg 0.70 or more, x0.75 from 0.50, x0.5
+  below. A divided team counts 1.0, a lead-vs-members gap its size in points. At most 4.
 - **lines**: independent lines of evidence: each scale (its questions included), each coach
   observation, each other intake answer, the lead's view, a divided team; +0.5 for every line
   after the strongest, weighted by how clearly it holds (a numeric condition counts 0 at its
@@ -207,7 +207,10 @@ def weigh(
                     value = max(value, rest[scale])  # not what a standing-out question adds
                 beyond = max(_edge(kb, scan, scale) - value, 0.0) / unit
                 beyond *= _agreement(score)
-                weight = 1.0 if cond.kind == "score" or cond.name in standing else 0.5
+                # a question standing out counts fully when the team answered it: one or two
+                # people's answers stay half, like any question
+                team = score is not None and (score.n or 0) >= 3
+                weight = 1.0 if cond.kind == "score" or (cond.name in standing and team) else 0.5
                 depth = max(depth, beyond * weight)
     depth = min(depth, MAX_DEPTH)
     observed = sum(line.startswith("observed:") for line in lines)

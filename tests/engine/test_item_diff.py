@@ -117,13 +117,27 @@ def test_a_question_standing_out_is_its_own_finding_not_its_scales(kb):
 
 
 def test_a_self_scan_says_clearly_that_the_strategy_has_not_landed(kb):
-    """A lead's self-scan: "I know what the strategy means for my work" answered 2 (disagree)
-    while the rest is fine: the strategy finding, not borderline, and no change fatigue from
-    the one question pulling the change-load score down."""
-    d = diagnose(kb, self_scan(kb, {"change_load_3": 2}))
+    """A lead's self-scan: "I know what the strategy means for my work" answered 1 (strongly
+    disagree) while the rest is fine: the strategy finding (medium, not borderline), and no
+    change fatigue from the one question pulling the change-load score down. Answered 2, it is
+    one person's one answer: a borderline finding, as for any other question."""
+    d = diagnose(kb, self_scan(kb, {"change_load_3": 1}))
     found = {f.id: f for f in d.findings}
     assert list(found) == ["strategy_not_in_behaviour"]
     assert not found["strategy_not_in_behaviour"].borderline
+    assert found["strategy_not_in_behaviour"].severity == "medium"
+    d = diagnose(kb, self_scan(kb, {"change_load_3": 2}))
+    found = {f.id: f for f in d.findings}
+    assert list(found) == ["strategy_not_in_behaviour"]
+    assert found["strategy_not_in_behaviour"].borderline
+
+
+def test_one_answer_standing_out_in_a_self_scan_is_borderline(kb):
+    """One answer of 2 on "colleagues of other departments are spoken of with respect" in an
+    otherwise healthy self-scan: at most a borderline, low finding, never a high one."""
+    d = diagnose(kb, self_scan(kb, {"cooperation_4": 2, "cooperation_1": 3}))
+    assert "stereotyping_between_departments" in {f.id for f in d.findings}
+    assert all(f.borderline and f.severity == "low" for f in d.findings)
 
 
 def test_a_weak_finding_only_the_lenient_edge_reaches_is_not_reported(kb):
