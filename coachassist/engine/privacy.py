@@ -4,7 +4,8 @@ Threshold k (``min_group``): a figure is shown only when it rests on at least k 
 - The team counts the respondents who answered anything: a phone that tapped Start and left
   (an empty respondent) is nobody's answers and never helps a team reach k.
 - The whole team below k: no figure, no rule runs, no finding; only how many more are needed.
-- A scale or question answered by fewer than k people: withheld.
+- A scale or question answered by fewer than k people: withheld. A question's diff from its
+  scale only with the scale shown too (with the question's mean it gives the scale's away).
 - Open answers to a question: only when at least k respondents were shown that question (a
   question shown only to the lead, by ``show_if``, would otherwise print the lead's own words),
   or, when only leads were shown it, with the lead's consent.
