@@ -42,12 +42,16 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.engine import supervisor
+
+    supervisor.prestart()  # first: the worker starts while this process imports and loads
     from coachassist.kb.cache import load_cached
 
-    supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load_cached(args.kb)  # problems: main() lists them and exits 1
     if name == "test-rules":
         return _test_rules(kb, args.lang)
+    from coachassist.engine.inference import engine_for
+
+    engine_for(kb, wait=False)  # the worker registers the rules while the intake is read
     from coachassist.cli.batch import is_batch, run_batch
 
     if is_batch(args):
