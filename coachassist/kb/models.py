@@ -29,10 +29,9 @@ AnchorPoint = Annotated[int, Field(ge=-ANCHOR_LIMIT, le=ANCHOR_LIMIT)]
 
 class Model(BaseModel):
     # strict: TOML has real numbers and booleans, so "90" or "true" in quotes is a mistake that
-    # the JSON Schema rejects too; the docstring under a field is its description (editor help)
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True, defer_build=True
-    )
+    # the JSON Schema rejects too. The docstring under a field is its description (editor help),
+    # read by kb/schema.py when a schema is written, not here at every import.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 def _not_blank(value: str) -> str:
