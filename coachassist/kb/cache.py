@@ -14,9 +14,7 @@ cannot be read is ignored.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,7 +63,7 @@ def load_cached(dirs: Sequence[Path] = (), *, bundled: bool = True) -> Knowledge
     key = fingerprint(dirs, bundled)
     try:
         with cache_file().open("rb") as fh:
-            if _written_by_this_user_only(fh.fileno(), cache_file().parent):
+            if workspace.owned_by_this_user_only(fh.fileno(), cache_file().parent):
                 cached_key, kb = pickle.load(fh)
                 if cached_key == key and isinstance(kb, KnowledgeBase):
                     return kb
@@ -75,19 +73,6 @@ def load_cached(dirs: Sequence[Path] = (), *, bundled: bool = True) -> Knowledge
     _warm(kb)
     _save(key, kb)
     return kb
-
-
-def _written_by_this_user_only(fd: int, folder: Path) -> bool:
-    """The opened cache file and its folder belong to this user and no other user may write
-    them (checked on the open file, so a swap after the check does not matter)."""
-    uid = os.getuid()
-    opened, parent = os.fstat(fd), folder.stat()
-    return (
-        stat.S_ISREG(opened.st_mode)
-        and opened.st_uid == uid
-        and parent.st_uid == uid
-        and not (opened.st_mode | parent.st_mode) & stat.S_IWOTH
-    )
 
 
 def _warm(kb: KnowledgeBase) -> None:
