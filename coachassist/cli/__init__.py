@@ -68,15 +68,19 @@ def _add_common(parser: argparse.ArgumentParser, suffix: str) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, the other commands are listed (for ``--help``)
+    but get no arguments, so their modules are not imported: parsing a line that names
+    ``only`` gives the same result (and the same help and errors) either way."""
     parser = argparse.ArgumentParser(prog="coachassist", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=_version())
     _add_common(parser, "before")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        _add_common(command, "after")
-        _module(module).add_arguments(name, command)
+        if only in (None, name):
+            _add_common(command, "after")
+            _module(module).add_arguments(name, command)
     return parser
 
 
@@ -137,8 +141,9 @@ def _early_lang(args: list[str]) -> Lang:
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     """Parse a command line (raises UserError for an unknown command, SystemExit for bad
     options, as argparse does); ``args.lang`` and ``args.kb`` merge both positions."""
-    words = list(argv)
-    args = build_parser().parse_args(_with_command(words, _early_lang(words)))
+    words = _with_command(list(argv), _early_lang(list(argv)))
+    index = _command_index(words)
+    args = build_parser(only=None if index is None else words[index]).parse_args(words)
     args.lang = args.lang_after or args.lang_before or default_lang()
     args.kb = [*args.kb_before, *args.kb_after]
     return args

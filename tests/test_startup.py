@@ -1,0 +1,106 @@
+"""What `coachassist diagnose` imports and starts: nothing it does not need (issue 15).
+
+The time itself is measured in bench/startup.py; these tests hold the shape that makes it
+short: the engine worker imports no pydantic, the command imports no UI or web library, and
+parsing one command's line builds only that command's arguments, with the same result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import pickle
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coachassist import cli
+from coachassist.errors import UserError
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "gezond_wijkteam.toml"
+
+
+def _imported(stderr: str) -> set[str]:
+    """The modules a ``python -X importtime`` run imported."""
+    return {line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines() if "|" in line}
+
+
+def test_the_engine_worker_imports_no_pydantic_and_no_models() -> None:
+    ping = pickle.dumps(("ping",))
+    worker = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "coachassist.engine.worker"],
+        input=struct.pack(">I", len(ping)) + ping,  # one ping, then end of input: it exits
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+        check=True,
+    )
+    modules = _imported(worker.stderr.decode())
+    assert "durable.engine" in modules  # the ping loaded the engine
+    assert {m for m in modules if m.split(".")[0] == "pydantic"} == set()
+    assert not modules & {"coachassist.kb.models", "coachassist.engine.program", "coachassist.i18n"}
+
+
+def test_diagnose_imports_no_ui_or_web_library(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from coachassist.cli import main\n"
+        f"code = main(['diagnose', {str(EXAMPLE)!r}, '--lang', 'en'])\n"
+        "heavy = ('textual', 'rich', 'jinja2', 'aiohttp', 'markdown_it', 'segno', 'asyncio')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {"COACHASSIST_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for _ in range(2):  # without the caches, then with them
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env
+        )
+        assert run.stderr.strip().splitlines()[-1] == "0 []", run.stderr
+        assert "Findings" in run.stdout
+
+
+def _parsed(argv: list[str], full: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    """What parsing ``argv`` gives (namespace, exit or error) and prints."""
+    real = cli.build_parser
+    with monkeypatch.context() as patch:
+        if full:
+            patch.setattr(cli, "build_parser", lambda only=None: real(None))
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                result: Any = vars(cli.parse(argv))
+            except SystemExit as stop:
+                result = ("exit", stop.code)
+            except UserError as error:
+                result = ("error", str(error))
+    return result, out.getvalue(), err.getvalue()
+
+
+LINES = [
+    [],
+    ["--help"],
+    ["--version"],
+    ["diagnose", "x.toml", "--json", "--min-group", "4"],
+    ["--lang", "nl", "diagnose", "x.toml", "--lang", "en", "--kb", "k"],
+    ["team.toml"],
+    ["diagnose", "x", "--csv", "--jsonl"],
+    ["diagnose", "--bogus", "x"],
+    ["schema", "nope"],
+    ["plan", "a.toml", "--sessions", "x"],
+    ["--", "diagnose", "a"],
+    ["--lang"],
+    ["diagnoze", "x"],
+    *([name, "--help"] for name in cli.COMMANDS),
+]
+
+
+@pytest.mark.parametrize("argv", LINES, ids=" ".join)
+def test_parsing_one_command_is_the_same_as_with_the_whole_parser(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    assert _parsed(argv, False, monkeypatch) == _parsed(argv, True, monkeypatch)
