@@ -14,6 +14,7 @@ cannot be read is ignored.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sys
 from collections.abc import Sequence
@@ -38,22 +39,22 @@ def fingerprint(dirs: Sequence[Path], bundled: bool) -> str:
     from coachassist import __version__
 
     parts = [__version__, sys.version, pydantic.VERSION, str(bundled)]
-    folders = [*(bundled_dirs() if bundled else []), *[Path(d) for d in dirs]]
-    files: list[tuple[Path, Path]] = [(path, KB_SOURCE) for path in sorted(KB_SOURCE.glob("*.py"))]
-    for folder in folders:
+    for path in sorted(KB_SOURCE.glob("*.py")):  # this package's own code: read plainly
+        parts.append(f"{path}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    for folder in [*(bundled_dirs() if bundled else []), *[Path(d) for d in dirs]]:
         parts.append(f"dir:{folder.resolve()}:{folder.is_dir()}")
         if folder.is_dir():
-            files += [(path, folder) for path in sorted(folder.rglob("*.toml"))]
-    for path, root in files:
-        parts.append(f"{path}:{_content_hash(path, root)}")
+            real_root = os.path.realpath(folder)  # once per folder, not once per file
+            for path in sorted(folder.rglob("*.toml")):
+                parts.append(f"{path}:{_content_hash(path, folder, real_root)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _content_hash(path: Path, root: Path) -> str:
+def _content_hash(path: Path, root: Path, real_root: str) -> str:
     """A hash of the file's bytes, read as the loader reads them (no pipe or device can hang
     it); a file the loader would refuse gets a marker, and its load is never cached anyway."""
     try:
-        return hashlib.sha256(read_bytes(path, KB_FILE_CAP, root)).hexdigest()
+        return hashlib.sha256(read_bytes(path, KB_FILE_CAP, root, real_root=real_root)).hexdigest()
     except FileRefused:
         return "refused"
 
