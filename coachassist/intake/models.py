@@ -32,7 +32,9 @@ EarlierPath = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a model's validator is built when first used, so reading an intake builds
+    # the intake's (with the models inside it) and no other; start-up pays only for that
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Respondent(_Model):
