@@ -3,8 +3,8 @@
 Every model forbids unknown fields, so a misspelt key is reported instead of ignored.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as written (no `from __future__ import annotations`): pydantic
+# would otherwise compile and evaluate each one as a string at import, a cost at every start.
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -91,7 +91,7 @@ class Anchors(Model):
     """Whether respondents may answer 'don't know' (not counted in the score)."""
 
     @model_validator(mode="after")
-    def _labels_fit_range(self) -> Anchors:
+    def _labels_fit_range(self) -> "Anchors":
         if not 2 <= self.max - self.min <= 10:
             raise ValueError(f"likert range {self.min}..{self.max}: use 3 to 11 points, min < max")
         points = self.max - self.min + 1
@@ -180,7 +180,7 @@ class Question(Model):
     """true for the coach's own observation: left out of the client report unless shared."""
 
     @model_validator(mode="after")
-    def _fields_fit_type(self) -> Question:
+    def _fields_fit_type(self) -> "Question":
         """Every mismatch between the type and the other fields, in one message."""
         found = []
         if self.type == "likert" and not self.anchors:
@@ -298,7 +298,7 @@ class Format(Model):
     """The format opens with its own check-in, so no separate opening is needed."""
 
     @model_validator(mode="after")
-    def _group_range(self) -> Format:
+    def _group_range(self) -> "Format":
         if self.group_min > self.group_max:
             raise ValueError(f"group_min {self.group_min} is above group_max {self.group_max}")
         for use in self.default_for:
@@ -346,7 +346,7 @@ class Then(Model):
     """Suggest session formats, by id; the rule must name a 'dysfunction.<id>' condition."""
 
     @model_validator(mode="after")
-    def _one_conclusion(self) -> Then:
+    def _one_conclusion(self) -> "Then":
         chosen = [bool(self.signal), bool(self.dysfunction), bool(self.suggest)]
         if sum(chosen) != 1:
             raise ValueError("conclude exactly one of: signal, dysfunction (+ severity), suggest")
@@ -468,7 +468,7 @@ class Expect(Model):
     """Findings that must NOT be concluded."""
 
     @model_validator(mode="after")
-    def _something(self) -> Expect:
+    def _something(self) -> "Expect":
         if not self.present and not self.absent:
             raise ValueError("expect at least one finding in 'present' or 'absent'")
         return self
