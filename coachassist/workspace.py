@@ -73,6 +73,8 @@ def suggest_path(title: str, today: date | None = None) -> Path:
 
 @dataclass
 class Recent:
+    """An intake in the recent list: where it is, its title, when it was opened."""
+
     path: Path
     title: str
     opened: str

@@ -8,7 +8,6 @@ non-interactive commands never import Textual (an import-linter contract checks 
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -121,6 +120,8 @@ def _with_command(args: list[str], lang: Lang) -> list[str]:
         return args
     if word.endswith(".toml") or Path(word).is_file():
         return [*args[:index], DEFAULT_COMMAND, *args[index:]]
+    import difflib
+
     close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
     hint = t("cli.did_you_mean", lang, suggestion=close[0]) if close else ""
     raise UserError(t("cli.unknown_command", lang, command=word, hint=hint))

@@ -7,7 +7,6 @@ items and override earlier ones by id. Within one layer an id may occur only onc
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +46,8 @@ def bundled_dirs() -> list[Path]:
 
 @dataclass(frozen=True, slots=True)
 class Origin:
+    """Where an item was read: file, line, and the folder layer it came from."""
+
     path: Path
     line: int | None
     layer: int = 0  # 0: the first folder set read (the bundled one, unless left out)
@@ -65,6 +66,8 @@ class Override:
 
 @dataclass
 class KnowledgeBase:
+    """Every validated item of the knowledge base by id, and where each was read."""
+
     questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
     dysfunctions: dict[str, Dysfunction] = field(default_factory=dict)
     formats: dict[str, Format] = field(default_factory=dict)
@@ -248,9 +251,13 @@ def read_toml(
         return None, "", Problem(path, bad_line, "-", "not UTF-8 text; save the file as UTF-8")
     if not text.strip():
         return None, text, Problem(path, None, "-", "empty file; add content or remove it")
+    data = fast(text) if fast else None
+    if data is not None:
+        return data, text, None
+    import tomllib  # only here: a knowledge base from the cache, a plain intake never need it
+
     try:
-        data = fast(text) if fast else None
-        return (data if data is not None else tomllib.loads(text)), text, None
+        return tomllib.loads(text), text, None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11/3.12 only put the position in the message: "... (at line 3, column 5)"
         found = _TOML_POSITION.search(str(exc))
