@@ -5,7 +5,9 @@ Writes TEAMS (default 10,000) generated intakes of 8-12 respondents (random low 
 type and observations) to FOLDER (default a temporary folder; an existing FOLDER with intakes
 is reused), then times ``coachassist diagnose FOLDER --csv`` in this process: expanding the
 folder, reading and validating every file, scoring, privacy, the rules, the Diagnosis and the
-CSV rows (written to /dev/null). RSS is sampled after each quarter of the teams.
+CSV rows (written to /dev/null); once with ``--jobs 1`` (everything in this process and its
+engine worker) and once as the command runs by default (one process per core from 200 teams).
+RSS is sampled after each quarter of the teams in a first pass in this process.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import contextlib
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -26,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from coachassist.batch import diagnose_many, expand
 from coachassist.cli import main as cli_main
 from coachassist.kb.loader import KnowledgeBase, load
+from coachassist.parallel import default_jobs
 
 
 def write_teams(kb: KnowledgeBase, folder: Path, count: int) -> None:
@@ -61,8 +65,10 @@ def write_teams(kb: KnowledgeBase, folder: Path, count: int) -> None:
 
 
 def cpu_s() -> float:
-    """CPU seconds of this process and its live children (the engine worker runs the rules)."""
-    total = time.process_time()
+    """CPU seconds of this process, its finished children (the ``--jobs`` processes; not their
+    own engine workers) and its live ones (the engine worker runs the rules)."""
+    finished = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = time.process_time() + finished.ru_utime + finished.ru_stime
     me = os.getpid()
     try:
         children = Path(f"/proc/{me}/task/{me}/children").read_text().split()
@@ -111,18 +117,21 @@ def main() -> None:
                 _cli(folder)
             pstats.Stats(profile).sort_stats(args.sort).print_stats(25)
             return
-        start, cpu = time.perf_counter(), cpu_s()
-        _cli(folder)
-        total, cpu = time.perf_counter() - start, cpu_s() - cpu
-        print(
-            f"coachassist diagnose FOLDER --csv, in process: {total:.1f} s wall, {cpu:.1f} s CPU "
-            f"({total / args.teams * 1000:.2f} / {cpu / args.teams * 1000:.2f} ms per team)"
-        )
+        for jobs in ("1", None):
+            start, cpu = time.perf_counter(), cpu_s()
+            _cli(folder, jobs)
+            total, cpu = time.perf_counter() - start, cpu_s() - cpu
+            how = "--jobs 1" if jobs else f"default (--jobs {default_jobs(args.teams)})"
+            print(
+                f"coachassist diagnose FOLDER --csv, {how}: {total:.1f} s wall "
+                f"({total / args.teams * 1000:.2f} ms per team), {cpu:.1f} s CPU"
+            )
 
 
-def _cli(folder: Path) -> None:
+def _cli(folder: Path, jobs: str | None = "1") -> None:
+    more = ["--jobs", jobs] if jobs else []
     with open("/dev/null", "w") as sink, contextlib.redirect_stdout(sink):
-        code = cli_main(["diagnose", str(folder), "--csv", "--lang", "en"])
+        code = cli_main(["diagnose", str(folder), "--csv", "--lang", "en", *more])
     assert code == 0, code
 
 

@@ -9,16 +9,20 @@ teams. What a row shows comes from each team's Diagnosis only: a withheld figure
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
+
+if TYPE_CHECKING:
+    from coachassist.engine.inference import Engine
+    from coachassist.engine.pipeline import Prepared
 
 COLUMNS = (
     "team",
@@ -87,17 +91,87 @@ def read_team(kb: KnowledgeBase, path: Path) -> Intake:
     return intake
 
 
+CHUNK = 16  # teams per request to the engine worker
+
+
 def diagnose_many(
     kb: KnowledgeBase, paths: Iterable[Path], *, min_group: int | None = None
 ) -> Iterator[TeamResult]:
-    from coachassist.engine import diagnose
+    """Each file's TeamResult, in order. The engine worker evaluates one chunk of teams while
+    this process reads and prepares the next and finishes the one before: the two processes
+    work at the same time, and the results are what ``diagnose`` gives each team alone."""
+    from coachassist.engine.pipeline import engine_for
 
-    for path in paths:
-        try:
-            intake = read_team(kb, path)
-            yield TeamResult(path, intake, diagnose(kb, intake, min_group=min_group))
-        except UserError as error:
+    try:
+        engine = engine_for(kb)
+    except UserError as error:  # a knowledge base the engine refuses: every team says so
+        for path in paths:
             yield TeamResult(path, error=str(error))
+        return
+    sent: _Sent | None = None
+    chunk: list[TeamResult | _Ready] = []
+    for path in paths:
+        chunk.append(_prepared(kb, path, min_group))
+        if len(chunk) == CHUNK:
+            if sent is not None:
+                done = sent.results()  # wait for the worker, then give it the next chunk
+                sent = _Sent.send(kb, engine, chunk)
+                yield from done
+            else:
+                sent = _Sent.send(kb, engine, chunk)
+            chunk = []
+    if sent is not None:
+        yield from sent.results()
+    if chunk:
+        yield from _Sent.send(kb, engine, chunk).results()
+
+
+@dataclass
+class _Ready:
+    path: Path
+    team: Prepared
+
+
+def _prepared(kb: KnowledgeBase, path: Path, min_group: int | None) -> TeamResult | _Ready:
+    from coachassist.engine.pipeline import prepare
+
+    try:
+        return _Ready(path, prepare(kb, read_team(kb, path), min_group))
+    except UserError as error:
+        return TeamResult(path, error=str(error))
+
+
+@dataclass
+class _Sent:
+    """A chunk of teams whose facts are with the engine worker."""
+
+    kb: KnowledgeBase
+    chunk: list[TeamResult | _Ready]
+    outcomes: Callable[[], list[list[str] | UserError]]
+
+    @classmethod
+    def send(cls, kb: KnowledgeBase, engine: Engine, chunk: list[TeamResult | _Ready]) -> _Sent:
+        ruled = [c.team.visible for c in chunk if isinstance(c, _Ready) and c.team.privacy.team_ok]
+        return cls(kb, chunk, engine.submit(ruled))  # type: ignore[arg-type]
+
+    def results(self) -> list[TeamResult]:
+        from coachassist.engine.pipeline import conclude
+
+        answers = iter(self.outcomes())
+        done = []
+        for item in self.chunk:
+            if isinstance(item, TeamResult):
+                done.append(item)
+                continue
+            team = item.team
+            fired = next(answers) if team.privacy.team_ok else []
+            try:
+                if isinstance(fired, UserError):
+                    raise fired
+                done.append(TeamResult(item.path, team.intake, conclude(self.kb, team, fired)[0]))
+            except UserError as error:
+                done.append(TeamResult(item.path, error=str(error)))
+        return done
 
 
 def rows(result: TeamResult, lang: Lang) -> list[dict[str, Any]]:

@@ -249,6 +249,156 @@ class LeaveOneOut:
             scales[scale.id] = _scale_from(scale.id, qids, bounds, pairs, variances)
         return _team(roles, scales, items)
 
+    def probes(self, kind: str, name: str, stat: str, candidates: list[int]) -> list[int] | None:
+        """Left-out respondents enough to know a figure's comparisons with any number for all
+        ``candidates``, or None when this figure cannot be probed.
+
+        The candidates fall into classes: by role, by whether (and, for a gap, as what role)
+        they gave the figure a value, and for polarisation by the third their score is in.
+        Within a class the figure is either the same whoever is left out (one probe), or it
+        moves one way with the value the left-out person gave (a mean without a higher
+        answer is lower: fsum, division and rounding all keep that order), so a comparison
+        holds alike for the whole class when it holds alike for its lowest and highest value
+        (two probes).
+        """
+        ordered = stat in ("mean", "value")
+        if kind == "respondents":
+            return list({self.roles[j]: j for j in reversed(candidates)}.values())
+        if kind == "score" and stat in ("mean", "n", "polarised") and name in self.person:
+            values = self.person[name]
+        elif kind == "item" and stat in ("mean", "n") and name in self.wanted:
+            values = self.columns[name]
+        elif kind == "gap" and stat == "value" and name in self.person:
+            values = self.person[name]
+        else:
+            return None
+        thirds = _thirds(a.min, a.max) if (a := self.shapes.get(name, ([], None))[1]) else None
+        classes: dict[str, list[tuple[float, int]]] = {}
+        for j in candidates:
+            value = values[j]
+            if value is None:
+                group = ""
+            elif stat == "polarised":
+                low, high = thirds or (0.0, 0.0)
+                group = "low" if value <= low else "high" if value >= high else "middle"
+            else:
+                group = self.roles[j] if kind == "gap" else "gave"
+            classes.setdefault(group, []).append((value or 0.0, j))
+        picks = []
+        for group, members in classes.items():
+            if group and ordered:
+                picks += [min(members)[1], max(members)[1]]
+            else:
+                picks.append(members[0][1])
+        return picks
+
+    def figures(self, left_out: int) -> LeftOut:
+        """The figures of the team without ``left_out``, one at a time and only when asked."""
+        return LeftOut(self, left_out)
+
+
+class LeftOut:
+    """One left-out team's figures as ``without`` computes them, each on demand: a fact
+    field (``build_facts``) for ``kind.name.stat``, None when the fact or the field is
+    missing; ``exists`` tells whether the fact is there at all."""
+
+    def __init__(self, basis: LeaveOneOut, left_out: int) -> None:
+        self.basis = basis
+        self.left_out = left_out
+        self._scores: dict[str, list[tuple[str, float]]] = {}
+        self._memo: dict[tuple[str, str, str], object] = {}
+
+    def _person_scores(self, scale_id: str) -> list[tuple[str, float]]:
+        found = self._scores.get(scale_id)
+        if found is None:
+            roles, own = self.basis.roles, self.basis.person[scale_id]
+            found = self._scores[scale_id] = [
+                (roles[j], score)
+                for j, score in enumerate(own)
+                if j != self.left_out and score is not None
+            ]
+        return found
+
+    def _item(self, qid: str) -> tuple[float | None, ItemStats | None]:
+        col = self.basis.columns[qid]
+        value = col[self.left_out]
+        key = (qid, value) if value else (qid, f"person {self.left_out}")
+        items = self.basis._items
+        if key not in items:
+            items[key] = self.basis._item(qid, col, self.left_out)
+        return items[key]
+
+    def exists(self, kind: str, name: str) -> bool:
+        key = (kind, name, "?")
+        if key not in self._memo:
+            self._memo[key] = self._exists(kind, name)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def value(self, kind: str, name: str, stat: str) -> object:
+        key = (kind, name, stat)
+        if key not in self._memo:
+            self._memo[key] = self._value(kind, name, stat)
+        return self._memo[key]
+
+    def _exists(self, kind: str, name: str) -> bool:
+        if kind == "respondents":
+            return True
+        if kind == "score":
+            return name in self.basis.person and self.value(kind, name, "mean") is not None
+        if kind == "item":
+            return name in self.basis.wanted and self._item(name)[1] is not None
+        if kind == "gap":
+            return self.value(kind, name, "value") is not None
+        return False
+
+    def _value(self, kind: str, name: str, stat: str) -> object:
+        if kind == "respondents":
+            roles = [r for j, r in enumerate(self.basis.roles) if j != self.left_out]
+            counts = {
+                "n": len(roles),
+                "members": roles.count("member"),
+                "leads": roles.count("lead"),
+            }
+            return counts.get(stat)
+        if kind == "score" and name in self.basis.person:
+            return self._scale(name, stat)
+        if kind == "item" and name in self.basis.wanted:
+            figures = self._item(name)[1]
+            return getattr(figures, stat) if figures and stat in ("mean", "sd", "n") else None
+        if kind == "gap" and name in self.basis.person and stat == "value":
+            by_role: dict[str, list[float]] = {}
+            for role, score in self._person_scores(name):
+                by_role.setdefault(role, []).append(score)
+            if self.basis.shapes[name][1] is None or not by_role.get("lead"):
+                return None
+            if not by_role.get("member"):
+                return None
+            return round(_mean(by_role["lead"]) - _mean(by_role["member"]), 4)
+        return None
+
+    def _scale(self, scale_id: str, stat: str) -> object:
+        pairs = self._person_scores(scale_id)
+        qids, anchors = self.basis.shapes[scale_id]
+        if not pairs or anchors is None:
+            return None
+        scores = [score for _, score in pairs]
+        if stat == "mean":
+            return _mean(scores)
+        if stat == "n":
+            return len(scores)
+        if stat == "sd":
+            return _sd(scores)
+        if stat == "polarised":
+            low, high = _thirds(anchors.min, anchors.max)
+            return len(scores) >= 3 and (
+                sum(s <= low for s in scores) / len(scores) >= POLARISED_SHARE
+                and sum(s >= high for s in scores) / len(scores) >= POLARISED_SHARE
+            )
+        if stat == "rwg":
+            variances = [v for q in qids if (v := self._item(q)[0]) is not None]
+            return _rwg(variances, anchors.max - anchors.min + 1)
+        return None
+
 
 def _team(
     roles: list[str], scales: dict[str, ScaleStats], items: dict[str, ItemStats]

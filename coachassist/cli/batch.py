@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -45,7 +47,7 @@ def _is_intake(path: Path) -> bool:
 
 
 def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
-    from coachassist.batch import COLUMNS, csv_cell, diagnose_many, expand, rows
+    from coachassist.batch import COLUMNS, expand
 
     if args.context is not None:
         raise UserError("--context goes with one team; with many, each intake has its own")
@@ -53,25 +55,25 @@ def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         raise UserError("--json is for one team; for many, use --jsonl or --csv")
     if args.min_group is not None and args.min_group < 1:
         raise UserError("--min-group must be 1 or more")
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs must be 1 or more")
     paths = expand(args.files)
-    writer = csv.writer(sys.stdout, lineterminator="\n") if args.csv else None
-    if writer:
-        writer.writerow(COLUMNS)
+    from coachassist.parallel import default_jobs, diagnose_parallel
+
+    jobs = args.jobs if args.jobs is not None else default_jobs(len(paths))
+    mode = "csv" if args.csv else "jsonl" if args.jsonl else "text"
+    if args.csv:
+        csv.writer(sys.stdout, lineterminator="\n").writerow(COLUMNS)
     failed = 0
+    render = functools.partial(render_team, mode=mode, lang=args.lang)
     with _progress(len(paths), args.lang) as advance:
-        for result in diagnose_many(kb, paths, min_group=args.min_group):
+        for team in diagnose_parallel(kb, paths, render, min_group=args.min_group, jobs=jobs):
             advance()
-            if result.error:
+            if team.error:
                 failed += 1
-                print(f"coachassist: {result.error}", file=sys.stderr)
-                continue
-            if writer:
-                writer.writerows([csv_cell(r[c]) for c in COLUMNS] for r in rows(result, args.lang))
-            elif args.jsonl:
-                for row in rows(result, args.lang):
-                    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                print(f"coachassist: {team.error}", file=sys.stderr)
             else:
-                _text(kb, result, args)
+                sys.stdout.write(team.output)
     if failed:
         from coachassist.i18n import t
 
@@ -79,13 +81,23 @@ def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 0
 
 
-def _text(kb: KnowledgeBase, result: TeamResult, args: argparse.Namespace) -> None:
+def render_team(kb: KnowledgeBase, result: TeamResult, *, mode: str, lang: Lang) -> str:
+    """One team's output: its CSV rows, JSONL lines or text summary (where it was diagnosed,
+    which may be another process)."""
+    from coachassist.batch import COLUMNS, csv_cell, rows
+
+    if mode == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(
+            [csv_cell(r[c]) for c in COLUMNS] for r in rows(result, lang)
+        )
+        return out.getvalue()
+    if mode == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows(result, lang))
     from coachassist.cli.diagnose import render_text
 
     assert result.diagnosis is not None
-    print(f"== {result.team} ({result.path})")
-    print(render_text(result.diagnosis, args.lang, kb))
-    print()
+    return f"== {result.team} ({result.path})\n{render_text(result.diagnosis, lang, kb)}\n\n"
 
 
 @contextmanager

@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
+from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
 
 if TYPE_CHECKING:
@@ -32,6 +33,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             "its measured value and distance, and the smallest change that would remove it; "
             "'all': that smallest change for every finding",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            metavar="N",
+            help="processes for many teams (default: one per core from 200 teams on, else 1)",
+        )
         out = parser.add_mutually_exclusive_group()
         out.add_argument(
             "--jsonl", action="store_true", help="one JSON line per team and scale (many teams)"
@@ -52,6 +59,8 @@ def run(name: str, args: argparse.Namespace) -> int:
 
     if is_batch(args):
         return run_batch(kb, args)
+    if args.jobs is not None:
+        raise UserError("--jobs goes with many teams (files, folders or globs)")
     intake, result = diagnose_case(kb, args)
     if args.why_not:
         from coachassist.engine.whynot import lines, why_not

@@ -6,6 +6,7 @@ fields with constants only; derived numbers (gaps, agreement) are computed here,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +25,8 @@ class FactTable:
     facts: dict[str, list[Fact]] = field(default_factory=dict)
 
     def add(self, key: str, **fields: Any) -> None:
-        clean = {k: _clean(v) for k, v in fields.items() if v is not None}
-        self.facts.setdefault(key, []).append({"key": key, **clean})
+        kept = {k: clean(v) for k, v in fields.items() if v is not None}
+        self.facts.setdefault(key, []).append({"key": key, **kept})
 
     def value(self, cond: Condition) -> Any:
         """The value a condition looks at, or None when it is missing."""
@@ -42,7 +43,8 @@ class FactTable:
         return [fact for key in sorted(self.facts) for fact in self.facts[key]]
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
+    """A number as a fact holds it: 4 decimals, an integral float as an int."""
     if isinstance(value, float):
         value = round(value, 4)
         return int(value) if value.is_integer() and abs(value) < 1e9 else value
@@ -50,7 +52,7 @@ def _clean(value: Any) -> Any:
 
 
 def build_facts(
-    scores: TeamScores, context: Answers, context_questions: dict[str, Question]
+    scores: TeamScores, context: Answers, context_questions: Mapping[str, Question]
 ) -> FactTable:
     table = FactTable()
     members = scores.roles.get("member", 0)
@@ -71,16 +73,23 @@ def build_facts(
         table.add(f"item.{item_id}", mean=item.mean, sd=item.sd, n=item.n)
     for scale, gap in scores.gaps.items():
         table.add(f"gap.{scale}", value=gap)
+    add_context(table, context, context_questions)
+    return table
+
+
+def add_context(
+    table: FactTable, context: Answers, context_questions: Mapping[str, Question]
+) -> None:
+    """The coach's context answers: one fact per chosen value (open texts are not facts)."""
     for question_id, answer in sorted(context.items()):
         question = context_questions.get(question_id)
         if question is None or question.type == "text" or answer in ("", []):
             continue
         for value in answer if isinstance(answer, list) else [answer]:
             table.add(f"context.{question_id}", value=value)
-    return table
 
 
-def facts_from_given(given: Any, context_questions: dict[str, Question]) -> FactTable:
+def facts_from_given(given: Any, context_questions: Mapping[str, Question]) -> FactTable:
     """Facts stated directly by a rule test case (scores, items, gaps, context)."""
     table = FactTable()
     if given.respondents:

@@ -8,7 +8,7 @@ finding, and what the property-based tests hold the engine to.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from coachassist.engine import supervisor
@@ -71,6 +71,37 @@ class Engine:
         for rid in fired:
             _apply(self.rules[rid], table)
         return fired
+
+    def submit(self, tables: list[FactTable]) -> Callable[[], list[list[str] | EngineError]]:
+        """Send many teams' facts to the worker at once and return at once; calling the
+        result waits for the answers, applies each team's to its table (as ``run``) and gives
+        each team's fired rule ids, or the EngineError that team met."""
+        teams: list[supervisor.Team | EngineError] = []
+        for table in tables:
+            try:
+                teams.append(
+                    (
+                        [engine_fact(f) for f in table.all() if f["key"] in self._keys],
+                        set(table.facts),
+                    )
+                )
+            except EngineError as exc:
+                teams.append(exc)
+        sendable = [t for t in teams if not isinstance(t, EngineError)]
+        pending = supervisor.submit(self.program, sendable, self.source)
+
+        def outcomes() -> list[list[str] | EngineError]:
+            answers = iter(pending.outcomes())
+            out: list[list[str] | EngineError] = []
+            for table, team in zip(tables, teams, strict=True):
+                outcome = team if isinstance(team, EngineError) else next(answers)
+                if not isinstance(outcome, EngineError):
+                    for rid in outcome:
+                        _apply(self.rules[rid], table)
+                out.append(outcome)
+            return out
+
+        return outcomes
 
 
 def engine_for(kb: KnowledgeBase, *, wait: bool = True) -> Engine:

@@ -34,13 +34,24 @@ def shift_in_place(result: FactTable, delta: float) -> FactTable:
     """``shifted`` without the copy, for a table nothing else holds."""
     for key, facts in result.facts.items():
         kind = key.partition(".")[0]
+        stat = SHIFTED.get(kind)
+        if stat is None:
+            continue
         for fact in facts:
-            if kind in ("score", "item") and isinstance(fact.get("mean"), int | float):
-                fact["mean"] = round(fact["mean"] + delta, 4)
-            elif kind == "gap" and isinstance(fact.get("value"), int | float):
-                size = max(abs(fact["value"]) - delta, 0.0)
-                fact["value"] = round(size if fact["value"] >= 0 else -size, 4)
+            if isinstance(fact.get(stat), int | float):
+                fact[stat] = shift_value(kind, fact[stat], delta)
     return result
+
+
+SHIFTED = {"score": "mean", "item": "mean", "gap": "value"}  # the field each kind shifts
+
+
+def shift_value(kind: str, value: float, delta: float) -> float:
+    """A mean ``delta`` higher, or a gap's size ``delta`` smaller (never past zero)."""
+    if kind != "gap":
+        return round(value + delta, 4)
+    size = max(abs(value) - delta, 0.0)
+    return round(size if value >= 0 else -size, 4)
 
 
 def dysfunctions(rules: Mapping[str, Rule], fired: list[str]) -> set[str]:
@@ -63,7 +74,7 @@ def _keyed(conditions: list[Condition]) -> Keyed:
     return tuple((c.key, c) for c in conditions)
 
 
-def _in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
+def in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
     """The signal and dysfunction rules, every rule after all rules concluding what it tests
     (the rule files have no cycles: ``check`` refuses them), each with its ``when`` and
     ``when_any`` conditions and the key each looks at; cached per rule set."""
@@ -95,7 +106,7 @@ def _in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
             (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
         )
     ]
-    if len(_ORDER) > 64:  # the knowledge base's rules and a few subsets (stability.needed_by)
+    if len(_ORDER) > 64:  # the knowledge base's rules and a few rule sets built in tests
         _ORDER.clear()
     _ORDER[id(rules)] = (rules, ordered)
     return ordered
@@ -107,7 +118,7 @@ def conclusions(rules: Mapping[str, Rule], table: FactTable) -> list[str]:
     edges, stability and why-not re-run the rules many times per team."""
     fired = []
     facts = table.facts
-    for rule, when, when_any in _in_order(rules):
+    for rule, when, when_any in in_order(rules):
         if _holds(facts, when, when_any):
             fired.append(rule.id)
             key = rule.then.fact_key

@@ -14,15 +14,19 @@ only reader (a self-scan, or a threshold of 1).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from coachassist.engine.facts import FactTable, build_facts
+from coachassist.engine.facts import FactTable, add_context, build_facts, clean
 from coachassist.engine.privacy import Privacy
-from coachassist.engine.soft import MARGIN, conclusions, dysfunctions, shift_in_place, shifted
+from coachassist.engine.soft import MARGIN, SHIFTED, conclusions, dysfunctions, shift_value, shifted
+from coachassist.engine.truth import RuleLogic, logic_of
 from coachassist.intake.models import Intake, Respondent
+from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Questionnaire, Rule
-from coachassist.scoring import LeaveOneOut, score_team
+from coachassist.scoring import LeaveOneOut, LeftOut, score_team
 
 
 def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
@@ -36,37 +40,39 @@ def _visible_like(table: FactTable, privacy: Privacy) -> FactTable:
     return kept
 
 
-_LOOKED_AT: dict[int, tuple[Mapping[str, Rule], set[str], set[str]]] = {}
+@dataclass(frozen=True)
+class Rerun:
+    """What the re-runs for one set of findings need: the rules those findings rest on, as a
+    RuleLogic, and the scales (scores and gaps) and items those rules look at."""
+
+    logic: RuleLogic
+    scales: frozenset[str]
+    items: frozenset[str]
 
 
-def looked_at(rules: Mapping[str, Rule]) -> tuple[set[str], set[str]]:
-    """The scales (scores and gaps) and the items some rule looks at, cached per rule set:
-    the only figures a re-run can use."""
-    cached = _LOOKED_AT.get(id(rules))
+_CONCLUDING: dict[int, tuple[Mapping[str, Rule], dict[str, list[str]]]] = {}
+_RERUNS: OrderedDict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], Rerun]] = OrderedDict()
+RERUNS_KEPT = 128  # distinct sets of findings; least recently used go first
+
+
+def _concluding(rules: Mapping[str, Rule]) -> dict[str, list[str]]:
+    """For each signal or dysfunction fact, the rules concluding it; cached per rule set."""
+    cached = _CONCLUDING.get(id(rules))
     if cached is None or cached[0] is not rules:
-        keys = {c.key for r in rules.values() for c in [*r.conditions, *r.any_conditions]}
-        scales = {k.partition(".")[2] for k in keys if k.startswith(("score.", "gap."))}
-        items = {k.partition(".")[2] for k in keys if k.startswith("item.")}
-        if len(_LOOKED_AT) > 256:  # the rule set and its subsets (needed_by)
-            _LOOKED_AT.clear()
-        cached = _LOOKED_AT[id(rules)] = (rules, scales, items)
-    return cached[1], cached[2]
+        concluding: dict[str, list[str]] = {}
+        for rule in rules.values():
+            if rule.then.fact_key:
+                concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+        _CONCLUDING.clear()  # one rule set at a time
+        cached = _CONCLUDING[id(rules)] = (rules, concluding)
+    return cached[1]
 
 
-_NEEDED: dict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], dict[str, Rule]]] = {}
-
-
-def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> dict[str, Rule]:
+def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> set[str]:
     """The rules concluding the dysfunctions ``found`` and every rule they rest on (through
-    signal and dysfunction conditions), cached per rule set: only these can decide whether a
-    finding survives a re-run, so the re-runs evaluate only these."""
-    cached = _NEEDED.get((id(rules), found))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    concluding: dict[str, list[str]] = {}
-    for rule in rules.values():
-        if rule.then.fact_key:
-            concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+    signal and dysfunction conditions): only these can decide whether a finding survives a
+    re-run, so the re-runs evaluate only these."""
+    concluding = _concluding(rules)
     wanted = [rid for key in sorted(found) for rid in concluding.get(f"dysfunction.{key}", [])]
     kept: set[str] = set()
     while wanted:
@@ -79,11 +85,27 @@ def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> dict[str, Rul
                 for c in [*rule.conditions, *rule.any_conditions]
                 for o in concluding.get(c.key, [])
             ]
-    subset = {rid: rule for rid, rule in rules.items() if rid in kept}
-    if len(_NEEDED) > 256:
-        _NEEDED.clear()
-    _NEEDED[(id(rules), found)] = (rules, subset)
-    return subset
+    return kept
+
+
+def rerun_for(rules: Mapping[str, Rule], found: frozenset[str]) -> Rerun:
+    """The Rerun for the findings ``found``, kept for the most recent sets of findings."""
+    key = (id(rules), found)
+    cached = _RERUNS.get(key)
+    if cached is not None and cached[0] is rules:
+        _RERUNS.move_to_end(key)
+        return cached[1]
+    logic = logic_of(rules).subset(needed_by(rules, found))
+    figures = [(kind, name) for kind, name, _, _ in logic.by_figure]
+    rerun = Rerun(
+        logic,
+        frozenset(name for kind, name in figures if kind in ("score", "gap")),
+        frozenset(name for kind, name in figures if kind == "item"),
+    )
+    _RERUNS[key] = (rules, rerun)
+    if len(_RERUNS) > RERUNS_KEPT:
+        _RERUNS.popitem(last=False)
+    return rerun
 
 
 def _kept_out(person: Respondent, privacy: Privacy) -> bool:
@@ -100,24 +122,88 @@ def missing_counts(
 ) -> dict[str, int]:
     """For each finding id: in how many leave-one-out re-runs it disappears.
 
-    Re-runs only the rules the findings rest on (``needed_by``), scores each left-out team from
-    answers reverse-scored once per team and computes only the figures those rules look at
-    (``scoring.LeaveOneOut``); equal to ``missing_counts_reference``.
+    Only the rules the findings rest on count (``needed_by``), and they matter only through
+    which of their input conditions hold (``engine/truth.py``): each left-out team computes
+    just the figures those conditions test (``scoring.LeftOut``), as the lenient visible facts
+    would hold them. Equal to ``missing_counts_reference``.
     """
     counts = dict.fromkeys(ids, 0)
-    context_questions = kb.context_questions()
-    rules = needed_by(kb.rules, frozenset(counts))
-    scales, items = looked_at(rules)
-    basis = LeaveOneOut(scan, intake, scales, items)
-    for i, person in enumerate(intake.responses):
-        if _kept_out(person, privacy):
-            continue
-        table = build_facts(basis.without(i), intake.context, context_questions)
-        lenient = shift_in_place(_visible_like(table, privacy), -MARGIN)  # a fresh table
-        found = dysfunctions(rules, conclusions(rules, lenient))
+    rerun = rerun_for(kb.rules, frozenset(counts))
+    logic = rerun.logic
+    basis = LeaveOneOut(scan, intake, rerun.scales, rerun.items)
+    context = FactTable()
+    add_context(context, intake.context, kb.context_questions())
+    shown = {"score": privacy.scales, "item": privacy.items, "gap": privacy.gaps}
+    truth = [False] * len(logic.inputs)
+    candidates = [i for i, p in enumerate(intake.responses) if not _kept_out(p, privacy)]
+    left_out = {i: basis.figures(i) for i in candidates}
+    fixed: dict[int, bool] = {}  # inputs that hold alike whoever is left out
+    varying = []
+    for kind, name, stat, conds in logic.by_figure:
+        allowed = shown.get(kind)
+        if kind == "context":  # the same for every left-out team
+            fixed.update((index, holds(cond, context.value(cond))) for index, cond in conds)
+        elif allowed is not None and name not in allowed:  # never seen: no condition holds
+            fixed.update((index, False) for index, _ in conds)
+        elif not _alike(kind, name, stat, conds, allowed, basis, left_out, fixed):
+            varying.append((kind, name, stat, conds, allowed))
+    for index, holds_alike in fixed.items():
+        truth[index] = holds_alike
+    live = logic.live(fixed)  # a figure only rules already ruled out test is not computed
+    varying = [v for v in varying if any(index in live for index, _ in v[3])]
+    for figures in left_out.values():
+        for kind, name, stat, conds, allowed in varying:
+            present, value = _lenient_value(kind, name, stat, figures, allowed)
+            for index, cond in conds:
+                truth[index] = present if cond.op == "?" else holds(cond, value)
+        found = logic.found(tuple(truth))
         for fid in counts:
             counts[fid] += fid not in found
     return counts
+
+
+MONOTONE = ("<", "<=", ">", ">=", "?")  # comparisons that hold alike between two that do
+
+
+def _alike(
+    kind: str,
+    name: str,
+    stat: str,
+    conds: list[tuple[int, Condition]],
+    allowed: frozenset[str] | None,
+    basis: LeaveOneOut,
+    left_out: dict[int, LeftOut],
+    fixed: dict[int, bool],
+) -> bool:
+    """Whether the conditions on one figure hold alike whoever is left out, found from a few
+    probes (``LeaveOneOut.probes``); then their truth goes into ``fixed``."""
+    if not left_out or any(c.op not in MONOTONE for _, c in conds):
+        return False
+    picks = basis.probes(kind, name, stat, list(left_out))
+    if picks is None:
+        return False
+    seen = set()
+    for pick in picks:
+        present, value = _lenient_value(kind, name, stat, left_out[pick], allowed)
+        seen.add(tuple(present if c.op == "?" else holds(c, value) for _, c in conds))
+        if len(seen) > 1:
+            return False
+    fixed.update(zip((index for index, _ in conds), seen.pop(), strict=True))
+    return True
+
+
+def _lenient_value(
+    kind: str, name: str, stat: str, figures: LeftOut, allowed: frozenset[str] | None
+) -> tuple[bool, object]:
+    """Whether a left-out team's re-run sees the fact ``kind.name`` (only what the full team
+    may show: ``_visible_like``), and the value it sees for ``stat`` (means and gaps shifted
+    to the lenient side; None when the fact or the field is missing)."""
+    if (allowed is not None and name not in allowed) or not figures.exists(kind, name):
+        return False, None
+    value = clean(figures.value(kind, name, stat)) if stat else None
+    if value is not None and SHIFTED.get(kind) == stat:
+        value = shift_value(kind, value, -MARGIN)
+    return True, value
 
 
 def missing_counts_reference(

@@ -190,13 +190,16 @@ def _started() -> Worker:
     if _WORKER is None or _WORKER.process.poll() is not None:
         if _WORKER is not None:
             _WORKER.close()
+        _forget_pending()
         _WORKER = Worker()
     return _WORKER
 
 
 def _worker() -> Worker:
-    """The running worker, confirmed ready, with every pending reply read."""
+    """The running worker, confirmed ready, with every pending reply read: an outstanding
+    batch's first (``_drain``; nothing of ours is sent before it is), then ours in order."""
     global _WORKER
+    _drain()
     worker = _started()
     while worker.pending:
         op, program, source = worker.pending.pop(0)
@@ -233,6 +236,7 @@ def shutdown() -> None:
     """Stop the shared worker (at exit, and in tests); the next evaluation starts a new one."""
     global _WORKER
     with _LOCK:
+        _forget_pending()
         if _WORKER is not None:
             _WORKER.close()
             _WORKER = None
@@ -249,6 +253,7 @@ def worker_pid() -> int | None:
 def _call(message: tuple, timeout: float) -> Any:
     """One request to the shared worker; _Died when it crashed or timed out (then it is gone)."""
     global _WORKER
+    _drain()
     worker = _worker()
     try:
         return worker.request(message, timeout)
@@ -304,6 +309,105 @@ def evaluate(
             raise EngineCrash(_crashed(source, died.how, find_rule(program, facts))) from None
         except EngineError as exc:
             raise EngineError(f"{source}: {exc}") from None
+
+
+Team = tuple[list[dict[str, Any]], set[str]]  # one team's facts and the keys already known
+Outcome = list[str] | EngineError  # the fired rule ids, or why this team could not be evaluated
+
+
+class Pending:
+    """Teams sent to the worker in one request; ``outcomes()`` waits for their answers.
+
+    Sending returns at once, so the caller works on while the worker evaluates (the CLI's
+    batch mode overlaps the two processes this way). At most one request is outstanding:
+    any other call to the worker first reads this one's answer (``_drain``). When the batch
+    as a whole fails (a crash, a hang, an error outside one team), each team is evaluated on
+    its own instead, so every failure is that team's own, named as ``evaluate`` names it.
+    """
+
+    def __init__(self, program: Program, teams: list[Team], source: str) -> None:
+        self.program, self.teams, self.source = program, teams, source
+        self._answer: list[tuple[str, Any]] | None = None
+        self._failed = not teams
+        self._timeout = evaluate_timeout() * (1 + len(teams) / 10)
+
+    def _send(self) -> None:
+        if self._failed:
+            return
+        try:
+            if self.program.name not in _worker().registered:
+                register(self.program, self.source)
+            write_message(_worker().process.stdin, ("evaluate_many", self.program.name, self.teams))  # type: ignore[arg-type]
+        except (_Died, EngineError, BrokenPipeError, OSError):
+            self._failed = True
+
+    def _receive(self) -> None:
+        """Read the answer (under the lock, when this request is the outstanding one)."""
+        global _WORKER, _PENDING
+        _PENDING = None
+        worker = _WORKER
+        if self._failed or worker is None:
+            self._failed = True
+            return
+        try:
+            status, value = worker._reply(self._timeout)
+        except (_Died, EOFError):
+            worker.close()
+            _WORKER = None
+            self._failed = True
+            return
+        if status == "ok" and len(value) == len(self.teams):
+            self._answer = value
+        else:
+            self._failed = True
+
+    def outcomes(self) -> list[Outcome]:
+        with _LOCK:
+            if _PENDING is self:
+                self._receive()
+        if self._answer is None:
+            return [_outcome(self.program, facts, keys, self.source) for facts, keys in self.teams]
+        return [
+            list(value) if status == "ok" else EngineError(f"{self.source}: {value}")
+            for status, value in self._answer
+        ]
+
+
+_PENDING: Pending | None = None
+
+
+def _drain() -> None:
+    """Read the outstanding batch's answer, if any, so the pipe is free for a new request."""
+    if _PENDING is not None:
+        _PENDING._receive()
+
+
+def _forget_pending() -> None:
+    """The worker is going away: an outstanding batch will never be answered by it (its teams
+    are then evaluated one by one, by a new worker)."""
+    global _PENDING
+    if _PENDING is not None:
+        _PENDING._failed = True
+        _PENDING = None
+
+
+def submit(program: Program, teams: list[Team], source: str) -> Pending:
+    """Send ``teams`` to the worker for ``program`` without waiting for the answer."""
+    global _PENDING
+    pending = Pending(program, teams, source)
+    with _LOCK:
+        _drain()
+        pending._send()
+        if not pending._failed:
+            _PENDING = pending
+    return pending
+
+
+def _outcome(program: Program, facts: list[dict[str, Any]], keys: set[str], source: str) -> Outcome:
+    try:
+        return evaluate(program, facts, keys, source)
+    except EngineError as exc:
+        return exc
 
 
 def _rules_of(program: Program) -> Iterable[tuple[str, Patterns]]:

@@ -187,7 +187,7 @@ def why_not(
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     scan = kb.questionnaires[intake.scan]  # team_facts checked it
-    privacy = Privacy.decide(intake, scores, k, scan)  # type: ignore[arg-type]
+    privacy = Privacy.decide(intake, scores, k, scan)
     visible = privacy.visible_facts(table)
     key = f"dysfunction.{dysfunction}"
     result = WhyNot(dysfunction, kb.dysfunctions[dysfunction].name, concluded=False)

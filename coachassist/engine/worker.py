@@ -8,6 +8,8 @@ and a pickle; only the supervisor talks to it. Requests are tuples:
     ("ping",)                             -> ("ok", pid) once durable-rules is loaded
     ("register", name, layers, conclusions) -> ("ok", None): a ``program.Program``
     ("evaluate", name, facts, keys)       -> ("ok", [fired rule ids])
+    ("evaluate_many", name, [(facts, keys), ...])
+                                          -> ("ok", [("ok", [fired]) | ("error", message), ...])
     ("probe", patterns, facts | None)     -> ("ok", None): register alone, then evaluate
     ("crash", signal number)              test hook: the worker kills itself with that signal
     ("arm", signal number)                test hook: the next evaluation dies of that signal
@@ -107,10 +109,17 @@ def handle(request: tuple, loaded: dict[str, Loaded]) -> Any:
             loaded[name] = Loaded(layers, conclusions)
         return None
     if op == "evaluate":
-        if ARMED:  # test hook: crash as the C extension would, mid-evaluation
-            os.kill(os.getpid(), ARMED.pop())
         _, name, facts, keys = request
-        return loaded[name].run(facts, keys)
+        return _evaluate(loaded[name], facts, keys)
+    if op == "evaluate_many":  # many teams in one round trip; a failure is that team's own
+        _, name, teams = request
+        replies: list[tuple[str, Any]] = []
+        for facts, keys in teams:
+            try:
+                replies.append(("ok", _evaluate(loaded[name], facts, keys)))
+            except EngineError as exc:
+                replies.append(("error", str(exc)))
+        return replies
     if op == "probe":
         _, patterns, facts = request
         ruleset = CompiledRuleset(patterns, lambda _: [])
@@ -126,6 +135,12 @@ def handle(request: tuple, loaded: dict[str, Loaded]) -> Any:
         while True:
             pass
     raise EngineError(f"unknown request {op!r}")
+
+
+def _evaluate(program: Loaded, facts: list[dict[str, Any]], keys: set[str]) -> list[str]:
+    if ARMED:  # test hook: crash as the C extension would, mid-evaluation
+        os.kill(os.getpid(), ARMED.pop())
+    return program.run(facts, keys)
 
 
 def main() -> None:

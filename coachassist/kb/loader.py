@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
@@ -76,6 +77,9 @@ class KnowledgeBase:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
     bundled: bool = True  # whether layer 0 is the bundled knowledge base
+    _memo: dict[str, tuple[tuple[int, ...], Mapping[str, Question]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def origin(self, kind: str, item_id: str) -> Origin | None:
         return self.origins.get((kind, item_id))
@@ -88,11 +92,24 @@ class KnowledgeBase:
     def by_purpose(self, purpose: str) -> list[Questionnaire]:
         return [q for q in self.questionnaires.values() if q.purpose == purpose]
 
-    def scan_questions(self) -> dict[str, Question]:
-        return {q.id: q for qn in self.by_purpose("scan") for q in qn.questions}
+    def scan_questions(self) -> Mapping[str, Question]:
+        return self._questions("scan")
 
-    def context_questions(self) -> dict[str, Question]:
-        return {q.id: q for qn in self.by_purpose("context") for q in qn.questions}
+    def context_questions(self) -> Mapping[str, Question]:
+        return self._questions("context")
+
+    def _questions(self, purpose: str) -> Mapping[str, Question]:
+        """The questions of every questionnaire for ``purpose`` by id; computed once for the
+        questionnaires held now (they are frozen; replacing one computes it afresh)."""
+        held = tuple(map(id, self.questionnaires.values()))
+        cached = self._memo.get(purpose)
+        if cached is None or cached[0] != held:
+            found = {q.id: q for qn in self.by_purpose(purpose) for q in qn.questions}
+            cached = self._memo[purpose] = (held, MappingProxyType(found))
+        return cached[1]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_memo": {}}  # object ids mean nothing in another process
 
     def scale_ids(self) -> set[str]:
         return {s.id for qn in self.by_purpose("scan") for s in qn.scales}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -233,8 +233,8 @@ def _check_rules(kb: KnowledgeBase) -> list[Problem]:
 def _rule_condition_problem(
     cond: Condition,
     scales: set[str],
-    items: dict[str, Question],
-    context: dict[str, Question],
+    items: Mapping[str, Question],
+    context: Mapping[str, Question],
     signals: set[str],
     concluded: set[str],
     kb: KnowledgeBase,

@@ -4,8 +4,10 @@ figures rules look at) gives exactly what re-scoring every reduced intake gives.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +18,7 @@ from coachassist.engine.privacy import Privacy
 from coachassist.engine.stability import missing_counts, missing_counts_reference
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import KnowledgeBase, load
+from coachassist.kb.models import Rule, Text, Then
 from coachassist.scoring import LeaveOneOut, score_team
 from tests.engine.conftest import intake_of
 
@@ -85,3 +88,66 @@ def test_every_example_and_generated_team_diagnoses_as_the_slow_path(monkeypatch
     slow = [diagnose(kb, intake, use_engine=False).model_dump_json() for intake in teams]
     assert fast == slow
     assert any('"stability":"few"' in text for text in fast)  # the re-runs do change labels
+
+
+# A trainer may test any figure with any operator; each of these rules concludes its own
+# finding, so the fast path must agree with the slow one condition by condition.
+TRAINER_CONDITIONS = [
+    "score.trust.mean < 3.4",
+    "score.trust.mean >= 3.0",
+    "score.conflict.sd > 0.5",
+    "score.conflict.rwg < 0.7",
+    "score.conflict.rwg != 0.5",
+    "score.results.n >= 6",
+    "score.results.polarised",
+    "score.results.polarised == false",
+    "item.trust_1.mean <= 3.2",
+    "item.trust_2.sd >= 1",
+    "item.trust_2.n < 7",
+    "gap.trust >= 0.3",
+    "gap.commitment <= -0.2",
+    "respondents.n >= 7",
+    "respondents.members < 9",
+    "respondents.leads >= 1",
+    'context.team_type == "leadership_team"',
+    'context.team_type in ["leadership_team", "two_departments"]',
+]
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_any_figure_and_operator_agrees_with_the_slow_path(k):
+    kb = load()
+    rules = dict(kb.rules)
+    for n, condition in enumerate(TRAINER_CONDITIONS):
+        rules[f"t.{n}"] = Rule(
+            id=f"t.{n}",
+            because=Text(nl="x", en="x"),
+            when=[condition],
+            then=Then(dysfunction=f"trainer_{n}", severity="low"),
+        )
+        rules[f"t.any.{n}"] = Rule(
+            id=f"t.any.{n}",
+            because=Text(nl="x", en="x"),
+            when=["respondents.n >= 1"],
+            when_any=[condition, TRAINER_CONDITIONS[n - 1]],
+            then=Then(signal=f"trainer_any_{n}"),
+        )
+        rules[f"t.chain.{n}"] = Rule(
+            id=f"t.chain.{n}",
+            because=Text(nl="x", en="x"),
+            when=[f"signal.trainer_any_{n}"],
+            then=Then(dysfunction=f"trainer_chain_{n}", severity="low"),
+        )
+    trainer_kb = replace(kb, rules=rules)
+    ids = sorted({r.then.dysfunction for r in rules.values() if r.then.dysfunction})
+    changed = 0
+    for n, intake in enumerate(_generated(kb, 25)):
+        if n % 2:
+            team_type = "leadership_team" if n % 4 == 1 else "two_departments"
+            intake = intake.model_copy(update={"context": {"team_type": team_type}})
+        scan = kb.questionnaires[intake.scan]
+        privacy = Privacy.decide(intake, score_team(scan, intake), k, scan)
+        fast = missing_counts(trainer_kb, scan, intake, privacy, ids)
+        assert fast == missing_counts_reference(trainer_kb, scan, intake, privacy, ids)
+        changed += sum(1 for fid in ids if fid.startswith("trainer") and fast[fid] > 0)
+    assert changed > 0  # some left-out team crosses a trainer's threshold

@@ -201,3 +201,14 @@ def test_an_engine_built_without_waiting_gives_the_same_findings(kb):
     assert ahead.run(copy.deepcopy(table)) == waited
     assert waited  # the team is troubled: rules fired
     assert engine_for(kb, wait=False) is engine_for(kb)
+
+
+def test_a_program_sent_while_a_batch_is_outstanding_waits_its_turn():
+    batch_program = _program(**{"a.rule": [{"key": "a"}]})
+    supervisor.register(batch_program, "/kb")
+    teams = [([{"key": "a", "fid": i}], set()) for i in range(3)]
+    pending = supervisor.submit(batch_program, teams, "/kb")
+    later = _program(**{"b.rule": [{"key": "b"}]})
+    supervisor.preregister(later, "/kb")  # its reply comes after the batch's
+    assert supervisor.evaluate(later, [{"key": "b", "fid": 9}], set(), "/kb") == ["b.rule"]
+    assert pending.outcomes() == [["a.rule"]] * 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="module")
 def kb_before(kb: KnowledgeBase) -> KnowledgeBase:
     """The same knowledge base with the table rows replaced by the rules they once were."""
-    old = KnowledgeBase(**{**kb.__dict__, "rules": dict(kb.rules)})
+    old = replace(kb, rules=dict(kb.rules))
     for rule_id, data in BEFORE.items():
         old.rules[rule_id] = Rule.model_validate(data)
     return old

@@ -1,0 +1,116 @@
+"""A rule set as a function of the truth of its input conditions.
+
+What ``soft.conclusions`` concludes depends on the facts only through whether each input
+condition (every condition except the presence of a signal or dysfunction) holds: the rules
+test nothing else, and a concluded signal or dysfunction is present exactly when a rule before
+it in dependency order concluded it. So a team's findings follow from one tuple of booleans,
+which many re-runs of the same rules share (stability's leave-one-out: most left-out teams
+cross no threshold), and a tuple already seen costs one dictionary lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from coachassist.engine.soft import in_order
+from coachassist.kb.conditions import Condition
+from coachassist.kb.models import Rule
+
+DERIVED = ("signal", "dysfunction")
+Ref = int | str  # an input condition's index, or a concluded fact's key
+Step = tuple[str, str | None, tuple[Ref, ...], tuple[Ref, ...]]
+
+
+@dataclass
+class RuleLogic:
+    """The rules in dependency order, each condition an input index or a derived key."""
+
+    inputs: tuple[Condition, ...]
+    steps: tuple[Step, ...]
+    ids: tuple[str, ...]  # the rule behind each step
+    _seen: dict[tuple[bool, ...], frozenset[str]] = field(default_factory=dict)
+
+    def subset(self, keep: Collection[str]) -> RuleLogic:
+        """Only the rules in ``keep``, with the same input indexes (the inputs no kept rule
+        tests are then never read)."""
+        kept = [(step, rid) for step, rid in zip(self.steps, self.ids, strict=True) if rid in keep]
+        return RuleLogic(self.inputs, tuple(s for s, _ in kept), tuple(r for _, r in kept))
+
+    def found(self, truth: tuple[bool, ...]) -> frozenset[str]:
+        """The dysfunctions concluded when the inputs hold as ``truth`` says."""
+        known = self._seen.get(truth)
+        if known is not None:
+            return known
+        concluded: set[str] = set()
+        out = set()
+        for key, dysfunction, when, when_any in self.steps:
+            if all(truth[r] if type(r) is int else r in concluded for r in when) and (
+                not when_any
+                or any(truth[r] if type(r) is int else r in concluded for r in when_any)
+            ):
+                concluded.add(key)
+                if dysfunction:
+                    out.add(dysfunction)
+        if len(self._seen) > 32:
+            self._seen.clear()
+        known = self._seen[truth] = frozenset(out)
+        return known
+
+    def live(self, fixed: dict[int, bool]) -> set[int]:
+        """The inputs that can still change what is concluded when the inputs in ``fixed``
+        hold as given: those of rules not already ruled out by a fixed input (or by a signal
+        or dysfunction no rule left can conclude)."""
+        possible: set[str] = set()
+        needed: set[int] = set()
+
+        def maybe(ref: Ref) -> bool:
+            return fixed.get(ref, True) if type(ref) is int else ref in possible
+
+        for key, _, when, when_any in self.steps:
+            if all(maybe(r) for r in when) and (not when_any or any(maybe(r) for r in when_any)):
+                possible.add(key)
+                needed.update(r for r in (*when, *when_any) if type(r) is int and r not in fixed)
+        return needed
+
+    @cached_property
+    def by_figure(self) -> list[tuple[str, str, str, list[tuple[int, Condition]]]]:
+        """The inputs grouped by the figure they test (kind, name, stat), each figure once."""
+        tested = {r for _, _, when, when_any in self.steps for r in (*when, *when_any)}
+        groups: dict[tuple[str, str, str], list[tuple[int, Condition]]] = {}
+        for i, cond in enumerate(self.inputs):
+            if i in tested:
+                groups.setdefault((cond.kind, cond.name, cond.stat), []).append((i, cond))
+        return [(*figure, conds) for figure, conds in groups.items()]
+
+
+_LOGIC: dict[int, tuple[Mapping[str, Rule], RuleLogic]] = {}
+
+
+def logic_of(rules: Mapping[str, Rule]) -> RuleLogic:
+    """``rules`` compiled to a RuleLogic, cached for the most recent rule set."""
+    cached = _LOGIC.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    index: dict[Condition, int] = {}
+
+    def ref(cond: Condition) -> Ref:
+        if cond.kind in DERIVED:
+            return cond.key
+        return index.setdefault(cond, len(index))
+
+    ordered = in_order(rules)
+    steps = tuple(
+        (
+            rule.then.fact_key or "",
+            rule.then.dysfunction,
+            tuple(ref(c) for c in rule.conditions),
+            tuple(ref(c) for c in rule.any_conditions),
+        )
+        for rule, _, _ in ordered
+    )
+    logic = RuleLogic(tuple(index), steps, tuple(rule.id for rule, _, _ in ordered))
+    _LOGIC.clear()
+    _LOGIC[id(rules)] = (rules, logic)
+    return logic

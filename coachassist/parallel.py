@@ -1,0 +1,106 @@
+"""Many teams on several cores: ``batch.diagnose_many`` in a few worker processes at once.
+
+Each process gets the caller's knowledge base once and diagnoses whole chunks of files (with
+its own engine worker) and renders each team's output there (``render``: the caller's, e.g.
+CSV rows); the outputs come back in file order, exactly what rendering
+``batch.diagnose_many`` gives in one process. Only a bounded number of chunks is under way at
+any time, so memory stays flat however many teams there are and however slowly the caller
+consumes them. When a process dies, the chunks not yet done are diagnosed here instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from coachassist.batch import TeamResult, diagnose_many
+from coachassist.kb.loader import KnowledgeBase
+
+PARALLEL_FROM = 200  # teams; below this, starting the processes costs more than it saves
+CHUNK = 50  # files per task
+AHEAD = 2  # chunks under way per process
+
+_KB: KnowledgeBase | None = None  # in each worker process: the caller's knowledge base
+
+
+def default_jobs(teams: int) -> int:
+    """One process per core for long runs (at most 8), one for short ones."""
+    if teams < PARALLEL_FROM:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _start(kb: KnowledgeBase) -> None:
+    global _KB
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    _KB = kb
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One team's file, and its rendered output or the one-line error it met."""
+
+    path: Path
+    error: str | None
+    output: str
+
+
+Render = Callable[[KnowledgeBase, TeamResult], str]  # module-level (sent to other processes)
+
+
+def _rendered(
+    kb: KnowledgeBase, paths: list[Path], render: Render, min_group: int | None
+) -> Iterator[Rendered]:
+    for result in diagnose_many(kb, paths, min_group=min_group):
+        output = render(kb, result) if result.error is None else ""
+        yield Rendered(result.path, result.error, output)
+
+
+def _chunk(paths: list[Path], render: Render, min_group: int | None) -> list[Rendered]:
+    assert _KB is not None
+    return list(_rendered(_KB, paths, render, min_group))
+
+
+def diagnose_parallel(
+    kb: KnowledgeBase,
+    paths: Sequence[Path],
+    render: Render,
+    *,
+    min_group: int | None = None,
+    jobs: int = 2,
+) -> Iterator[Rendered]:
+    """``diagnose_many`` over ``paths`` in ``jobs`` processes, each team rendered; in order."""
+    if jobs <= 1 or len(paths) <= CHUNK:
+        yield from _rendered(kb, list(paths), render, min_group)
+        return
+    chunks = deque(list(paths[i : i + CHUNK]) for i in range(0, len(paths), CHUNK))
+    context = multiprocessing.get_context("spawn")  # nothing of this process's state is shared
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(kb,))
+    running: deque[tuple[list[Path], Future[list[Rendered]]]] = deque()
+    try:
+        while chunks or running:
+            while chunks and len(running) < jobs * AHEAD:
+                chunk = chunks.popleft()
+                running.append((chunk, pool.submit(_chunk, chunk, render, min_group)))
+            chunk, future = running.popleft()
+            try:
+                done = future.result()
+            except BrokenProcessPool:  # a process died: the rest is done here
+                pool.shutdown(wait=False, cancel_futures=True)
+                rest = [chunk, *(c for c, _ in running), *chunks]
+                running.clear()
+                chunks.clear()
+                for left in rest:
+                    yield from _rendered(kb, left, render, min_group)
+                return
+            yield from done
+        pool.shutdown()
+    finally:  # stopped early (Ctrl-C, a closed pipe): drop what has not started
+        pool.shutdown(wait=False, cancel_futures=True)

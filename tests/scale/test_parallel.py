@@ -1,0 +1,68 @@
+"""Many teams on several processes: the same output as one process, in file order, also when
+a process dies mid-way; --jobs is checked like every other option."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from coachassist.cli import main
+from coachassist.kb.loader import load
+from coachassist.parallel import CHUNK, diagnose_parallel
+from tests.scale.teams import write_team
+
+TEAMS = 2 * CHUNK + 7
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    kb = load()
+    root = tmp_path_factory.mktemp("many")
+    for i in range(TEAMS):
+        levels = {"trust": 1.5 + (i % 5) * 0.5, "results": 4.5 - (i % 4) * 0.6}
+        write_team(root / f"t{i:03d}.toml", kb, n=2 + i % 9, level=levels, seed=i, title=f"T{i}")
+    (root / "t050.toml").write_text(
+        "format = 'coachassist-intake/1'\nscan = 12\n", encoding="utf-8"
+    )
+    return root
+
+
+def _run(capsys, *args):
+    code = main(["diagnose", *args, "--lang", "en"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("fmt", ["--csv", "--jsonl"])
+def test_two_processes_write_exactly_what_one_writes(folder, capsys, fmt):
+    one = _run(capsys, str(folder), fmt, "--jobs", "1")
+    two = _run(capsys, str(folder), fmt, "--jobs", "2")
+    assert one == two
+    code, out, err = one
+    assert code == 2 and err.count("\n") == 2 and "t050.toml" in err  # the bad file, the total
+    assert f"T{TEAMS - 1}" in out and out.index("T0") < out.index(f"T{TEAMS - 1}")
+
+
+def test_jobs_is_checked(folder, tmp_path, capsys):
+    code, _, err = _run(capsys, str(folder), "--csv", "--jobs", "0")
+    assert code != 0 and "--jobs must be 1 or more" in err
+    one = next(folder.glob("t001.toml"))
+    code, _, err = _run(capsys, str(one), "--jobs", "2")
+    assert code != 0 and "--jobs goes with many teams" in err
+
+
+def dies_in_a_child(kb, result):
+    """A render that kills the worker process it runs in on one team (not in the caller)."""
+    if result.path.name == "t060.toml" and multiprocessing.parent_process() is not None:
+        os._exit(9)
+    return f"{result.path.name}\n"
+
+
+def test_a_dead_process_costs_no_team(folder):
+    kb = load()
+    paths = sorted(folder.glob("*.toml"))
+    done = list(diagnose_parallel(kb, paths, dies_in_a_child, jobs=2))
+    assert [d.path for d in done] == paths
+    assert "".join(d.output for d in done).count("\n") == len(paths) - 1  # all but the bad file
