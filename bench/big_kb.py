@@ -1,7 +1,7 @@
 """A generated knowledge base at and past the supported size: prints figures (bench/README.md).
 
-Run: python bench/big_kb.py [RULES] [TEAMS]. Writes RULES generated rules (default 2,120: with
-the bundled rules and their when_any alternatives just under the supported maximum,
+Run: python bench/big_kb.py [RULES] [TEAMS]. Writes RULES generated rules (default 5,000: with
+the bundled rules and their when_any alternatives under the supported maximum,
 coachassist.kb.limits.MAX_RULES; shaped like a large real base: few thresholds per score,
 signals three deep) on top of the bundled base, then in one process:
 loads and checks it, diagnoses TEAMS (default 1,000) generated intakes from disk (as
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2120
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     teams = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

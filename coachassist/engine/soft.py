@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from coachassist.engine.facts import Fact, FactTable
+from coachassist.engine.truth import Keyed, in_order, logic_of
 from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.models import SEVERITY_RANK, Rule
 
@@ -60,56 +61,27 @@ def dysfunctions(rules: Mapping[str, Rule], fired: list[str]) -> set[str]:
 
 
 def soft_runs(rules: Mapping[str, Rule], visible: FactTable) -> tuple[list[str], list[str]]:
-    """The signal and dysfunction rules fired on the strict and on the lenient copy."""
-    return conclusions(rules, shifted(visible, MARGIN)), conclusions(
-        rules, shifted(visible, -MARGIN)
-    )
+    """The signal and dysfunction rules fired on the strict and on the lenient copy: what
+    ``conclusions`` fires on ``shifted(visible, MARGIN)`` and ``shifted(visible, -MARGIN)``,
+    from the truth of each input condition on the shifted values (``engine/truth.py``)."""
+    logic = logic_of(rules)
+    strict, lenient = [False] * len(logic.inputs), [False] * len(logic.inputs)
+    facts = visible.facts
+    for index, cond in enumerate(logic.inputs):
+        value = _value(facts, cond.key, cond)
+        if value is not None and cond.stat == SHIFTED.get(cond.kind):
+            strict[index] = holds(cond, _shift(cond.kind, value, MARGIN))
+            lenient[index] = holds(cond, _shift(cond.kind, value, -MARGIN))
+        else:
+            strict[index] = lenient[index] = holds(cond, value)
+    return logic.fired(tuple(strict)), logic.fired(tuple(lenient))
 
 
-Keyed = tuple[tuple[str, Condition], ...]
-_ORDER: dict[int, tuple[Mapping[str, Rule], list[tuple[Rule, Keyed, Keyed]]]] = {}
-
-
-def _keyed(conditions: list[Condition]) -> Keyed:
-    return tuple((c.key, c) for c in conditions)
-
-
-def in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
-    """The signal and dysfunction rules, every rule after all rules concluding what it tests
-    (the rule files have no cycles: ``check`` refuses them), each with its ``when`` and
-    ``when_any`` conditions and the key each looks at; cached per rule set."""
-    cached = _ORDER.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    concluding: dict[str, list[str]] = {}
-    for rule in rules.values():
-        if rule.then.fact_key:
-            concluding.setdefault(rule.then.fact_key, []).append(rule.id)
-    depth: dict[str, int] = {}
-
-    def depth_of(rid: str, seen: frozenset[str] = frozenset()) -> int:
-        if rid not in depth:
-            rule = rules[rid]
-            tested = [c.key for c in [*rule.conditions, *rule.any_conditions]]
-            below = [
-                depth_of(other, seen | {rid})
-                for key in tested
-                for other in concluding.get(key, [])
-                if other not in seen and other != rid
-            ]
-            depth[rid] = 1 + max(below, default=0)
-        return depth[rid]
-
-    ordered = [
-        (rule, _keyed(rule.conditions), _keyed(rule.any_conditions))
-        for rule in sorted(
-            (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
-        )
-    ]
-    if len(_ORDER) > 64:  # the knowledge base's rules and a few rule sets built in tests
-        _ORDER.clear()
-    _ORDER[id(rules)] = (rules, ordered)
-    return ordered
+def _shift(kind: str, value: object, delta: float) -> object:
+    """A value as ``shift_in_place`` leaves it: numbers shifted, one by one in a list."""
+    if isinstance(value, list):
+        return [_shift(kind, v, delta) for v in value]
+    return shift_value(kind, value, delta) if isinstance(value, int | float) else value
 
 
 def conclusions(rules: Mapping[str, Rule], table: FactTable) -> list[str]:

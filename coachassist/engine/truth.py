@@ -14,7 +14,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from coachassist.engine.soft import in_order
 from coachassist.kb.conditions import Condition
 from coachassist.kb.models import Rule
 
@@ -58,6 +57,19 @@ class RuleLogic:
         known = self._seen[truth] = frozenset(out)
         return known
 
+    def fired(self, truth: tuple[bool, ...]) -> list[str]:
+        """The rules that fire, in dependency order, when the inputs hold as ``truth`` says."""
+        concluded: set[str] = set()
+        out = []
+        for (key, _, when, when_any), rid in zip(self.steps, self.ids, strict=True):
+            if all(truth[r] if type(r) is int else r in concluded for r in when) and (
+                not when_any
+                or any(truth[r] if type(r) is int else r in concluded for r in when_any)
+            ):
+                concluded.add(key)
+                out.append(rid)
+        return out
+
     def live(self, fixed: dict[int, bool]) -> set[int]:
         """The inputs that can still change what is concluded when the inputs in ``fixed``
         hold as given: those of rules not already ruled out by a fixed input (or by a signal
@@ -83,6 +95,52 @@ class RuleLogic:
             if i in tested:
                 groups.setdefault((cond.kind, cond.name, cond.stat), []).append((i, cond))
         return [(*figure, conds) for figure, conds in groups.items()]
+
+
+Keyed = tuple[tuple[str, Condition], ...]
+_ORDER: dict[int, tuple[Mapping[str, Rule], list[tuple[Rule, Keyed, Keyed]]]] = {}
+
+
+def _keyed(conditions: list[Condition]) -> Keyed:
+    return tuple((c.key, c) for c in conditions)
+
+
+def in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
+    """The signal and dysfunction rules, every rule after all rules concluding what it tests
+    (the rule files have no cycles: ``check`` refuses them), each with its ``when`` and
+    ``when_any`` conditions and the key each looks at; cached per rule set."""
+    cached = _ORDER.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    concluding: dict[str, list[str]] = {}
+    for rule in rules.values():
+        if rule.then.fact_key:
+            concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+    depth: dict[str, int] = {}
+
+    def depth_of(rid: str, seen: frozenset[str] = frozenset()) -> int:
+        if rid not in depth:
+            rule = rules[rid]
+            tested = [c.key for c in [*rule.conditions, *rule.any_conditions]]
+            below = [
+                depth_of(other, seen | {rid})
+                for key in tested
+                for other in concluding.get(key, [])
+                if other not in seen and other != rid
+            ]
+            depth[rid] = 1 + max(below, default=0)
+        return depth[rid]
+
+    ordered = [
+        (rule, _keyed(rule.conditions), _keyed(rule.any_conditions))
+        for rule in sorted(
+            (r for r in rules.values() if r.then.fact_key), key=lambda r: (depth_of(r.id), r.id)
+        )
+    ]
+    if len(_ORDER) > 64:  # the knowledge base's rules and a few rule sets built in tests
+        _ORDER.clear()
+    _ORDER[id(rules)] = (rules, ordered)
+    return ordered
 
 
 _LOGIC: dict[int, tuple[Mapping[str, Rule], RuleLogic]] = {}

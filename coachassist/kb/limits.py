@@ -20,7 +20,7 @@ MAX_WHEN_ANY = 16  # alternatives; each becomes an engine rule
 MAX_IN_VALUES = 32  # values in one `in [...]` list
 MAX_TESTS_PER_FACT = 32  # distinct comparisons on one fact (e.g. score.trust) over all rules
 MAX_CHAIN_DEPTH = 16  # signal -> signal -> ... -> dysfunction -> suggest
-MAX_RULES = 2_500  # rules in one knowledge base, counting each when_any alternative
+MAX_RULES = 6_000  # rules in one knowledge base, counting each when_any alternative
 # The engine evaluates larger layers in several rulesets, each with at most this many alias
 # patterns (one per fact a rule joins, summed over its rules) and different fact keys.
 PATTERNS_PER_RULESET = 200

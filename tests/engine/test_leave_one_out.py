@@ -1,5 +1,7 @@
-"""The fast leave-one-out path (scores from answers reverse-scored once per team, only the
-figures rules look at) gives exactly what re-scoring every reduced intake gives."""
+"""The fast paths give exactly what the slow ones give: leave-one-out (scores from answers
+reverse-scored once per team, only the figures rules look at, probes) against re-scoring every
+reduced intake, and the soft-edge runs (the truth of each condition on shifted values) against
+running the rules on shifted copies of the facts."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from hypothesis import strategies as st
 
 from coachassist.batch import read_team
 from coachassist.engine import refine as refine_module
-from coachassist.engine.pipeline import diagnose
+from coachassist.engine.pipeline import diagnose, team_facts
 from coachassist.engine.privacy import Privacy
+from coachassist.engine.soft import MARGIN, conclusions, shifted, soft_runs
 from coachassist.engine.stability import missing_counts, missing_counts_reference
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import KnowledgeBase, load
@@ -60,8 +63,15 @@ def _generated(kb: KnowledgeBase, count: int) -> list[Intake]:
             people.append(
                 Respondent(id=f"r{i}", role=role, lead_view_consent=consent, answers=answers)
             )
+        context = {"team_type": ["leadership_team", "two_departments", "one_team"][index % 3]}
         teams.append(
-            Intake(title=f"t{index}", scan="teamscan", scan_version=scan.version, responses=people)
+            Intake(
+                title=f"t{index}",
+                scan="teamscan",
+                scan_version=scan.version,
+                context=context,
+                responses=people,
+            )
         )
     return teams
 
@@ -117,6 +127,22 @@ TRAINER_CONDITIONS = [
 @pytest.mark.parametrize("k", [1, 3, 5])
 def test_any_figure_and_operator_agrees_with_the_slow_path(k):
     kb = load()
+    trainer_kb = _with_trainer_rules(kb)
+    rules = trainer_kb.rules
+    ids = sorted({r.then.dysfunction for r in rules.values() if r.then.dysfunction})
+    changed = 0
+    for intake in _generated(kb, 25):
+        scan = kb.questionnaires[intake.scan]
+        privacy = Privacy.decide(intake, score_team(scan, intake), k, scan)
+        fast = missing_counts(trainer_kb, scan, intake, privacy, ids)
+        assert fast == missing_counts_reference(trainer_kb, scan, intake, privacy, ids)
+        changed += sum(1 for fid in ids if fid.startswith("trainer") and fast[fid] > 0)
+    assert changed > 0  # some left-out team crosses a trainer's threshold
+
+
+def _with_trainer_rules(kb: KnowledgeBase) -> KnowledgeBase:
+    """``kb`` with a rule for every TRAINER_CONDITIONS line, alone, as an alternative and as
+    the ground of a signal another rule builds on."""
     rules = dict(kb.rules)
     for n, condition in enumerate(TRAINER_CONDITIONS):
         rules[f"t.{n}"] = Rule(
@@ -138,16 +164,19 @@ def test_any_figure_and_operator_agrees_with_the_slow_path(k):
             when=[f"signal.trainer_any_{n}"],
             then=Then(dysfunction=f"trainer_chain_{n}", severity="low"),
         )
-    trainer_kb = replace(kb, rules=rules)
-    ids = sorted({r.then.dysfunction for r in rules.values() if r.then.dysfunction})
-    changed = 0
-    for n, intake in enumerate(_generated(kb, 25)):
-        if n % 2:
-            team_type = "leadership_team" if n % 4 == 1 else "two_departments"
-            intake = intake.model_copy(update={"context": {"team_type": team_type}})
-        scan = kb.questionnaires[intake.scan]
-        privacy = Privacy.decide(intake, score_team(scan, intake), k, scan)
-        fast = missing_counts(trainer_kb, scan, intake, privacy, ids)
-        assert fast == missing_counts_reference(trainer_kb, scan, intake, privacy, ids)
-        changed += sum(1 for fid in ids if fid.startswith("trainer") and fast[fid] > 0)
-    assert changed > 0  # some left-out team crosses a trainer's threshold
+    return replace(kb, rules=rules)
+
+
+def test_soft_runs_equal_the_rules_on_shifted_copies():
+    kb = load()
+    trainer_kb = _with_trainer_rules(kb)
+    teams = [read_team(kb, path) for path in EXAMPLES] + _generated(kb, 25)
+    differ = 0
+    for base in (kb, trainer_kb):
+        for intake in teams:
+            table, _ = team_facts(base, intake)
+            strict, lenient = soft_runs(base.rules, table)
+            assert strict == conclusions(base.rules, shifted(table, MARGIN))
+            assert lenient == conclusions(base.rules, shifted(table, -MARGIN))
+            differ += strict != lenient
+    assert differ > 0  # the margin does move findings
