@@ -68,7 +68,7 @@ def _parsed(argv: list[str], full: bool, monkeypatch: pytest.MonkeyPatch) -> tup
     real = cli.build_parser
     with monkeypatch.context() as patch:
         if full:
-            patch.setattr(cli, "build_parser", lambda only=None: real(None))
+            patch.setattr(cli, "build_parser", lambda only=None, listed=True: real(None))
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -92,6 +92,10 @@ LINES = [
     ["schema", "nope"],
     ["plan", "a.toml", "--sessions", "x"],
     ["--", "diagnose", "a"],
+    ["--he", "diagnose", "a"],
+    ["--kb", "-h", "diagnose", "a"],
+    ["--lang=nl", "--kb=k", "diagnose", "--lang", "de"],
+    ["--version", "diagnose"],
     ["--lang"],
     ["diagnoze", "x"],
     *([name, "--help"] for name in cli.COMMANDS),

@@ -67,15 +67,18 @@ def _add_common(parser: argparse.ArgumentParser, suffix: str) -> None:
     )
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line; with ``only``, the other commands are listed (for ``--help``)
-    but get no arguments, so their modules are not imported: parsing a line that names
-    ``only`` gives the same result (and the same help and errors) either way."""
+def build_parser(only: str | None = None, listed: bool = True) -> argparse.ArgumentParser:
+    """The whole command line. With ``only``, the other commands get no arguments (their
+    modules are not imported), and with ``listed=False`` they are left out altogether (only
+    the top-level ``--help`` lists them): parsing a line that names ``only`` gives the same
+    result, help and errors either way."""
     parser = argparse.ArgumentParser(prog="coachassist", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=_version())
     _add_common(parser, "before")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
+        if not listed and name != only:
+            continue
         command = sub.add_parser(name, help=help_text, description=help_text)
         if only in (None, name):
             _add_common(command, "after")
@@ -107,6 +110,15 @@ def _command_index(args: list[str]) -> int | None:
             return index
         index += 1
     return None
+
+
+def _plain_options(words: list[str]) -> bool:
+    """Only ``--kb``/``--lang`` and their values: nothing that could print the top-level help."""
+    values = {i + 1 for i, word in enumerate(words) if word in VALUE_OPTIONS}
+    return all(
+        i in values or word in VALUE_OPTIONS or word.startswith(("--kb=", "--lang="))
+        for i, word in enumerate(words)
+    )
 
 
 def _with_command(args: list[str], lang: Lang) -> list[str]:
@@ -144,7 +156,9 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     options, as argparse does); ``args.lang`` and ``args.kb`` merge both positions."""
     words = _with_command(list(argv), _early_lang(list(argv)))
     index = _command_index(words)
-    args = build_parser(only=None if index is None else words[index]).parse_args(words)
+    only = None if index is None else words[index]
+    listed = index is None or not _plain_options(words[:index])
+    args = build_parser(only, listed).parse_args(words)
     args.lang = args.lang_after or args.lang_before or default_lang()
     args.kb = [*args.kb_before, *args.kb_after]
     return args
