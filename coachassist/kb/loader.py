@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from coachassist.kb import wording
 from coachassist.kb.models import (
     FILE_KINDS,
     KIND_KEYS,
@@ -286,6 +285,8 @@ def read_toml(
         message = _TOML_POSITION.sub("", str(exc))
         if column is None:
             return None, text, Problem(path, line, "-", f"not valid TOML: {message}")
+        from coachassist.kb import wording  # the words for problems: only when there are some
+
         said = wording.both("kbcheck.toml_error", column=column, error=message)
         return None, text, Problem(path, line, "-", said["en"], said["nl"])
     except RecursionError:
@@ -297,6 +298,8 @@ def pydantic_problems(
 ) -> list[Problem]:
     """Turn pydantic's errors into one plain-language Problem each, naming the item's id and
     line, the field as the trainer wrote it (items counted from 1), in Dutch and English."""
+    from coachassist.kb import wording  # the words for problems: only when there are some
+
     problems = []
     for error in exc.errors(include_url=False):
         loc = list(error["loc"])
