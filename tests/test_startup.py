@@ -108,3 +108,58 @@ def test_parsing_one_command_is_the_same_as_with_the_whole_parser(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     assert _parsed(argv, False, monkeypatch) == _parsed(argv, True, monkeypatch)
+
+
+# --- the program ends at once after a one-team diagnose (cli.entry) -------------------------
+
+
+def _program(tmp_path: Path, *args: str, **kw: Any) -> subprocess.CompletedProcess:
+    env = {"COACHASSIST_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "LANG": "C"}
+    return subprocess.run(  # stdout block-buffered, as for a user's pipe
+        [sys.executable, "-m", "coachassist", *args], cwd=REPO, env=env, timeout=60, **kw
+    )
+
+
+def test_the_program_writes_everything_and_keeps_its_exit_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["diagnose", str(EXAMPLE), "--json", "--lang", "en"]) == 0
+    expected = capsys.readouterr().out
+    run = _program(
+        tmp_path, "diagnose", str(EXAMPLE), "--json", "--lang", "en", capture_output=True
+    )
+    assert (run.returncode, run.stdout.decode(), run.stderr) == (0, expected, b"")
+    missing = _program(tmp_path, "diagnose", str(tmp_path / "none.toml"), capture_output=True)
+    assert missing.returncode == 2 and b"cannot read the file" in missing.stderr
+
+
+def test_the_program_stops_the_engine_worker(tmp_path: Path) -> None:
+    pid_file = tmp_path / "worker.pid"
+    code = (
+        "import atexit, sys\n"
+        "from coachassist.engine import supervisor\n"
+        f"atexit.register(lambda: open({str(pid_file)!r}, 'w').write(str(supervisor.worker_pid())))\n"
+        f"sys.argv = ['coachassist', 'diagnose', {str(EXAMPLE)!r}]\n"
+        "from coachassist.cli import entry\n"
+        "entry()\n"
+    )
+    env = {"COACHASSIST_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True)
+    assert run.returncode == 0, run.stderr
+    pid = int(pid_file.read_text())
+    stat = Path(f"/proc/{pid}/stat")
+    assert not stat.exists() or stat.read_text().split(")")[-1].split()[0] == "Z"
+
+
+def test_a_reader_that_closed_the_pipe_ends_the_program_quietly(tmp_path: Path) -> None:
+    import os
+
+    read, write = os.pipe()
+    os.close(read)  # nobody reads: writing the output is a broken pipe
+    try:
+        run = _program(
+            tmp_path, "diagnose", str(EXAMPLE), "--json", stdout=write, stderr=subprocess.PIPE
+        )
+    finally:
+        os.close(write)
+    assert (run.returncode, run.stderr) == (0, b"")

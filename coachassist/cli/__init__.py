@@ -164,6 +164,51 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+# Commands that are done once their output is written: as the program, the process then ends
+# at once (``entry``), without tearing the interpreter down object by object (~10 ms).
+ENDS_AT_ONCE = ("diagnose",)
+
+
+def entry() -> None:
+    """The ``coachassist`` program (the console script and ``python -m coachassist``)."""
+    code = main()
+    words = sys.argv[1:]
+    index = _command_index(words)
+    if index is not None and words[index] in ENDS_AT_ONCE and _nothing_running():
+        _end_at_once(code)
+    sys.exit(code)
+
+
+def _nothing_running() -> bool:
+    """No other thread and no child process that a normal exit would wait for or clean up."""
+    threading = sys.modules.get("threading")
+    return "multiprocessing" not in sys.modules and (
+        threading is None or threading.active_count() == 1
+    )
+
+
+def _end_at_once(code: int) -> None:
+    """What a normal exit does that matters here, then ``os._exit``: write what is buffered and
+    run the exit handlers (the engine worker is stopped). Output into a pipe its reader closed
+    (``| head``) ends quietly, as ``main`` ends it (a normal exit would print Python's "Exception
+    ignored ... BrokenPipeError" and give status 120); any other failure exits normally."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and not stream.closed:
+                stream.flush()
+        except BrokenPipeError:
+            pass
+        except (OSError, ValueError):
+            return
+    import atexit
+
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # another Python: exit normally
+        return
+    run_exit_handlers()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; its output and errors pass through ``SafeStream``, so no control or bidi
     character from a file reaches the terminal raw. The app draws its own screen: not wrapped."""
