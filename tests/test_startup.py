@@ -163,3 +163,28 @@ def test_a_reader_that_closed_the_pipe_ends_the_program_quietly(tmp_path: Path) 
     finally:
         os.close(write)
     assert (run.returncode, run.stderr) == (0, b"")
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
+    out = tmp_path / "profile.out"
+    run = _program(tmp_path, "diagnose", str(EXAMPLE), capture_output=True)
+    assert run.returncode == 0
+    env = {"COACHASSIST_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    profiled = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(out),
+            "-m",
+            "coachassist",
+            "diagnose",
+            str(EXAMPLE),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert profiled.returncode == 0 and out.stat().st_size > 0

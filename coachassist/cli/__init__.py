@@ -180,10 +180,14 @@ def entry() -> None:
 
 
 def _nothing_running() -> bool:
-    """No other thread and no child process that a normal exit would wait for or clean up."""
+    """No other thread and no child process that a normal exit would wait for or clean up,
+    and no profiler or tracer (``python -m cProfile``, coverage) that writes at the end."""
     threading = sys.modules.get("threading")
-    return "multiprocessing" not in sys.modules and (
-        threading is None or threading.active_count() == 1
+    return (
+        "multiprocessing" not in sys.modules
+        and (threading is None or threading.active_count() == 1)
+        and sys.getprofile() is None
+        and sys.gettrace() is None
     )
 
 
