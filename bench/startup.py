@@ -14,7 +14,8 @@ to /dev/null) against ``python -c "import pydantic"``, as whole processes: wall 
 time (user + system of the process and the engine worker it waits for). The bytecode is
 compiled first and PYTHONDONTWRITEBYTECODE is unset, as for an installed user; the caches (the
 knowledge base, the messages) are warm, as from a user's second run on; the first, cold run is
-shown apart. Target: diagnose <= 2x ``import pydantic``.
+shown apart. Also timed: one pydantic model defined and validated, the floor of any process
+that validates with pydantic. Target: diagnose <= 2x ``import pydantic``.
 
 Each pair is started ``--runs`` times (default 5 for the app, 15 for diagnose), alternating;
 the medians are compared. Quote figures from an idle machine (the load average is printed).
@@ -100,6 +101,7 @@ def run_in_pty(argv: list[str], env: dict[str, str], timeout: float = 60.0) -> f
 
 
 REPO = Path(__file__).resolve().parents[1]
+FLOOR = "from pydantic import BaseModel\nclass A(BaseModel):\n    x: int\nA(x=1)"
 EXAMPLE = REPO / "examples" / "gezond_wijkteam.toml"
 
 
@@ -125,24 +127,32 @@ def diagnose_bench(runs: int) -> None:
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     reference = [sys.executable, "-c", "import pydantic"]
+    # the floor of any process that validates with pydantic: one model, one validation
+    floor = [sys.executable, "-c", FLOOR]
     diagnose = [sys.executable, "-m", "coachassist", "diagnose", str(EXAMPLE)]
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores; quote figures when idle)")
     with tempfile.TemporaryDirectory() as tmp:
         env["COACHASSIST_HOME"] = tmp  # a fresh data folder: the first run fills the caches
         cold = run_timed(diagnose, env)
         run_timed(reference, env)  # warm-up
-        ref_runs, diag_runs = [], []
+        ref_runs, diag_runs, floor_runs = [], [], []
         for _ in range(runs):
             ref_runs.append(run_timed(reference, env))
             diag_runs.append(run_timed(diagnose, env))
+            floor_runs.append(run_timed(floor, env))
     ref_wall, ref_cpu = (statistics.median(r[i] for r in ref_runs) for i in (0, 1))
     diag_wall, diag_cpu = (statistics.median(r[i] for r in diag_runs) for i in (0, 1))
     walls = [d[0] / r[0] for d, r in zip(diag_runs, ref_runs, strict=True)]
+    floor_wall = statistics.median(r[0] for r in floor_runs)
     print(
         f'python -c "import pydantic": wall {1000 * ref_wall:.0f} ms, CPU {1000 * ref_cpu:.0f} ms'
     )
     print(
         f"coachassist diagnose (warm caches): wall {1000 * diag_wall:.0f} ms, CPU {1000 * diag_cpu:.0f} ms"
+    )
+    print(
+        f"one pydantic model defined and validated (the floor): wall {1000 * floor_wall:.0f} ms, "
+        f"{floor_wall / ref_wall:.2f}x"
     )
     print(f"  first run (cold caches): wall {1000 * cold[0]:.0f} ms, CPU {1000 * cold[1]:.0f} ms")
     print(f"  wall runs: {_fmt_ms([d[0] for d in diag_runs])}")
