@@ -1,8 +1,9 @@
 """Where the app keeps things: the user's data folder, recent intakes, new intake paths.
 
 The data folder is ``$COACHASSIST_HOME`` (tests), else ``$XDG_DATA_HOME/coachassist``, else
-``~/.local/share/coachassist``. It holds ``recent.json`` only; intakes live where the user
-chose (by default ``~/Documents/coachassist``). A broken ``recent.json`` is ignored, not fatal.
+``~/.local/share/coachassist``. It holds ``recent.json`` and the caches (``kb-cache.pickle``,
+``messages-cache.json``); intakes live where the user chose (by default
+``~/Documents/coachassist``). A broken ``recent.json`` is ignored, not fatal.
 """
 
 from __future__ import annotations
