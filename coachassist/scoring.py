@@ -249,6 +249,21 @@ class LeaveOneOut:
             scales[scale.id] = _scale_from(scale.id, qids, bounds, pairs, variances)
         return _team(roles, scales, items)
 
+    def spread(self, kind: str, name: str) -> tuple[float, float] | None:
+        """A scale's or item's mean as the team's figure, and a bound on how far leaving any
+        one person out moves that figure (the exact move, |value - mean| / (n - 1), plus room
+        for the rounding to 4 decimals); None when leaving someone out could remove it."""
+        if kind == "score" and name in self.person and self.shapes[name][1] is not None:
+            values = [v for v in self.person[name] if v is not None]
+        elif kind == "item" and name in self.wanted:
+            values = [v for v in self.columns[name] if v is not None]
+        else:
+            return None
+        if len(values) < 2:
+            return None
+        exact = math.fsum(values) / len(values)
+        return _mean(values), max(abs(v - exact) for v in values) / (len(values) - 1) + 0.001
+
     def probes(self, kind: str, name: str, stat: str, candidates: list[int]) -> list[int] | None:
         """Left-out respondents enough to know a figure's comparisons with any number for all
         ``candidates``, or None when this figure cannot be probed.

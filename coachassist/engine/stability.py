@@ -179,6 +179,13 @@ def _alike(
     probes (``LeaveOneOut.probes``); then their truth goes into ``fixed``."""
     if not left_out or any(c.op not in MONOTONE for _, c in conds):
         return False
+    spread = basis.spread(kind, name) if stat == "mean" else None
+    if spread is not None and all(c.op != "?" for _, c in conds):
+        mean, reach = spread  # no one can move the mean across any threshold: no probes needed
+        lenient = shift_value(kind, clean(mean), -MARGIN)
+        if all(abs(lenient - c.value) > reach for _, c in conds):  # type: ignore[operator]
+            fixed.update((index, holds(cond, lenient)) for index, cond in conds)
+            return True
     picks = basis.probes(kind, name, stat, list(left_out))
     if picks is None:
         return False
