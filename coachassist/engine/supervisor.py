@@ -89,8 +89,9 @@ class Worker:
         self.pending: list[tuple[str, Program | None, str]] = []  # (op, program, source)
         self._data = b""  # replies read from the pipe and not yet taken
         if ping:  # durable-rules loads while the caller goes on
-            self.send(("ping",))
             self.pending.append(("ping", None, ""))
+            with contextlib.suppress(_Died):  # dead already: reading the reply says how
+                self.send(("ping",))
 
     def request(self, message: tuple, timeout: float) -> Any:
         self.send(message)

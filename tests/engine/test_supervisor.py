@@ -212,3 +212,18 @@ def test_a_program_sent_while_a_batch_is_outstanding_waits_its_turn():
     supervisor.preregister(later, "/kb")  # its reply comes after the batch's
     assert supervisor.evaluate(later, [{"key": "b", "fid": 9}], set(), "/kb") == ["b.rule"]
     assert pending.outcomes() == [["a.rule"]] * 3
+
+
+def test_a_worker_that_cannot_start_is_one_clean_line(monkeypatch):
+    supervisor.shutdown()
+    monkeypatch.setattr(supervisor.sys, "executable", "/bin/false")  # exits at once
+    supervisor.prestart()  # pinged at once: a dead worker does not fail here
+    program = _program(**{"a.rule": [{"key": "a"}]})
+    supervisor.preregister(program, "/kb")
+    with pytest.raises(
+        EngineCrash, match=r"^the rules engine could not start \(exit status 1"
+    ) as caught:
+        supervisor.evaluate(program, [{"key": "a", "fid": 1}], set(), "/kb")
+    assert "\n" not in str(caught.value)
+    monkeypatch.undo()
+    assert supervisor.evaluate(program, [{"key": "a", "fid": 1}], set(), "/kb") == ["a.rule"]
