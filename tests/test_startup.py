@@ -46,20 +46,24 @@ def test_the_engine_worker_imports_no_pydantic_and_no_models() -> None:
     assert not modules & {"coachassist.kb.models", "coachassist.engine.program", "coachassist.i18n"}
 
 
-def test_diagnose_imports_no_ui_or_web_library(tmp_path: Path) -> None:
+def test_diagnose_imports_no_ui_or_web_library_and_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
     code = (
         "import sys\n"
         "from coachassist.cli import main\n"
         f"code = main(['diagnose', {str(EXAMPLE)!r}, '--lang', 'en'])\n"
         "heavy = ('textual', 'rich', 'jinja2', 'aiohttp', 'markdown_it', 'segno', 'asyncio')\n"
-        "print(code, sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+        "from coachassist.cli import _nothing_running  # so the program ends at once\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules), _nothing_running(),\n"
+        "      file=sys.stderr)\n"
     )
     env = {"COACHASSIST_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     for _ in range(2):  # without the caches, then with them
         run = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env
         )
-        assert run.stderr.strip().splitlines()[-1] == "0 []", run.stderr
+        assert run.stderr.strip().splitlines()[-1] == "0 [] True", run.stderr
         assert "Findings" in run.stdout
 
 
