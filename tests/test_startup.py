@@ -1,8 +1,9 @@
 """What `coachassist diagnose` imports and starts: nothing it does not need (issue 15).
 
 The time itself is measured in bench/startup.py; these tests hold the shape that makes it
-short: the engine worker imports no pydantic, the command imports no UI or web library, and
-parsing one command's line builds only that command's arguments, with the same result.
+short: the engine worker imports no pydantic, the command imports no UI or web library,
+parsing one command's line builds only that command's arguments (with the same result), and
+the program, ending at once, still writes everything, keeps its status and stops the worker.
 """
 
 from __future__ import annotations
