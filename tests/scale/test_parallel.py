@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 
 import pytest
 
@@ -66,3 +67,37 @@ def test_a_dead_process_costs_no_team(folder):
     done = list(diagnose_parallel(kb, paths, dies_in_a_child, jobs=2))
     assert [d.path for d in done] == paths
     assert "".join(d.output for d in done).count("\n") == len(paths) - 1  # all but the bad file
+
+
+def dies_and_says_so(kb, result):
+    """A render that kills its worker process on one team, leaving a mark first."""
+    if result.path.name == "f100.toml" and multiprocessing.parent_process() is not None:
+        (result.path.parent / "died").touch()
+        os._exit(9)
+    return f"{result.path.name}\n"
+
+
+def test_a_process_dying_while_the_caller_works_costs_no_team(tmp_path):
+    """The pool breaks while the caller still handles earlier output: the chunks not yet
+    handed out are done here too, not lost to a traceback."""
+    kb = load()
+    paths = []
+    for i in range(5 * CHUNK):  # more chunks than are under way at once
+        path = tmp_path / f"f{i:03d}.toml"
+        if i == 2 * CHUNK:
+            write_team(path, kb, n=4, seed=i)
+        else:  # a file that cannot be read is quick, and never rendered
+            path.write_text("format = 'coachassist-intake/1'\nscan = 12\n", encoding="utf-8")
+        paths.append(path)
+    done = []
+    for item in diagnose_parallel(kb, paths, dies_and_says_so, jobs=2):
+        done.append(item)
+        if len(done) == 1:  # the first chunk is back; wait until a process dies
+            for _ in range(200):
+                if (tmp_path / "died").exists():
+                    break
+                time.sleep(0.05)
+            time.sleep(0.5)  # the pool notices
+    assert (tmp_path / "died").exists()
+    assert [d.path for d in done] == paths
+    assert [d.output for d in done if d.output] == ["f100.toml\n"]
