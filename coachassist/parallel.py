@@ -86,20 +86,20 @@ def diagnose_parallel(
     running: deque[tuple[list[Path], Future[list[Rendered]]]] = deque()
     try:
         while chunks or running:
-            while chunks and len(running) < jobs * AHEAD:
-                chunk = chunks.popleft()
-                running.append((chunk, pool.submit(_chunk, chunk, render, min_group)))
-            chunk, future = running.popleft()
-            try:
-                done = future.result()
-            except BrokenProcessPool:  # a process died: the rest is done here
+            try:  # a chunk leaves ``chunks`` only once it is submitted
+                while chunks and len(running) < jobs * AHEAD:
+                    future = pool.submit(_chunk, chunks[0], render, min_group)
+                    running.append((chunks.popleft(), future))
+                done = running[0][1].result()
+            except BrokenProcessPool:  # a process died (even between two chunks): rest here
                 pool.shutdown(wait=False, cancel_futures=True)
-                rest = [chunk, *(c for c, _ in running), *chunks]
+                rest = [*(c for c, _ in running), *chunks]
                 running.clear()
                 chunks.clear()
                 for left in rest:
                     yield from _rendered(kb, left, render, min_group)
                 return
+            running.popleft()
             yield from done
         pool.shutdown()
     finally:  # stopped early (Ctrl-C, a closed pipe): drop what has not started
