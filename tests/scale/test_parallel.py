@@ -11,7 +11,7 @@ import pytest
 
 from coachassist.cli import main
 from coachassist.kb.loader import load
-from coachassist.parallel import CHUNK, diagnose_parallel
+from coachassist.parallel import CHUNK, PARALLEL_FROM, default_jobs, diagnose_parallel
 from tests.scale.teams import write_team
 
 TEAMS = 2 * CHUNK + 7
@@ -101,3 +101,11 @@ def test_a_process_dying_while_the_caller_works_costs_no_team(tmp_path):
     assert (tmp_path / "died").exists()
     assert [d.path for d in done] == paths
     assert [d.output for d in done if d.output] == ["f100.toml\n"]
+
+
+def test_the_default_number_of_processes_needs_no_linux_only_call(monkeypatch):
+    """macOS has no os.sched_getaffinity: many teams still get one process per core there."""
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert default_jobs(PARALLEL_FROM - 1) == 1
+    assert default_jobs(PARALLEL_FROM) == 4
