@@ -34,7 +34,9 @@ def default_jobs(teams: int) -> int:
     """One process per core for long runs (at most 8), one for short ones."""
     if teams < PARALLEL_FROM:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only; macOS has just cpu_count
+    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    return max(1, min(cores, 8))
 
 
 def _start(kb: KnowledgeBase) -> None:
