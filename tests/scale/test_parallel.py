@@ -49,6 +49,8 @@ def test_two_processes_write_exactly_what_one_writes(folder, capsys, fmt):
 def test_jobs_is_checked(folder, tmp_path, capsys):
     code, _, err = _run(capsys, str(folder), "--csv", "--jobs", "0")
     assert code != 0 and "--jobs must be 1 or more" in err
+    code, out, err = _run(capsys, str(folder), "--csv", "--jobs", "100000")  # no fork bomb
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "--jobs must be" in err
     one = next(folder.glob("t001.toml"))
     code, _, err = _run(capsys, str(one), "--jobs", "2")
     assert code != 0 and "--jobs goes with many teams" in err
