@@ -26,6 +26,7 @@ from coachassist.kb.loader import KnowledgeBase
 PARALLEL_FROM = 200  # teams; below this, starting the processes costs more than it saves
 CHUNK = 50  # files per task
 AHEAD = 2  # chunks under way per process
+MAX_JOBS = 64  # each process has its own engine worker (~70 MB together): no fork bomb
 
 _KB: KnowledgeBase | None = None  # in each worker process: the caller's knowledge base
 
