@@ -3,9 +3,14 @@ a process dies mid-way; --jobs is checked like every other option."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +116,60 @@ def test_the_default_number_of_processes_needs_no_linux_only_call(monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     assert default_jobs(PARALLEL_FROM - 1) == 1
     assert default_jobs(PARALLEL_FROM) == 4
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_processes_end_when_the_caller_is_killed(folder):
+    """`kill -9` (or the OOM killer) on the caller leaves no process behind: neither the
+    processes diagnosing chunks nor their engine workers."""
+    caller = subprocess.Popen(
+        [sys.executable, "-m", "coachassist", "diagnose", str(folder), "--csv", "--jobs", "2"],
+        stdout=subprocess.PIPE,  # never read: the caller blocks writing, its processes wait
+        stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    started: list[int] = []
+    try:
+        for _ in range(600):  # both processes at work, each with its engine worker
+            spawned = [p for p in _children(caller.pid) if "spawn_main" in _cmdline(p)]
+            workers = [w for p in spawned for w in _children(p)]
+            started = spawned + workers
+            if len(spawned) == 2 and len(workers) == 2:
+                break
+            time.sleep(0.05)
+        assert len(started) == 4
+        caller.kill()
+        caller.wait()
+        for _ in range(200):
+            if not any(_alive(p) for p in started):
+                break
+            time.sleep(0.05)
+        assert [p for p in started if _alive(p)] == []
+    finally:
+        caller.kill()
+        for pid in started:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _cmdline(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return ""
