@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -43,7 +44,16 @@ def default_jobs(teams: int) -> int:
 def _start(kb: KnowledgeBase) -> None:
     global _KB
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # the caller killed (kill -9, out of memory): end too, and so the
+        threading.Thread(target=_end_with, args=(parent,), daemon=True).start()  # engine worker
     _KB = kb
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    """Wait until the caller is gone, then end this process (it would wait for work forever)."""
+    parent.join()
+    os._exit(1)
 
 
 @dataclass(frozen=True)
