@@ -147,14 +147,16 @@ def test_processes_end_when_the_caller_is_killed(folder):
     )
     started: list[int] = []
     try:
-        for _ in range(600):  # both processes at work, each with its engine worker
+        for _ in range(600):  # both processes started, and at work (an engine worker)
             spawned = [p for p in _children(caller.pid) if "spawn_main" in _cmdline(p)]
             workers = [w for p in spawned for w in _children(p)]
             started = spawned + workers
-            if len(spawned) == 2 and len(workers) == 2:
+            if len(spawned) == 2 and workers:
                 break
             time.sleep(0.05)
-        assert len(started) == 4
+        time.sleep(0.5)  # the caller is blocked writing; a second engine worker may start
+        started += [w for p in spawned for w in _children(p) if w not in started]
+        assert len(spawned) == 2 and len(started) >= 3
         caller.kill()
         caller.wait()
         for _ in range(200):
