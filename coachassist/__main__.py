@@ -1,3 +1,3 @@
-from coachassist.cli import main
+from coachassist.cli import entry
 
-raise SystemExit(main())
+entry()

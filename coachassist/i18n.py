@@ -1,12 +1,19 @@
 """User-facing strings in Dutch and English, from one source: ``messages/*.toml``.
 
 Each area keeps its own file (core, tui, report); keys must be unique across files.
+
+Parsing the ~90 KB of TOML took ~15 ms of every command's start-up, so the flat catalogue is
+kept as JSON in the user's data folder, keyed by a hash of every message file; any edit means
+a fresh parse. The cache is read only when it is this user's own file in this user's own folder
+(as the knowledge-base cache), and must have the catalogue's shape; otherwise it is ignored.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -27,6 +34,25 @@ def default_lang() -> Lang:
 
 @cache
 def _catalog() -> dict[str, dict[str, str]]:
+    """Every message by dotted key: ``{"nl": ..., "en": ...}``."""
+    import hashlib
+
+    sources = [(path.name, path.read_bytes()) for path in sorted(_MESSAGES.glob("*.toml"))]
+    digest = hashlib.sha256()
+    for name, data in sources:
+        digest.update(f"{name}:{len(data)}:".encode() + data)
+    key = digest.hexdigest()
+    cached = _read_cache(key)
+    if cached is not None:
+        return cached
+    flat = _parse(data for _, data in sources)
+    _write_cache(key, flat)
+    return flat
+
+
+def _parse(documents: Iterable[bytes]) -> dict[str, dict[str, str]]:
+    import tomllib
+
     flat: dict[str, dict[str, str]] = {}
 
     def walk(prefix: str, table: dict) -> None:
@@ -37,10 +63,48 @@ def _catalog() -> dict[str, dict[str, str]]:
             if isinstance(value, dict):
                 walk(f"{prefix}.{key}" if prefix else key, value)
 
-    for path in sorted(_MESSAGES.glob("*.toml")):
-        with path.open("rb") as fh:
-            walk("", tomllib.load(fh))
+    for data in documents:
+        walk("", tomllib.loads(data.decode("utf-8")))
     return flat
+
+
+def _cache_file() -> Path:
+    from coachassist.workspace import data_dir
+
+    return data_dir() / "messages-cache.json"
+
+
+def _read_cache(key: str) -> dict[str, dict[str, str]] | None:
+    from coachassist.workspace import owned_by_this_user_only
+
+    path = _cache_file()
+    try:
+        with path.open("rb") as fh:
+            if not owned_by_this_user_only(fh.fileno(), path.parent):
+                return None
+            data = json.load(fh)
+    except Exception:  # no cache yet, or one that cannot be read: parse afresh
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    messages = data.get("messages")
+    if not isinstance(messages, dict):
+        return None
+    for entry in messages.values():
+        if not isinstance(entry, dict) or entry.keys() != {"nl", "en"}:
+            return None
+        if not (isinstance(entry["nl"], str) and isinstance(entry["en"], str)):
+            return None
+    return messages
+
+
+def _write_cache(key: str, flat: dict[str, dict[str, str]]) -> None:
+    from coachassist.atomic import write_atomic
+    from coachassist.errors import UserError
+
+    text = json.dumps({"key": key, "messages": flat}, ensure_ascii=False)
+    with contextlib.suppress(UserError):  # a cache is a convenience; the messages were read
+        write_atomic(_cache_file(), text, make_folder=True)
 
 
 def t(key: str, lang: Lang = "en", /, **values: object) -> str:

@@ -37,13 +37,16 @@ class FileRefused(Exception):
         self.reason = reason
 
 
-def read_bytes(path: Path, cap: int, root: Path | None = None) -> bytes:
+def read_bytes(
+    path: Path, cap: int, root: Path | None = None, *, real_root: str | None = None
+) -> bytes:
     """The bytes of a regular file of at most ``cap`` bytes; raises FileRefused otherwise.
 
-    With ``root``, the file (after following symlinks) must lie inside that folder."""
+    With ``root``, the file (after following symlinks) must lie inside that folder;
+    ``real_root`` is ``os.path.realpath(root)`` when the caller has it already (many files)."""
     path = Path(path)
     if root is not None:
-        _inside(path, root)
+        _inside(path, root, real_root)
     try:
         before = os.stat(path)
         _regular(path, before.st_mode)
@@ -73,8 +76,8 @@ def read_text_file(path: Path, cap: int, root: Path | None = None) -> str:
         raise FileRefused(path, f"line {line}: not UTF-8 text; save the file as UTF-8") from None
 
 
-def _inside(path: Path, root: Path) -> None:
-    real, real_root = os.path.realpath(path), os.path.realpath(root)
+def _inside(path: Path, root: Path, real_root: str | None = None) -> None:
+    real, real_root = os.path.realpath(path), real_root or os.path.realpath(root)
     if os.path.commonpath([real, real_root]) != real_root:
         raise FileRefused(
             path,

@@ -1,8 +1,9 @@
 """Where the app keeps things: the user's data folder, recent intakes, new intake paths.
 
 The data folder is ``$COACHASSIST_HOME`` (tests), else ``$XDG_DATA_HOME/coachassist``, else
-``~/.local/share/coachassist``. It holds ``recent.json`` only; intakes live where the user
-chose (by default ``~/Documents/coachassist``). A broken ``recent.json`` is ignored, not fatal.
+``~/.local/share/coachassist``. It holds ``recent.json`` and the caches (``kb-cache.pickle``,
+``messages-cache.json``); intakes live where the user chose (by default
+``~/Documents/coachassist``). A broken ``recent.json`` is ignored, not fatal.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +29,20 @@ def data_dir() -> Path:
         return Path(home)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "coachassist"
+
+
+def owned_by_this_user_only(fd: int, folder: Path) -> bool:
+    """The opened file and its folder belong to this user and no other user may write them
+    (checked on the open file, so a swap after the check does not matter). For the caches in
+    the data folder: a data folder on a shared path (``COACHASSIST_HOME=/tmp/...``) fails."""
+    uid = os.getuid()
+    opened, parent = os.fstat(fd), folder.stat()
+    return (
+        stat.S_ISREG(opened.st_mode)
+        and opened.st_uid == uid
+        and parent.st_uid == uid
+        and not (opened.st_mode | parent.st_mode) & stat.S_IWOTH
+    )
 
 
 def intake_dir() -> Path:
@@ -58,6 +74,8 @@ def suggest_path(title: str, today: date | None = None) -> Path:
 
 @dataclass
 class Recent:
+    """An intake in the recent list: where it is, its title, when it was opened."""
+
     path: Path
     title: str
     opened: str

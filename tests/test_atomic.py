@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coachassist import atomic, workspace
+from coachassist import atomic, i18n, workspace
 from coachassist.errors import UserError
 from coachassist.intake.files import write_atomic, write_text_atomic
 from coachassist.kb import cache
@@ -55,7 +55,8 @@ def test_every_writer_goes_through_the_one_function(tmp_path: Path, monkeypatch)
     write_atomic(tmp_path / "new" / "intake.toml", {"title": "x"})  # makes the folder
     workspace.remember(tmp_path / "new" / "intake.toml", "x", set())
     cache._save("key", cache.KnowledgeBase())
-    assert written == ["intake.toml", "recent.json", "kb-cache.pickle"]
+    i18n._write_cache("key", {})
+    assert written == ["intake.toml", "recent.json", "kb-cache.pickle", "messages-cache.json"]
 
 
 def test_a_folder_or_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:

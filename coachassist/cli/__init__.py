@@ -8,7 +8,6 @@ non-interactive commands never import Textual (an import-linter contract checks 
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -68,15 +67,22 @@ def _add_common(parser: argparse.ArgumentParser, suffix: str) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None, listed: bool = True) -> argparse.ArgumentParser:
+    """The whole command line. With ``only``, the other commands get no arguments (their
+    modules are not imported), and with ``listed=False`` they are left out altogether (only
+    the top-level ``--help`` lists them): parsing a line that names ``only`` gives the same
+    result, help and errors either way."""
     parser = argparse.ArgumentParser(prog="coachassist", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=_version())
     _add_common(parser, "before")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
+        if not listed and name != only:
+            continue
         command = sub.add_parser(name, help=help_text, description=help_text)
-        _add_common(command, "after")
-        _module(module).add_arguments(name, command)
+        if only in (None, name):
+            _add_common(command, "after")
+            _module(module).add_arguments(name, command)
     return parser
 
 
@@ -106,6 +112,15 @@ def _command_index(args: list[str]) -> int | None:
     return None
 
 
+def _plain_options(words: list[str]) -> bool:
+    """Only ``--kb``/``--lang`` and their values: nothing that could print the top-level help."""
+    values = {i + 1 for i, word in enumerate(words) if word in VALUE_OPTIONS}
+    return all(
+        i in values or word in VALUE_OPTIONS or word.startswith(("--kb=", "--lang="))
+        for i, word in enumerate(words)
+    )
+
+
 def _with_command(args: list[str], lang: Lang) -> list[str]:
     """The arguments with the command made explicit: ``app`` when none is given, or when the
     first word is an intake file (``coachassist team.toml``). A typo is refused with a hint."""
@@ -117,6 +132,8 @@ def _with_command(args: list[str], lang: Lang) -> list[str]:
         return args
     if word.endswith(".toml") or Path(word).is_file():
         return [*args[:index], DEFAULT_COMMAND, *args[index:]]
+    import difflib
+
     close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
     hint = t("cli.did_you_mean", lang, suggestion=close[0]) if close else ""
     raise UserError(t("cli.unknown_command", lang, command=word, hint=hint))
@@ -137,11 +154,63 @@ def _early_lang(args: list[str]) -> Lang:
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     """Parse a command line (raises UserError for an unknown command, SystemExit for bad
     options, as argparse does); ``args.lang`` and ``args.kb`` merge both positions."""
-    words = list(argv)
-    args = build_parser().parse_args(_with_command(words, _early_lang(words)))
+    words = _with_command(list(argv), _early_lang(list(argv)))
+    index = _command_index(words)
+    only = None if index is None else words[index]
+    listed = index is None or not _plain_options(words[:index])
+    args = build_parser(only, listed).parse_args(words)
     args.lang = args.lang_after or args.lang_before or default_lang()
     args.kb = [*args.kb_before, *args.kb_after]
     return args
+
+
+# Commands that are done once their output is written: as the program, the process then ends
+# at once (``entry``), without tearing the interpreter down object by object (~10 ms).
+ENDS_AT_ONCE = ("diagnose",)
+
+
+def entry() -> None:
+    """The ``coachassist`` program (the console script and ``python -m coachassist``)."""
+    code = main()
+    words = sys.argv[1:]
+    index = _command_index(words)
+    if index is not None and words[index] in ENDS_AT_ONCE and _nothing_running():
+        _end_at_once(code)
+    sys.exit(code)
+
+
+def _nothing_running() -> bool:
+    """No other thread and no child process that a normal exit would wait for or clean up,
+    and no profiler or tracer (``python -m cProfile``, coverage) that writes at the end."""
+    threading = sys.modules.get("threading")
+    return (
+        "multiprocessing" not in sys.modules
+        and (threading is None or threading.active_count() == 1)
+        and sys.getprofile() is None
+        and sys.gettrace() is None
+    )
+
+
+def _end_at_once(code: int) -> None:
+    """What a normal exit does that matters here, then ``os._exit``: write what is buffered and
+    run the exit handlers (the engine worker is stopped). Output into a pipe its reader closed
+    (``| head``) ends quietly, as ``main`` ends it (a normal exit would print Python's "Exception
+    ignored ... BrokenPipeError" and give status 120); any other failure exits normally."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and not stream.closed:
+                stream.flush()
+        except BrokenPipeError:
+            pass
+        except (OSError, ValueError):
+            return
+    import atexit
+
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # another Python: exit normally
+        return
+    run_exit_handlers()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

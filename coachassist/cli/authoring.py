@@ -63,7 +63,6 @@ def new(args: argparse.Namespace) -> int:
         extra = t("kbcheck.bad_id_extra", lang) if dotted else ""
         raise UserError(t("new.bad_id", lang, id=item_id[:80], extra=extra))
     from coachassist.kb.cache import load_cached
-    from coachassist.kb.models import FILE_KINDS
 
     bundled = load_cached([])
     plural = {"format": "formats", "dysfunction": "dysfunctions", "rule": "rules", "case": "cases"}
@@ -85,11 +84,9 @@ def new(args: argparse.Namespace) -> int:
         with target.open("x", encoding="utf-8") as fh:  # "x": never overwrite a trainer's file
             fh.write(text)
         if not schema.exists():
-            from coachassist.cli.kb_commands import editor_friendly
+            from coachassist.kb.schema import schema_document
 
-            document = editor_friendly(FILE_KINDS[args.kind].model_json_schema())
-            document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-            document["title"] = f"coachassist {args.kind} file"
+            document = schema_document(args.kind)
             schema.parent.mkdir(parents=True, exist_ok=True)
             schema.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
     except FileExistsError:

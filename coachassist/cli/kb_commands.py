@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from coachassist.i18n import t
 from coachassist.kb.names import FILE_KIND_NAMES
@@ -44,38 +43,8 @@ def check(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    from coachassist.kb.models import FILE_KINDS
+    from coachassist.kb.schema import schema_document
 
-    model = FILE_KINDS[args.kind]
-    document = editor_friendly(model.model_json_schema())
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = f"coachassist {args.kind} file"
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    json.dump(schema_document(args.kind), sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0
-
-
-def editor_friendly(node: Any) -> Any:
-    """The schema without unions an editor reports as "not valid under any of the schemas":
-    TOML has no null, so ``X | None`` is just ``X``; a union of plain types is one ``type``."""
-    if isinstance(node, list):
-        return [editor_friendly(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    node = {key: editor_friendly(value) for key, value in node.items()}
-    branches = node.get("anyOf")
-    if isinstance(branches, list):
-        kept = [b for b in branches if b != {"type": "null"}]
-        if len(kept) < len(branches) and node.get("default", 0) is None:
-            del node["default"]
-        plain = all(isinstance(b, dict) and set(b) <= {"type", "items"} for b in kept)
-        if len(kept) == 1:
-            del node["anyOf"]
-            node = {**kept[0], **node}
-        elif plain and sum("items" in b for b in kept) <= 1:
-            del node["anyOf"]
-            node["type"] = list(dict.fromkeys(b["type"] for b in kept))
-            for branch in kept:
-                if "items" in branch:
-                    node["items"] = branch["items"]
-    return node

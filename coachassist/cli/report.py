@@ -71,11 +71,14 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
 
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.engine import supervisor
+
+    supervisor.prestart()  # first: the worker starts while this process imports and loads
+    from coachassist.engine.inference import engine_for
     from coachassist.kb.cache import load_cached
     from coachassist.plan import PlanConstraints, build_plan
 
-    supervisor.prestart()  # the engine worker starts while the knowledge base loads
     kb = load_cached(args.kb)  # problems: main() lists them and exits 1
+    engine_for(kb, wait=False)  # the worker registers the rules while the intake is read
     constraints = _constraints(args) if name == "plan" else PlanConstraints()
     intake, diagnosis = diagnose_case(kb, args)
     replan = bool(getattr(args, "replan", False))

@@ -7,8 +7,9 @@ finding, and what the property-based tests hold the engine to.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachassist.engine import supervisor
 from coachassist.engine.adapter import EngineError
@@ -17,6 +18,11 @@ from coachassist.engine.program import build_program
 from coachassist.kb.conditions import holds
 from coachassist.kb.limits import engine_number, rule_limit_problems
 from coachassist.kb.models import SEVERITY_RANK, Rule
+
+if TYPE_CHECKING:
+    from coachassist.kb.loader import KnowledgeBase
+
+_ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}
 
 
 def _apply(rule: Rule, table: FactTable) -> list[dict[str, Any]]:
@@ -37,7 +43,11 @@ class Engine:
     back here and is applied to the caller's fact table exactly as ``reference`` would.
     """
 
-    def __init__(self, rules: Mapping[str, Rule], source: str = "(rules given in code)") -> None:
+    def __init__(
+        self, rules: Mapping[str, Rule], source: str = "(rules given in code)", *, wait: bool = True
+    ) -> None:
+        """``wait=False``: the worker registers the rules while the caller goes on; a refusal is
+        then raised by the first ``run``, with the same message."""
         self.rules = dict(rules)
         self.source = source
         over = rule_limit_problems(self.rules)
@@ -49,7 +59,10 @@ class Engine:
             c.key for r in self.rules.values() for c in [*r.conditions, *r.any_conditions]
         }
         self.program = build_program(self.rules)
-        supervisor.register(self.program, source)
+        if wait:
+            supervisor.register(self.program, source)
+        else:
+            supervisor.preregister(self.program, source)
 
     def run(self, table: FactTable) -> list[str]:
         """Fire rules over ``table`` (which gains the conclusions); the fired rule ids."""
@@ -89,6 +102,27 @@ class Engine:
             return out
 
         return outcomes
+
+
+def engine_for(kb: KnowledgeBase, *, wait: bool = True) -> Engine:
+    """One compiled engine per loaded knowledge base (a reload compiles a new ruleset).
+    ``wait=False`` starts registering it early (see ``Engine``)."""
+    cached = _ENGINES.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        _ENGINES.clear()
+        cached = (kb, Engine(kb.rules, kb_source(kb), wait=wait))
+        _ENGINES[id(kb)] = cached
+    return cached[1]
+
+
+def kb_source(kb: KnowledgeBase) -> str:
+    """The folder holding the knowledge base's rule files, to name it in engine errors."""
+    folders = sorted(
+        {str(o.path.parent.absolute()) for (kind, _), o in kb.origins.items() if kind == "rule"}
+    )
+    if not folders:
+        return "(no rule files)"
+    return folders[0] if len(folders) == 1 else os.path.commonpath(folders)
 
 
 def engine_fact(fact: dict[str, Any]) -> dict[str, Any]:

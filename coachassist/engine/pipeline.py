@@ -5,13 +5,13 @@ Re-exported by ``coachassist.engine`` (lazily, so the engine worker does not imp
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from coachassist.diagnosis import Diagnosis
 from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
-from coachassist.engine.inference import Engine, reference
+from coachassist.engine.inference import engine_for, reference
+from coachassist.engine.inference import kb_source as kb_source  # re-exported
 from coachassist.engine.privacy import Privacy
 from coachassist.engine.refine import borrow_lenient, dysfunctions, refine
 from coachassist.engine.soft import soft_runs
@@ -21,27 +21,6 @@ from coachassist.kb.loader import KnowledgeBase
 from coachassist.scoring import TeamScores, score_team
 
 DEFAULT_MIN_GROUP = 3
-_ENGINES: dict[int, tuple[KnowledgeBase, Engine]] = {}
-
-
-def engine_for(kb: KnowledgeBase) -> Engine:
-    """One compiled engine per loaded knowledge base (a reload compiles a new ruleset)."""
-    cached = _ENGINES.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        _ENGINES.clear()
-        cached = (kb, Engine(kb.rules, kb_source(kb)))
-        _ENGINES[id(kb)] = cached
-    return cached[1]
-
-
-def kb_source(kb: KnowledgeBase) -> str:
-    """The folder holding the knowledge base's rule files, to name it in engine errors."""
-    folders = sorted(
-        {str(o.path.parent.absolute()) for (kind, _), o in kb.origins.items() if kind == "rule"}
-    )
-    if not folders:
-        return "(no rule files)"
-    return folders[0] if len(folders) == 1 else os.path.commonpath(folders)
 
 
 def team_facts(kb: KnowledgeBase, intake: Intake) -> tuple[FactTable, TeamScores]:

@@ -43,6 +43,8 @@ def is_self_scan(intake: Intake) -> bool:
 
 @dataclass(frozen=True)
 class Privacy:
+    """What may be shown of one team, decided once (see the module docstring)."""
+
     k: int
     answered: int  # respondents with at least one answer
     self_scan: bool

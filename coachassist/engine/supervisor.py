@@ -4,6 +4,12 @@ One long-lived worker (``engine/worker.py``) serves every evaluation: it is star
 use, keeps the registered programs, and is restarted after it crashed or was killed. Every
 request has a timeout. A crash or timeout becomes one ``EngineError`` line naming the knowledge
 base and, when probing each rule alone in a throwaway worker finds it, the rule.
+
+Start-up overlaps the caller's own work: a new worker is pinged at once (durable-rules loads
+while the caller imports and loads the knowledge base), and ``preregister`` sends a program
+without waiting. Their replies are read, in order and with the same errors as the waiting calls,
+before the next request (``_worker``). This module imports no pydantic, so a command can start
+the worker before anything heavy is imported.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import atexit
 import contextlib
 import io
 import os
+import select
 import selectors
 import signal
 import subprocess
@@ -21,12 +28,14 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachassist.engine.adapter import EngineError
 from coachassist.engine.compiler import rule_id
-from coachassist.engine.program import Patterns, Program
 from coachassist.engine.worker import HEADER, read_message, write_message
+
+if TYPE_CHECKING:  # program.py imports the knowledge-base models (pydantic)
+    from coachassist.engine.program import Patterns, Program
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 EVALUATE_TIMEOUT = 10.0  # seconds; COACHASSIST_ENGINE_TIMEOUT overrides
@@ -53,9 +62,12 @@ def evaluate_timeout() -> float:
 
 
 class Worker:
-    """One worker process and its pipes; ``request`` sends a message and waits for the reply."""
+    """One worker process and its pipes; ``request`` sends a message and waits for the reply.
 
-    def __init__(self) -> None:
+    ``pending`` lists what was sent without waiting (a ping, registrations), oldest first: their
+    replies come before any other (``_worker()`` reads them)."""
+
+    def __init__(self, ping: bool = True) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
@@ -74,13 +86,30 @@ class Worker:
         )
         self.registered: set[str] = set()
         self.ready = False  # answered a ping: durable-rules is loaded
+        self.pending: list[tuple[str, Program | None, str]] = []  # (op, program, source)
+        self._data = b""  # replies read from the pipe and not yet taken
+        if ping:  # durable-rules loads while the caller goes on
+            self.pending.append(("ping", None, ""))
+            with contextlib.suppress(_Died):  # dead already: reading the reply says how
+                self.send(("ping",))
 
     def request(self, message: tuple, timeout: float) -> Any:
-        assert self.process.stdin and self.process.stdout
+        self.send(message)
+        return self.receive(timeout)
+
+    def send(self, message: tuple) -> None:
+        """Write one request without waiting for its reply."""
+        assert self.process.stdin
         try:
             write_message(self.process.stdin, message)  # type: ignore[arg-type]
+        except BrokenPipeError:
+            raise _Died(self._death()) from None
+
+    def receive(self, timeout: float) -> Any:
+        """The next reply; EngineError for an error reply, _Died when the worker is gone."""
+        try:
             status, value = self._reply(timeout)
-        except (BrokenPipeError, EOFError):
+        except EOFError:
             raise _Died(self._death()) from None
         if status == "error":
             raise EngineError(value)
@@ -89,13 +118,14 @@ class Worker:
     def _reply(self, timeout: float) -> tuple[str, Any]:
         fd = self.process.stdout.fileno()  # type: ignore[union-attr]
         deadline = time.monotonic() + timeout
-        data = b""
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
             while True:
+                data = self._data
                 size = HEADER.unpack(data[: HEADER.size])[0] if len(data) >= HEADER.size else -1
                 if size >= 0 and len(data) >= HEADER.size + size:
-                    return read_message(io.BytesIO(data))
+                    self._data = data[HEADER.size + size :]  # a later reply may follow
+                    return read_message(io.BytesIO(data[: HEADER.size + size]))
                 left = deadline - time.monotonic()
                 if left <= 0 or not selector.select(left):
                     self.kill()
@@ -103,7 +133,7 @@ class Worker:
                 chunk = os.read(fd, 1 << 16)
                 if not chunk:
                     raise EOFError
-                data += chunk
+                self._data += chunk
 
     def _death(self) -> str:
         try:
@@ -125,6 +155,18 @@ class Worker:
                 return "".join(c for c in lines[-1] if c.isprintable())[:120]
         return ""
 
+    def _await_exit(self, timeout: float) -> None:
+        """Wake the moment the worker exits, where the system can say so (Linux: a pidfd),
+        rather than at ``Popen.wait``'s next poll (it sleeps 0.5, 1, 2, 4 ... ms)."""
+        try:
+            fd = os.pidfd_open(self.process.pid)
+        except (AttributeError, OSError):  # not Linux, or the worker is reaped already
+            return
+        try:
+            select.select([fd], [], [], timeout)
+        finally:
+            os.close(fd)
+
     def kill(self) -> None:
         with contextlib.suppress(OSError):
             self.process.kill()
@@ -135,6 +177,7 @@ class Worker:
         """End the worker: close its input (it exits), kill it if it does not."""
         with contextlib.suppress(OSError):
             self.process.stdin.close()  # type: ignore[union-attr]
+        self._await_exit(2.0)
         try:
             self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
@@ -156,25 +199,52 @@ def prestart() -> None:
             _WORKER = Worker()
 
 
-def _worker() -> Worker:
-    """The running worker; started (or restarted) and confirmed ready when needed."""
+def _started() -> Worker:
+    """The running worker, started (or restarted) when needed; its replies may be pending."""
     global _WORKER
     if _WORKER is None or _WORKER.process.poll() is not None:
         if _WORKER is not None:
             _WORKER.close()
         _forget_pending()
         _WORKER = Worker()
-    if not _WORKER.ready:
-        try:
-            _WORKER.request(("ping",), REGISTER_TIMEOUT)
-        except (_Died, EngineError) as error:
-            _WORKER.close()
-            _WORKER = None
-            if isinstance(error, EngineError):
-                raise
-            raise EngineCrash(f"the rules engine could not start ({error.how})") from None
-        _WORKER.ready = True
     return _WORKER
+
+
+def _worker() -> Worker:
+    """The running worker, confirmed ready, with every pending reply read: an outstanding
+    batch's first (``_drain``; nothing of ours is sent before it is), then ours in order."""
+    global _WORKER
+    _drain()
+    worker = _started()
+    while worker.pending:
+        op, program, source = worker.pending.pop(0)
+        if op == "ping":
+            try:
+                worker.receive(REGISTER_TIMEOUT)
+            except (_Died, EngineError) as error:
+                worker.close()
+                _WORKER = None
+                if isinstance(error, EngineError):
+                    raise
+                raise EngineCrash(f"the rules engine could not start ({error.how})") from None
+            worker.ready = True
+        elif program is not None:
+            _registered(worker, program, source)
+    return worker
+
+
+def _registered(worker: Worker, program: Program, source: str) -> None:
+    """Read the reply to registering ``program``; an error or crash names the rule."""
+    global _WORKER
+    try:
+        worker.receive(REGISTER_TIMEOUT)
+    except EngineError as exc:
+        raise EngineError(_named(source, str(exc), find_rule(program, None))) from None
+    except _Died as died:
+        worker.close()
+        _WORKER = None
+        raise EngineCrash(_crashed(source, died.how, find_rule(program, None))) from None
+    worker.registered.add(program.name)
 
 
 def shutdown() -> None:
@@ -210,15 +280,35 @@ def _call(message: tuple, timeout: float) -> Any:
 
 def register(program: Program, source: str) -> None:
     """Register ``program`` in the worker; an error or crash names the rule where it can."""
+    global _WORKER
     with _LOCK:
-        _worker()  # a worker that cannot start says so itself, naming no rule
+        worker = _worker()  # a worker that cannot start says so itself, naming no rule
+        if program.name in worker.registered:
+            return
         try:
-            _call(("register", program.name, program.layers, program.conclusions), REGISTER_TIMEOUT)
-        except EngineError as exc:
-            raise EngineError(_named(source, str(exc), find_rule(program, None))) from None
+            _send_program(worker, program, source)
         except _Died as died:
+            worker.close()
+            _WORKER = None
             raise EngineCrash(_crashed(source, died.how, find_rule(program, None))) from None
-        _worker().registered.add(program.name)
+        _worker()
+
+
+def preregister(program: Program, source: str) -> None:
+    """Send ``program`` to the worker without waiting: it registers while the caller goes on.
+    Its reply (and any error, named as ``register`` names it) is read before the next request."""
+    with _LOCK:
+        worker = _started()
+        sent = {p.name for _, p, _ in worker.pending if p is not None}
+        if program.name in worker.registered or program.name in sent:
+            return
+        with contextlib.suppress(_Died):  # gone already: the next request restarts it
+            _send_program(worker, program, source)
+
+
+def _send_program(worker: Worker, program: Program, source: str) -> None:
+    worker.send(("register", program.name, program.layers, program.conclusions))
+    worker.pending.append(("register", program, source))
 
 
 def evaluate(
@@ -349,7 +439,7 @@ def find_rule(program: Program, facts: list[dict[str, Any]] | None) -> tuple[str
     """(rule id, what went wrong) for the first rule the engine fails on when registered (and
     evaluated over ``facts``) alone, in a throwaway worker; None when none is found in time."""
     deadline = time.monotonic() + PROBE_BUDGET
-    worker = Worker()
+    worker = Worker(ping=False)
     try:
         for rid, patterns in _rules_of(program):
             if time.monotonic() > deadline:

@@ -9,11 +9,11 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import cache
 from itertools import count
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
 from coachassist import atomic
@@ -26,11 +26,19 @@ from coachassist.kb.answers import Answers, answers_problem
 from coachassist.kb.loader import KnowledgeBase, read_toml
 from coachassist.safefile import INTAKE_FILE_CAP
 
-_CONTEXT: TypeAdapter[Answers] = TypeAdapter(Answers)
+_CONTEXT = object()  # for _model: validate a plain table of context answers
+
+
+@cache
+def _context_answers() -> TypeAdapter[Answers]:
+    """Built on first use: a diagnosis without ``--context`` never needs it."""
+    return TypeAdapter(Answers)
 
 
 def write_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write TOML so that a crash leaves either the old or the new file, never half of one."""
+    import tomli_w  # only writers need it
+
     atomic.write_atomic(path, tomli_w.dumps(data), make_folder=True)
 
 
@@ -57,7 +65,7 @@ def _model(path: Path, model: Any, data: Any) -> Any:
     UserError on the first problem."""
     try:
         if model is _CONTEXT:
-            return _CONTEXT.validate_python(data)
+            return _context_answers().validate_python(data)
         return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]

@@ -1,7 +1,7 @@
 """Response and intake files: what respondents answered, and the whole case in one file."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as written (no `from __future__ import annotations`): pydantic
+# would otherwise compile and evaluate each one as a string at import, a cost at every start.
 from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -32,7 +32,9 @@ EarlierPath = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a model's validator is built when first used, so reading an intake builds
+    # the intake's (with the models inside it) and no other; start-up pays only for that
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Respondent(_Model):
@@ -69,7 +71,7 @@ class FindingDecision(_Model):
     reason: Annotated[str, Field(max_length=2000)] = ""  # required with "reject"
 
     @model_validator(mode="after")
-    def _complete(self) -> FindingDecision:
+    def _complete(self) -> "FindingDecision":
         if self.action == "adjust" and self.severity is None:
             raise ValueError('"adjust" needs a severity: "low", "medium" or "high"')
         if self.action != "adjust" and self.severity is not None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,22 +39,22 @@ def fingerprint(dirs: Sequence[Path], bundled: bool) -> str:
     from coachassist import __version__
 
     parts = [__version__, sys.version, pydantic.VERSION, str(bundled)]
-    folders = [*(bundled_dirs() if bundled else []), *[Path(d) for d in dirs]]
-    files: list[tuple[Path, Path]] = [(path, KB_SOURCE) for path in sorted(KB_SOURCE.glob("*.py"))]
-    for folder in folders:
+    for path in sorted(KB_SOURCE.glob("*.py")):  # this package's own code: read plainly
+        parts.append(f"{path}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    for folder in [*(bundled_dirs() if bundled else []), *[Path(d) for d in dirs]]:
         parts.append(f"dir:{folder.resolve()}:{folder.is_dir()}")
         if folder.is_dir():
-            files += [(path, folder) for path in sorted(folder.rglob("*.toml"))]
-    for path, root in files:
-        parts.append(f"{path}:{_content_hash(path, root)}")
+            real_root = os.path.realpath(folder)  # once per folder, not once per file
+            for path in sorted(folder.rglob("*.toml")):
+                parts.append(f"{path}:{_content_hash(path, folder, real_root)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _content_hash(path: Path, root: Path) -> str:
+def _content_hash(path: Path, root: Path, real_root: str) -> str:
     """A hash of the file's bytes, read as the loader reads them (no pipe or device can hang
     it); a file the loader would refuse gets a marker, and its load is never cached anyway."""
     try:
-        return hashlib.sha256(read_bytes(path, KB_FILE_CAP, root)).hexdigest()
+        return hashlib.sha256(read_bytes(path, KB_FILE_CAP, root, real_root=real_root)).hexdigest()
     except FileRefused:
         return "refused"
 
@@ -65,7 +64,7 @@ def load_cached(dirs: Sequence[Path] = (), *, bundled: bool = True) -> Knowledge
     key = fingerprint(dirs, bundled)
     try:
         with cache_file().open("rb") as fh:
-            if _written_by_this_user_only(fh.fileno(), cache_file().parent):
+            if workspace.owned_by_this_user_only(fh.fileno(), cache_file().parent):
                 cached_key, kb = pickle.load(fh)
                 if cached_key == key and isinstance(kb, KnowledgeBase):
                     return kb
@@ -75,19 +74,6 @@ def load_cached(dirs: Sequence[Path] = (), *, bundled: bool = True) -> Knowledge
     _warm(kb)
     _save(key, kb)
     return kb
-
-
-def _written_by_this_user_only(fd: int, folder: Path) -> bool:
-    """The opened cache file and its folder belong to this user and no other user may write
-    them (checked on the open file, so a swap after the check does not matter)."""
-    uid = os.getuid()
-    opened, parent = os.fstat(fd), folder.stat()
-    return (
-        stat.S_ISREG(opened.st_mode)
-        and opened.st_uid == uid
-        and parent.st_uid == uid
-        and not (opened.st_mode | parent.st_mode) & stat.S_IWOTH
-    )
 
 
 def _warm(kb: KnowledgeBase) -> None:

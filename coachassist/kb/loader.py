@@ -7,7 +7,6 @@ items and override earlier ones by id. Within one layer an id may occur only onc
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from coachassist.kb import wording
 from coachassist.kb.models import (
     FILE_KINDS,
     KIND_KEYS,
@@ -48,6 +46,8 @@ def bundled_dirs() -> list[Path]:
 
 @dataclass(frozen=True, slots=True)
 class Origin:
+    """Where an item was read: file, line, and the folder layer it came from."""
+
     path: Path
     line: int | None
     layer: int = 0  # 0: the first folder set read (the bundled one, unless left out)
@@ -66,6 +66,8 @@ class Override:
 
 @dataclass
 class KnowledgeBase:
+    """Every validated item of the knowledge base by id, and where each was read."""
+
     questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
     dysfunctions: dict[str, Dysfunction] = field(default_factory=dict)
     formats: dict[str, Format] = field(default_factory=dict)
@@ -270,9 +272,13 @@ def read_toml(
         return None, "", Problem(path, bad_line, "-", "not UTF-8 text; save the file as UTF-8")
     if not text.strip():
         return None, text, Problem(path, None, "-", "empty file; add content or remove it")
+    data = fast(text) if fast else None
+    if data is not None:
+        return data, text, None
+    import tomllib  # only here: a knowledge base from the cache, a plain intake never need it
+
     try:
-        data = fast(text) if fast else None
-        return (data if data is not None else tomllib.loads(text)), text, None
+        return tomllib.loads(text), text, None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11/3.12 only put the position in the message: "... (at line 3, column 5)"
         found = _TOML_POSITION.search(str(exc))
@@ -284,6 +290,8 @@ def read_toml(
         message = _TOML_POSITION.sub("", str(exc))
         if column is None:
             return None, text, Problem(path, line, "-", f"not valid TOML: {message}")
+        from coachassist.kb import wording  # the words for problems: only when there are some
+
         said = wording.both("kbcheck.toml_error", column=column, error=message)
         return None, text, Problem(path, line, "-", said["en"], said["nl"])
     except RecursionError:
@@ -295,6 +303,8 @@ def pydantic_problems(
 ) -> list[Problem]:
     """Turn pydantic's errors into one plain-language Problem each, naming the item's id and
     line, the field as the trainer wrote it (items counted from 1), in Dutch and English."""
+    from coachassist.kb import wording  # the words for problems: only when there are some
+
     problems = []
     for error in exc.errors(include_url=False):
         loc = list(error["loc"])

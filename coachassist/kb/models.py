@@ -3,8 +3,8 @@
 Every model forbids unknown fields, so a misspelt key is reported instead of ignored.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as written (no `from __future__ import annotations`): pydantic
+# would otherwise compile and evaluate each one as a string at import, a cost at every start.
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -29,10 +29,26 @@ AnchorPoint = Annotated[int, Field(ge=-ANCHOR_LIMIT, le=ANCHOR_LIMIT)]
 
 class Model(BaseModel):
     # strict: TOML has real numbers and booleans, so "90" or "true" in quotes is a mistake that
-    # the JSON Schema rejects too; the docstring under a field is its description (editor help)
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True, defer_build=True
-    )
+    # the JSON Schema rejects too. The docstring under a field is its description (editor help),
+    # read by kb/schema.py when a schema is written, not here at every import.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (the knowledge-base cache) as class, fields and the set of fields given:
+        pydantic's own state adds the extras and private attributes these models never have,
+        and loads ~30% slower."""
+        return (_restore, (type(self), self.__dict__, self.__pydantic_fields_set__))
+
+
+def _restore(cls: type[Model], values: dict[str, Any], given: set[str]) -> Model:
+    """A pickled model back, as pydantic's ``__setstate__`` restores one (no validation: it was
+    validated when the cache was written, and the cache is this user's own file)."""
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", given)
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
 
 
 def _not_blank(value: str) -> str:
@@ -92,7 +108,7 @@ class Anchors(Model):
     """Whether respondents may answer 'don't know' (not counted in the score)."""
 
     @model_validator(mode="after")
-    def _labels_fit_range(self) -> Anchors:
+    def _labels_fit_range(self) -> "Anchors":
         if not 2 <= self.max - self.min <= 10:
             raise ValueError(f"likert range {self.min}..{self.max}: use 3 to 11 points, min < max")
         points = self.max - self.min + 1
@@ -181,7 +197,7 @@ class Question(Model):
     """true for the coach's own observation: left out of the client report unless shared."""
 
     @model_validator(mode="after")
-    def _fields_fit_type(self) -> Question:
+    def _fields_fit_type(self) -> "Question":
         """Every mismatch between the type and the other fields, in one message."""
         found = []
         if self.type == "likert" and not self.anchors:
@@ -299,7 +315,7 @@ class Format(Model):
     """The format opens with its own check-in, so no separate opening is needed."""
 
     @model_validator(mode="after")
-    def _group_range(self) -> Format:
+    def _group_range(self) -> "Format":
         if self.group_min > self.group_max:
             raise ValueError(f"group_min {self.group_min} is above group_max {self.group_max}")
         for use in self.default_for:
@@ -347,7 +363,7 @@ class Then(Model):
     """Suggest session formats, by id; the rule must name a 'dysfunction.<id>' condition."""
 
     @model_validator(mode="after")
-    def _one_conclusion(self) -> Then:
+    def _one_conclusion(self) -> "Then":
         chosen = [bool(self.signal), bool(self.dysfunction), bool(self.suggest)]
         if sum(chosen) != 1:
             raise ValueError("conclude exactly one of: signal, dysfunction (+ severity), suggest")
@@ -469,7 +485,7 @@ class Expect(Model):
     """Findings that must NOT be concluded."""
 
     @model_validator(mode="after")
-    def _something(self) -> Expect:
+    def _something(self) -> "Expect":
         if not self.present and not self.absent:
             raise ValueError("expect at least one finding in 'present' or 'absent'")
         return self

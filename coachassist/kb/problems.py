@@ -13,6 +13,8 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing wrong in a knowledge-base file: where, which item, what to fix."""
+
     path: Path
     line: int | None
     item: str  # the id of the item at fault, or "-" for the file as a whole

@@ -45,6 +45,8 @@ def scan_of(kb: KnowledgeBase, dx: Diagnosis) -> Questionnaire | None:
 
 @dataclass(frozen=True)
 class Range:
+    """A scale's answer range and its bands, for drawing a score."""
+
     low: float
     high: float
     bands: list[tuple[float, float, str]]  # (from, to, label) lowest first

@@ -26,12 +26,16 @@ MAX_CLIENT_REASONS = 3
 
 @dataclass(frozen=True)
 class ConditionLine:
+    """One condition of a rule, in words, and whether it held."""
+
     text: str  # the condition in words, with what was measured
     verdict: Verdict
 
 
 @dataclass
 class Reason:
+    """One reason a finding rests on: the rules that give it and their conditions."""
+
     text: str  # the rule's "because", in the reader's language
     rules: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # file:line of each rule

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import signal
 import subprocess
@@ -145,3 +146,84 @@ def test_a_crash_during_a_diagnosis_is_one_line_naming_the_knowledge_base(kb):
     message = str(caught.value)
     assert "SIGSEGV" in message and str(REPO / "rules") in message and "\n" not in message
     assert summary(diagnose(kb, troubled)) == before
+
+
+# --- registering without waiting (diagnose sends the rules while it reads the intake) -------
+
+
+def test_a_program_sent_ahead_is_refused_at_its_first_use_with_the_same_message():
+    rules = {"ok.rule": [{"key": "a"}], "odd.rule": [{"$nonsense": {"x": 1}}]}
+    with pytest.raises(EngineError) as waited:
+        supervisor.register(_program(**rules), "/kb")
+    ahead = _program(**rules)
+    supervisor.preregister(ahead, "/kb")  # no error yet: nothing was waited for
+    with pytest.raises(EngineError) as later:
+        supervisor.evaluate(ahead, [{"key": "a", "fid": 1}], set(), "/kb")
+    assert str(later.value) == str(waited.value)
+    assert "odd.rule" in str(later.value)
+
+
+def test_replies_to_requests_sent_ahead_are_read_in_order():
+    supervisor.shutdown()
+    supervisor.prestart()  # its ping is pending
+    first = _program(**{"a.rule": [{"key": "a"}]})
+    second = _program(**{"b.rule": [{"key": "b"}]})
+    supervisor.preregister(first, "/kb")
+    supervisor.preregister(second, "/kb")
+    supervisor.preregister(first, "/kb")  # sent once only
+    facts = [{"key": "a", "fid": 1}, {"key": "b", "fid": 2}]
+    assert supervisor.evaluate(second, facts, set(), "/kb") == ["b.rule"]
+    assert supervisor.evaluate(first, facts, set(), "/kb") == ["a.rule"]
+
+
+def test_a_worker_that_dies_with_a_program_pending_is_replaced_and_the_program_registered():
+    supervisor.shutdown()
+    supervisor.prestart()
+    program = _program(**{"a.rule": [{"key": "a"}]})
+    supervisor.preregister(program, "/kb")
+    pid = supervisor.worker_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    while _alive(pid):
+        time.sleep(0.01)
+    assert supervisor.evaluate(program, [{"key": "a", "fid": 1}], set(), "/kb") == ["a.rule"]
+    assert supervisor.worker_pid() not in (None, pid)
+
+
+def test_an_engine_built_without_waiting_gives_the_same_findings(kb):
+    from coachassist.engine.inference import Engine, engine_for
+    from coachassist.engine.pipeline import team_facts
+
+    table, _ = team_facts(kb, team(kb, 4, {"trust", "conflict"}))
+    waited = Engine(kb.rules).run(copy.deepcopy(table))
+    supervisor.shutdown()
+    ahead = Engine(kb.rules, wait=False)
+    assert ahead.run(copy.deepcopy(table)) == waited
+    assert waited  # the team is troubled: rules fired
+    assert engine_for(kb, wait=False) is engine_for(kb)
+
+
+def test_a_program_sent_while_a_batch_is_outstanding_waits_its_turn():
+    batch_program = _program(**{"a.rule": [{"key": "a"}]})
+    supervisor.register(batch_program, "/kb")
+    teams = [([{"key": "a", "fid": i}], set()) for i in range(3)]
+    pending = supervisor.submit(batch_program, teams, "/kb")
+    later = _program(**{"b.rule": [{"key": "b"}]})
+    supervisor.preregister(later, "/kb")  # its reply comes after the batch's
+    assert supervisor.evaluate(later, [{"key": "b", "fid": 9}], set(), "/kb") == ["b.rule"]
+    assert pending.outcomes() == [["a.rule"]] * 3
+
+
+def test_a_worker_that_cannot_start_is_one_clean_line(monkeypatch):
+    supervisor.shutdown()
+    monkeypatch.setattr(supervisor.sys, "executable", "/bin/false")  # exits at once
+    supervisor.prestart()  # pinged at once: a dead worker does not fail here
+    program = _program(**{"a.rule": [{"key": "a"}]})
+    supervisor.preregister(program, "/kb")
+    with pytest.raises(
+        EngineCrash, match=r"^the rules engine could not start \(exit status 1"
+    ) as caught:
+        supervisor.evaluate(program, [{"key": "a", "fid": 1}], set(), "/kb")
+    assert "\n" not in str(caught.value)
+    monkeypatch.undo()
+    assert supervisor.evaluate(program, [{"key": "a", "fid": 1}], set(), "/kb") == ["a.rule"]

@@ -83,3 +83,49 @@ def test_a_cache_others_could_write_is_never_unpickled(tmp_path: Path, monkeypat
         home.chmod(folder_mode)
         kb = kbcache.load_cached()
         assert not marker.exists() and kb.questionnaires  # ignored; loaded afresh
+
+
+def test_a_cached_knowledge_base_is_the_loaded_one_model_for_model() -> None:
+    """The knowledge-base models pickle compactly (Model.__reduce__): every model comes back
+    with the same fields, fields given, extras and private attributes, and stays frozen."""
+    import pickle
+
+    from coachassist.kb.loader import load
+    from coachassist.kb.models import Model
+
+    kb = load()
+    kbcache._warm(kb)  # as the cache holds it: conditions parsed
+    again = pickle.loads(pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == kb
+    pairs = [
+        (getattr(kb, part)[key], getattr(again, part)[key])
+        for part in ("questionnaires", "dysfunctions", "formats", "rules", "cases")
+        for key in getattr(kb, part)
+    ]
+    seen = 0
+    while pairs:
+        old, new = pairs.pop()
+        if isinstance(old, Model):
+            seen += 1
+            assert type(new) is type(old)
+            assert new.__dict__.keys() == old.__dict__.keys()
+            assert new.model_fields_set == old.model_fields_set
+            assert (new.__pydantic_extra__, new.__pydantic_private__) == (
+                old.__pydantic_extra__,
+                old.__pydantic_private__,
+            )
+            assert new.model_dump() == old.model_dump()
+            pairs += [(getattr(old, name), getattr(new, name)) for name in type(old).model_fields]
+        elif isinstance(old, list):
+            pairs += list(zip(old, new, strict=True))
+        elif isinstance(old, dict):
+            pairs += [(old[k], new[k]) for k in old]
+    assert seen > 2000
+    rule = next(iter(again.rules.values()))
+    assert "conditions" in rule.__dict__  # the parsed conditions travel with the cache
+    try:
+        rule.id = "x"  # type: ignore[misc]
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a cached model must stay frozen")

@@ -93,3 +93,60 @@ def test_default_language_follows_the_locale(monkeypatch: pytest.MonkeyPatch) ->
     assert i18n.default_lang() == "nl"
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
     assert i18n.default_lang() == "en"
+
+
+@pytest.fixture
+def fresh_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A private data folder and no catalogue read yet in this process."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("COACHASSIST_HOME", str(home))
+    i18n._catalog.cache_clear()
+    yield home
+    i18n._catalog.cache_clear()
+
+
+def _parsed() -> dict[str, dict[str, str]]:
+    return i18n._parse(path.read_bytes() for path in MESSAGE_FILES)
+
+
+def test_the_cached_catalogue_is_the_parsed_one(fresh_catalog: Path) -> None:
+    first = i18n._catalog()  # parsed, then written to the data folder
+    assert (fresh_catalog / "messages-cache.json").is_file()
+    i18n._catalog.cache_clear()
+    assert i18n._catalog() == first == _parsed()
+
+
+def _plant(home: Path, key: str | None = None, messages: Any = None) -> None:
+    import json
+
+    real = json.loads((home / "messages-cache.json").read_text("utf-8"))
+    planted = {
+        "key": key or real["key"],
+        "messages": messages or {**real["messages"], "check.ok": {"nl": "ZZ", "en": "ZZ"}},
+    }
+    (home / "messages-cache.json").write_text(json.dumps(planted), "utf-8")
+    i18n._catalog.cache_clear()
+
+
+def test_a_cache_of_other_message_files_or_of_another_shape_is_ignored(
+    fresh_catalog: Path,
+) -> None:
+    i18n._catalog()
+    _plant(fresh_catalog)  # the right key: a cache is trusted for what it says
+    assert t("check.ok", "en") == "ZZ"
+    _plant(fresh_catalog, key="0" * 64)  # the message files changed since
+    assert t("check.ok", "en") == _parsed()["check.ok"]["en"]
+    for odd in ({"check.ok": {"nl": "x"}}, {"check.ok": {"nl": 1, "en": "x"}}, ["x"]):
+        i18n._catalog()
+        _plant(fresh_catalog, messages=odd)
+        assert i18n._catalog() == _parsed(), odd
+
+
+def test_a_cache_others_could_write_is_never_read(fresh_catalog: Path) -> None:
+    i18n._catalog()
+    for file_mode, folder_mode in ((0o606, 0o700), (0o600, 0o777)):
+        _plant(fresh_catalog)
+        (fresh_catalog / "messages-cache.json").chmod(file_mode)
+        fresh_catalog.chmod(folder_mode)
+        assert t("check.ok", "en") == _parsed()["check.ok"]["en"]
+    fresh_catalog.chmod(0o700)

@@ -127,3 +127,58 @@ def test_schema_rejects_wrong_documents(kind: str, schemas: dict[str, dict[str, 
     validator = Draft202012Validator(schemas[kind])
     for document in _wrong_documents(kind):
         assert not validator.is_valid(document), document
+
+
+# What `coachassist schema` printed while pydantic read the field docstrings itself at import
+# (``use_attribute_docstrings``, dropped from kb/models.py for start-up time): the same models,
+# imported in a fresh process with that setting put back into every ConfigDict.
+PYDANTIC_READS_DOCSTRINGS = """
+import json, sys
+import pydantic
+plain = pydantic.ConfigDict
+pydantic.ConfigDict = lambda **kw: plain(**kw, use_attribute_docstrings=True)
+from coachassist.kb.models import FILE_KINDS
+from coachassist.kb.schema import editor_friendly
+for kind in sorted(FILE_KINDS):
+    document = editor_friendly(FILE_KINDS[kind].model_json_schema())
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = f"coachassist {kind} file"
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+"""
+
+
+def test_the_schema_is_what_pydantic_made_of_the_docstrings_itself(
+    cli: Callable[..., tuple[int, str, str]],
+) -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", PYDANTIC_READS_DOCSTRINGS], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    printed = "".join(cli("schema", kind)[1] for kind in KINDS)
+    assert printed == run.stdout
+    assert printed.count('"description"') > 100  # the docstrings are there
+
+
+def test_docstrings_are_read_from_the_fields_only() -> None:
+    from coachassist.kb.schema import field_docstrings
+
+    source = (
+        "class A:\n"
+        '    """The class."""\n'
+        "    x: int\n"
+        '    """  Its x.\n\n      Two lines."""\n'
+        "    y: int = 2\n"
+        "    # a comment\n"
+        '    """Still the docstring of y."""\n'
+        "    z = 3\n"
+        '    """Not a field."""\n'
+        "    def f(self) -> None:\n"
+        "        w: int\n"
+        '        """Inside a function."""\n'
+    )
+    assert field_docstrings(source) == {
+        "A": {"x": "Its x.\n\nTwo lines.", "y": "Still the docstring of y."}
+    }

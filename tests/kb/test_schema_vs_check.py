@@ -14,9 +14,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from coachassist.cli.kb_commands import editor_friendly
 from coachassist.kb.loader import bundled_dirs
 from coachassist.kb.models import FILE_KINDS, KIND_KEYS
+from coachassist.kb.schema import schema_document
 from tests.kb.kbfiles import FILES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -44,10 +44,7 @@ def _documents() -> list[tuple[str, dict[str, Any]]]:
     return [(name, data) for name, data in found if _kind(data)]
 
 
-SCHEMAS = {
-    kind: Draft202012Validator(editor_friendly(model.model_json_schema()))
-    for kind, model in FILE_KINDS.items()
-}
+SCHEMAS = {kind: Draft202012Validator(schema_document(kind)) for kind in FILE_KINDS}
 
 
 def _verdicts(data: dict[str, Any]) -> tuple[bool, bool]:
