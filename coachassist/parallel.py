@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +27,7 @@ from coachassist.kb.loader import KnowledgeBase
 PARALLEL_FROM = 200  # teams; below this, starting the processes costs more than it saves
 CHUNK = 50  # files per task
 AHEAD = 2  # chunks under way per process
+MAX_JOBS = 64  # each process has its own engine worker (~70 MB together): no fork bomb
 
 _KB: KnowledgeBase | None = None  # in each worker process: the caller's knowledge base
 
@@ -34,13 +36,24 @@ def default_jobs(teams: int) -> int:
     """One process per core for long runs (at most 8), one for short ones."""
     if teams < PARALLEL_FROM:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only; macOS has just cpu_count
+    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    return max(1, min(cores, 8))
 
 
 def _start(kb: KnowledgeBase) -> None:
     global _KB
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # the caller killed (kill -9, out of memory): end too, and so the
+        threading.Thread(target=_end_with, args=(parent,), daemon=True).start()  # engine worker
     _KB = kb
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    """Wait until the caller is gone, then end this process (it would wait for work forever)."""
+    parent.join()
+    os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -86,20 +99,20 @@ def diagnose_parallel(
     running: deque[tuple[list[Path], Future[list[Rendered]]]] = deque()
     try:
         while chunks or running:
-            while chunks and len(running) < jobs * AHEAD:
-                chunk = chunks.popleft()
-                running.append((chunk, pool.submit(_chunk, chunk, render, min_group)))
-            chunk, future = running.popleft()
-            try:
-                done = future.result()
-            except BrokenProcessPool:  # a process died: the rest is done here
+            try:  # a chunk leaves ``chunks`` only once it is submitted
+                while chunks and len(running) < jobs * AHEAD:
+                    future = pool.submit(_chunk, chunks[0], render, min_group)
+                    running.append((chunks.popleft(), future))
+                done = running[0][1].result()
+            except BrokenProcessPool:  # a process died (even between two chunks): rest here
                 pool.shutdown(wait=False, cancel_futures=True)
-                rest = [chunk, *(c for c, _ in running), *chunks]
+                rest = [*(c for c, _ in running), *chunks]
                 running.clear()
                 chunks.clear()
                 for left in rest:
                     yield from _rendered(kb, left, render, min_group)
                 return
+            running.popleft()
             yield from done
         pool.shutdown()
     finally:  # stopped early (Ctrl-C, a closed pipe): drop what has not started

@@ -55,10 +55,11 @@ def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         raise UserError("--json is for one team; for many, use --jsonl or --csv")
     if args.min_group is not None and args.min_group < 1:
         raise UserError("--min-group must be 1 or more")
-    if args.jobs is not None and args.jobs < 1:
-        raise UserError("--jobs must be 1 or more")
+    from coachassist.parallel import MAX_JOBS, default_jobs, diagnose_parallel
+
+    if args.jobs is not None and not 1 <= args.jobs <= MAX_JOBS:
+        raise UserError(f"--jobs must be 1 or more, at most {MAX_JOBS}")
     paths = expand(args.files)
-    from coachassist.parallel import default_jobs, diagnose_parallel
 
     jobs = args.jobs if args.jobs is not None else default_jobs(len(paths))
     mode = "csv" if args.csv else "jsonl" if args.jsonl else "text"

@@ -7,6 +7,8 @@ appear only with k or more respondents, sorted and never attributed.
 
 from __future__ import annotations
 
+from collections import deque
+
 from coachassist.diagnosis import (
     CheckedCondition,
     Diagnosis,
@@ -87,16 +89,17 @@ def build_diagnosis(
             by_key.setdefault(key, []).append(rule)
 
     def chain(own: list[Rule]) -> list[Evidence]:
-        seen: list[str] = []
-        todo = list(own)
+        """The evidence of ``own`` and of every rule it builds on, breadth first, each once."""
+        seen = dict.fromkeys(r.id for r in own)  # ordered; each rule looked at once
+        todo = deque(own)
         while todo:
-            rule = todo.pop(0)
-            if rule.id in seen:
-                continue
-            seen.append(rule.id)
+            rule = todo.popleft()
             for cond in [*rule.conditions, *rule.any_conditions]:
                 if cond.kind in ("signal", "dysfunction") and holds(cond, table.value(cond)):
-                    todo += by_key.get(cond.key, [])
+                    for below in by_key.get(cond.key, []):
+                        if below.id not in seen:
+                            seen[below.id] = None
+                            todo.append(below)
         return [evidence[rid] for rid in seen]
 
     signals = [

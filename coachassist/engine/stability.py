@@ -136,7 +136,6 @@ def missing_counts(
     shown = {"score": privacy.scales, "item": privacy.items, "gap": privacy.gaps}
     truth = [False] * len(logic.inputs)
     candidates = [i for i, p in enumerate(intake.responses) if not _kept_out(p, privacy)]
-    left_out = {i: basis.figures(i) for i in candidates}
     fixed: dict[int, bool] = {}  # inputs that hold alike whoever is left out
     varying = []
     for kind, name, stat, conds in logic.by_figure:
@@ -147,13 +146,14 @@ def missing_counts(
             kind == "item" and stat == "diff" and name not in privacy.diffs  # scale withheld
         ):  # never seen: no condition holds
             fixed.update((index, False) for index, _ in conds)
-        elif not _alike(kind, name, stat, conds, allowed, basis, left_out, fixed):
+        elif not _alike(kind, name, stat, conds, allowed, basis, candidates, fixed):
             varying.append((kind, name, stat, conds, allowed))
     for index, holds_alike in fixed.items():
         truth[index] = holds_alike
     live = logic.live(fixed)  # a figure only rules already ruled out test is not computed
     varying = [v for v in varying if any(index in live for index, _ in v[3])]
-    for figures in left_out.values():
+    for i in candidates:  # one left-out team's figures at a time: memory linear in the team
+        figures = basis.figures(i)
         for kind, name, stat, conds, allowed in varying:
             present, value = _lenient_value(kind, name, stat, figures, allowed)
             for index, cond in conds:
@@ -180,12 +180,12 @@ def _alike(
     conds: list[tuple[int, Condition]],
     allowed: frozenset[str] | None,
     basis: LeaveOneOut,
-    left_out: dict[int, LeftOut],
+    candidates: list[int],
     fixed: dict[int, bool],
 ) -> bool:
     """Whether the conditions on one figure hold alike whoever is left out, found from a few
     probes (``LeaveOneOut.probes``); then their truth goes into ``fixed``."""
-    if not left_out or any(c.op not in MONOTONE for _, c in conds):
+    if not candidates or any(c.op not in MONOTONE for _, c in conds):
         return False
     spread = basis.spread(kind, name) if stat == "mean" else None
     if spread is not None and all(c.op != "?" for _, c in conds):
@@ -194,12 +194,12 @@ def _alike(
         if all(abs(lenient - c.value) > reach for _, c in conds):  # type: ignore[operator]
             fixed.update((index, holds(cond, lenient)) for index, cond in conds)
             return True
-    picks = basis.probes(kind, name, stat, list(left_out))
+    picks = basis.probes(kind, name, stat, candidates)
     if picks is None:
         return False
     seen = set()
     for pick in picks:
-        present, value = _lenient_value(kind, name, stat, left_out[pick], allowed)
+        present, value = _lenient_value(kind, name, stat, basis.figures(pick), allowed)
         seen.add(tuple(present if c.op == "?" else holds(c, value) for _, c in conds))
         if len(seen) > 1:
             return False

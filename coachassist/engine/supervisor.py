@@ -316,6 +316,7 @@ def evaluate(
 ) -> list[str]:
     """The rules of ``program`` that fire over ``facts``, in firing order."""
     with _LOCK:
+        _drain()  # first: a batch that crashes or times out takes its worker (and rules) along
         if program.name not in _worker().registered:
             register(program, source)
         try:

@@ -76,7 +76,7 @@ class KnowledgeBase:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
     bundled: bool = True  # whether layer 0 is the bundled knowledge base
-    _memo: dict[str, tuple[tuple[int, ...], Mapping[str, Question]]] = field(
+    _memo: dict[str, tuple[tuple[Questionnaire, ...], Mapping[str, Question]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -99,16 +99,21 @@ class KnowledgeBase:
 
     def _questions(self, purpose: str) -> Mapping[str, Question]:
         """The questions of every questionnaire for ``purpose`` by id; computed once for the
-        questionnaires held now (they are frozen; replacing one computes it afresh)."""
-        held = tuple(map(id, self.questionnaires.values()))
+        questionnaires held now (they are frozen; replacing one computes it afresh). The memo
+        holds those questionnaires, so no id() it compares can be reused by a new one."""
+        held = tuple(self.questionnaires.values())
         cached = self._memo.get(purpose)
-        if cached is None or cached[0] != held:
+        if (
+            cached is None
+            or len(cached[0]) != len(held)
+            or any(a is not b for a, b in zip(cached[0], held, strict=True))
+        ):
             found = {q.id: q for qn in self.by_purpose(purpose) for q in qn.questions}
             cached = self._memo[purpose] = (held, MappingProxyType(found))
         return cached[1]
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_memo": {}}  # object ids mean nothing in another process
+        return {**self.__dict__, "_memo": {}}  # computed afresh in another process
 
     def scale_ids(self) -> set[str]:
         return {s.id for qn in self.by_purpose("scan") for s in qn.scales}

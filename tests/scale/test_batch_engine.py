@@ -74,3 +74,27 @@ def test_another_diagnosis_while_a_chunk_is_with_the_worker(kb, paths):
         got.append(result)
         assert diagnose(kb, other).model_dump_json() == alone  # cuts in between chunks
     assert _batch(got) == expected
+
+
+def test_a_diagnosis_cutting_in_while_the_worker_hangs_on_a_chunk(kb, tmp_path, monkeypatch):
+    """The worker stops answering mid-chunk while another diagnosis cuts in: that diagnosis
+    waits out the chunk's timeout, then gets a fresh worker (with the rules registered there),
+    and every team of the chunk is still diagnosed."""
+    monkeypatch.setenv("COACHASSIST_ENGINE_TIMEOUT", "1")
+    paths = []
+    for i in range(2 * CHUNK):  # a first chunk the engine never sees, then a chunk of teams
+        path = tmp_path / f"t{i:02d}.toml"
+        if i < CHUNK:
+            path.write_text("format = 'coachassist-intake/1'\nscan = 12\n", encoding="utf-8")
+        else:
+            write_team(path, kb, n=5, level={"trust": 2.0}, seed=i, title=f"Team {i}")
+        paths.append(path)
+    expected = [_alone(kb, p) for p in paths]
+    other = read_team(kb, paths[-1])
+    supervisor.crash_next_evaluation_for_test(signal.SIGSTOP)  # the second chunk hangs
+    got = []
+    for result in diagnose_many(kb, paths):
+        if not got:  # the second chunk is with the (stopped) worker now
+            assert diagnose(kb, other).model_dump_json() == expected[-1]
+        got.append(result)
+    assert _batch(got) == expected
