@@ -4,7 +4,9 @@ memory, to show the intake file cap (coachassist.safefile.INTAKE_FILE_CAP) fits 
 Run: python bench/big_intake.py [RESPONDENTS] [OPEN_ANSWER_CHARS]. Writes a generated intake of
 RESPONDENTS (default 10,000) respondents, each answering every likert item and both open
 questions with OPEN_ANSWER_CHARS characters (default 300), then reads and validates it as
-`coachassist diagnose` does (without the diagnosis). Figures are in bench/README.md.
+`coachassist diagnose` does, and diagnoses it (scores, the rules in the engine worker, soft
+edges, evidence and every finding re-checked leaving out each respondent). Figures are in
+bench/README.md.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import tomli_w
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from coachassist.engine import diagnose
 from coachassist.intake.files import load_case
 from coachassist.kb.loader import load
 from coachassist.safefile import INTAKE_FILE_CAP
@@ -76,10 +79,14 @@ def main() -> None:
         start = time.perf_counter()
         intake = load_case(kb, [path])
         seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    diagnosis = diagnose(kb, intake)
+    diagnosed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{len(intake.responses):,} respondents, open answers of {chars} characters")
     print(f"file size: {size / 1e6:.1f} MB (cap {INTAKE_FILE_CAP / 1e6:g} MB)")
     print(f"read + parse + validate: {seconds:.2f} s")
+    print(f"diagnose: {diagnosed:.2f} s, {len(diagnosis.findings)} findings")
     print(f"peak memory of the process: {peak_mb:.0f} MB")
 
 

@@ -9,7 +9,7 @@ points), combined over the J items of a scale and truncated to 0..1 (LeBreton & 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass, field
 
 from coachassist.intake.models import DONT_KNOW, Intake
@@ -201,6 +201,8 @@ class LeaveOneOut:
             self.person[scale.id] = own
         self.shapes = {s.id: _shape(qn, s.id) for s in self.scales}
         self.wanted = {q.id: q for q in self.items}
+        self._shared: dict[tuple[tuple[str, str, str], Hashable], object] = {}
+        self.scored = {scale: sum(v is not None for v in own) for scale, own in self.person.items()}
         self._items: dict[tuple[str, float | str], tuple[float | None, ItemStats | None]] = {}
 
     def _item(
@@ -353,8 +355,37 @@ class LeftOut:
     def value(self, kind: str, name: str, stat: str) -> object:
         key = (kind, name, stat)
         if key not in self._memo:
-            self._memo[key] = self._value(kind, name, stat)
+            alike = self._alike(kind, name, stat)
+            shared = self.basis._shared
+            if alike is None:
+                self._memo[key] = self._value(kind, name, stat)
+            elif (key, alike) in shared:
+                self._memo[key] = shared[key, alike]
+            else:
+                self._memo[key] = shared[key, alike] = self._value(kind, name, stat)
         return self._memo[key]
+
+    def _alike(self, kind: str, name: str, stat: str) -> Hashable | None:
+        """What about the left-out person decides this figure, so that everyone alike in it
+        shares one computation (the team without them is the same multiset of answers): their
+        score on the scale (and role, for a gap), their answers to the scale's questions (for
+        agreement), their role (for the head counts). None: compute it for them alone (a zero
+        answer, whose sign fsum may keep, or a figure not listed here)."""
+        i, basis = self.left_out, self.basis
+        if kind == "respondents":
+            return basis.roles[i]
+        if kind == "score" and name in basis.person and stat != "rwg":
+            own = basis.person[name][i]
+            return own if own is None or own else None
+        if kind == "score" and name in basis.person:
+            answers = tuple(
+                basis.columns[q][i] for q in basis.shapes[name][0] if q in basis.columns
+            )
+            return answers if all(a is None or a for a in answers) else None
+        if kind == "gap" and name in basis.person:
+            own = basis.person[name][i]
+            return (own, basis.roles[i]) if own is None or own else None
+        return None
 
     def _exists(self, kind: str, name: str) -> bool:
         if kind == "respondents":
@@ -396,11 +427,16 @@ class LeftOut:
         return None
 
     def _scale(self, scale_id: str, stat: str) -> object:
-        pairs = self._person_scores(scale_id)
         qids, anchors = self.basis.shapes[scale_id]
-        if not pairs or anchors is None:
-            return None
-        scores = [score for _, score in pairs]
+        own = self.basis.person[scale_id][self.left_out]
+        if anchors is None or self.basis.scored[scale_id] - (own is not None) == 0:
+            return None  # nobody else has a score on this scale
+        if stat == "rwg":
+            variances = [
+                v for q in qids if q in self.basis.columns and (v := self._item(q)[0]) is not None
+            ]
+            return _rwg(variances, anchors.max - anchors.min + 1)
+        scores = [score for _, score in self._person_scores(scale_id)]
         if stat == "mean":
             return _mean(scores)
         if stat == "n":
@@ -413,9 +449,6 @@ class LeftOut:
                 sum(s <= low for s in scores) / len(scores) >= POLARISED_SHARE
                 and sum(s >= high for s in scores) / len(scores) >= POLARISED_SHARE
             )
-        if stat == "rwg":
-            variances = [v for q in qids if (v := self._item(q)[0]) is not None]
-            return _rwg(variances, anchors.max - anchors.min + 1)
         return None
 
 
