@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coachassist.intake.models import Intake, Respondent
+from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Anchors, Question, Questionnaire, Scale, Text
 
 
@@ -44,3 +45,22 @@ def intake_of(*rows: tuple[str, dict]) -> Intake:
             Respondent(id=f"r{i}", role=role, answers=ans) for i, (role, ans) in enumerate(rows)
         ],
     )
+
+
+def scored_answers(kb: KnowledgeBase, scored: dict[str, int], default: int = 4) -> dict:
+    """Raw team-scan answers from scored values per scale or question (reverse items
+    mirrored); everything else ``default``."""
+    answers: dict[str, object] = {}
+    for q in kb.questionnaires["teamscan"].questions:
+        if q.type == "likert":
+            value = scored.get(q.id, scored.get(q.scale or "", default))
+            answers[q.id] = 6 - value if q.reverse else value
+    return answers
+
+
+def scored_team(kb: KnowledgeBase, people: list[dict], **fields) -> Intake:
+    """A team-scan intake of members answering as ``scored_answers`` makes them."""
+    responses = [
+        Respondent(id=f"m{i}", answers=scored_answers(kb, p)) for i, p in enumerate(people)
+    ]
+    return Intake(scan="teamscan", responses=responses, **fields)

@@ -14,10 +14,11 @@ from coachassist.cli.diagnose import render_text
 from coachassist.engine import diagnose, reference, team_facts
 from coachassist.engine.whynot import lines, why_not
 from coachassist.intake.files import read_intake
-from coachassist.intake.models import FindingDecision, Intake, Respondent
+from coachassist.intake.models import FindingDecision, Respondent
 from coachassist.intake.store import IntakeStore
 from coachassist.kb.loader import KnowledgeBase, load
 from coachassist.plan import PlanConstraints, build_plan
+from tests.engine.conftest import scored_answers, scored_team
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -27,26 +28,11 @@ def kb() -> KnowledgeBase:
     return load()
 
 
-def person(kb: KnowledgeBase, scored: dict[str, int], default: int = 4) -> dict:
-    """Raw answers from scored values per scale or question (reverse items mirrored)."""
-    answers = {}
-    for q in kb.questionnaires["teamscan"].questions:
-        if q.type == "likert":
-            value = scored.get(q.id, scored.get(q.scale or "", default))
-            answers[q.id] = 6 - value if q.reverse else value
-    return answers
-
-
-def team(kb: KnowledgeBase, people: list[dict], **fields) -> Intake:
-    responses = [Respondent(id=f"m{i}", answers=person(kb, p)) for i, p in enumerate(people)]
-    return Intake(scan="teamscan", responses=responses, **fields)
-
-
 def test_the_lowest_scale_comes_first_even_outside_the_pyramid(kb):
     """Issue 13: cooperation far lowest (2) while the pyramid scales are 3: silos first."""
     middling = {"trust": 3, "conflict": 3, "commitment": 3, "accountability": 3, "results": 3}
     people = [{**middling, "cooperation": 2} for _ in range(6)]
-    d = diagnose(kb, team(kb, people, context={"team_type": "whole_organisation"}))
+    d = diagnose(kb, scored_team(kb, people, context={"team_type": "whole_organisation"}))
     assert d.findings[0].id == "silos_and_power"
     strengths = [f.strength for f in d.findings]
     assert strengths == sorted(strengths, reverse=True)
@@ -58,17 +44,17 @@ SEEN = {"observed": ["behind_backs", "unclear_priorities", "agreements_not_kept"
 
 def test_high_is_rare_unless_scores_are_extreme(kb):
     people = [dict.fromkeys(PYRAMID, 2 + i % 2) for i in range(6)]  # every scale 2.5: clearly low
-    d = diagnose(kb, team(kb, people, context=SEEN))
+    d = diagnose(kb, scored_team(kb, people, context=SEEN))
     assert sum(f.severity == "high" for f in d.findings) <= 3
     extreme = [dict.fromkeys(PYRAMID, 1) for _ in range(6)]
-    d = diagnose(kb, team(kb, extreme, context=SEEN))
+    d = diagnose(kb, scored_team(kb, extreme, context=SEEN))
     assert sum(f.severity == "high" for f in d.findings) > 3
 
 
 def test_a_consequence_never_rises_above_its_root(kb):
     """Commitment clearly low; accountability and results only somewhat low."""
     people = [{"commitment": 2, "accountability": 3, "results": 3} for _ in range(6)]
-    d = diagnose(kb, team(kb, people))
+    d = diagnose(kb, scored_team(kb, people))
     ids = [f.id for f in d.findings]
     assert ids[0] == "lack_of_commitment"
     linked = [f for f in d.findings if f.builds_on]
@@ -88,7 +74,7 @@ def test_near_a_threshold_a_finding_is_borderline_on_both_sides(kb):
     found = {}
     for pattern in ([4, 4, 3, 3, 3], [4, 4, 4, 3, 3]):  # trust per person: 3.4 and 3.6
         people = [{"trust": value} for value in pattern] * 2
-        d = diagnose(kb, team(kb, people))
+        d = diagnose(kb, scored_team(kb, people))
         found[tuple(pattern)] = [
             (f.id, f.borderline) for f in d.findings if f.id == "absence_of_trust"
         ]
@@ -99,7 +85,7 @@ def test_near_a_threshold_a_finding_is_borderline_on_both_sides(kb):
 
 def test_a_clear_finding_is_stable(kb):
     people = [{"trust": 2} for _ in range(6)]
-    d = diagnose(kb, team(kb, people))
+    d = diagnose(kb, scored_team(kb, people))
     first = d.findings[0]
     assert (first.id, first.stability, first.borderline) == ("absence_of_trust", "stable", False)
 
@@ -108,7 +94,7 @@ def test_a_finding_carried_by_one_person_is_withheld(kb):
     """Five content people and one who scores trust 1 throughout: the team mean sits right at
     the edge and only that person makes the finding; it is withheld with a note."""
     people = [{"trust": 4} for _ in range(5)] + [{"trust": 1}]
-    d = diagnose(kb, team(kb, people))
+    d = diagnose(kb, scored_team(kb, people))
     assert "absence_of_trust" not in [f.id for f in d.findings]
     assert any("one person" in n.en for n in d.notes)
     assert not any("trust" in s.id for s in d.signals)
@@ -117,7 +103,7 @@ def test_a_finding_carried_by_one_person_is_withheld(kb):
 
 def test_why_not_names_the_nearest_rules_with_distances(kb):
     people = [{"cooperation": 3} for _ in range(5)]
-    intake = team(kb, people, context={"team_type": "whole_organisation"})
+    intake = scored_team(kb, people, context={"team_type": "whole_organisation"})
     answer = why_not(kb, intake, "silos_and_power")
     assert not answer.concluded and answer.nearest
     totals = [r.total for r in answer.nearest]
@@ -128,7 +114,7 @@ def test_why_not_names_the_nearest_rules_with_distances(kb):
 
 def test_the_removal_really_removes_the_finding(kb):
     people = [{"trust": 2} for _ in range(5)]
-    intake = team(kb, people)
+    intake = scored_team(kb, people)
     answer = why_not(kb, intake, "absence_of_trust")
     assert answer.concluded and answer.removal is not None
     assert answer.removal.subject == "score.trust.mean"
@@ -147,8 +133,8 @@ def test_the_removal_really_removes_the_finding(kb):
 def test_why_not_shows_no_withheld_figure(kb):
     """A lone lead without consent: the gap conditions are withheld, never measured."""
     people = [{"accountability": 3} for _ in range(5)]
-    intake = team(kb, people)
-    lead = Respondent(id="lead", role="lead", answers=person(kb, {"accountability": 5}))
+    intake = scored_team(kb, people)
+    lead = Respondent(id="lead", role="lead", answers=scored_answers(kb, {"accountability": 5}))
     intake = intake.model_copy(update={"responses": [*intake.responses, lead]})
     answer = why_not(kb, intake, "perception_gap")
     gaps = [c for r in answer.nearest for c in r.conditions if c.text.startswith("gap.")]
@@ -156,7 +142,7 @@ def test_why_not_shows_no_withheld_figure(kb):
 
 
 def test_why_not_with_the_team_below_k_says_nothing(kb):
-    intake = team(kb, [{"trust": 1}, {"trust": 1}])
+    intake = scored_team(kb, [{"trust": 1}, {"trust": 1}])
     answer = why_not(kb, intake, "absence_of_trust")
     assert lines(answer, "en") == [lines(answer, "en")[0]] and not answer.nearest
 
@@ -167,7 +153,7 @@ def test_rejected_findings_leave_the_plan_and_adjusted_ones_keep_the_coachs_seve
         "absence_of_trust": FindingDecision(action="reject", reason="known, being worked on"),
         "fear_of_conflict": FindingDecision(action="adjust", severity="low"),
     }
-    d = diagnose(kb, team(kb, people, decisions=decisions))
+    d = diagnose(kb, scored_team(kb, people, decisions=decisions))
     assert [f.id for f in d.rejected] == ["absence_of_trust"]
     assert d.rejected[0].decision.reason == "known, being worked on"
     conflict = next(f for f in d.findings if f.id == "fear_of_conflict")
@@ -257,7 +243,7 @@ OBSERVED = ["behind_backs", "unclear_priorities", "agreements_not_kept", "own_is
     observed=st.lists(st.sampled_from(OBSERVED), unique=True, max_size=3),
 )
 def test_order_cascades_and_severity_hold_for_any_team(kb, levels, observed):
-    d = diagnose(kb, team(kb, levels, context={"observed": observed}))
+    d = diagnose(kb, scored_team(kb, levels, context={"observed": observed}))
     strengths = [round(f.strength or 0.0, 1) for f in d.findings]
     assert strengths == sorted(strengths, reverse=True)
     assert all(f.strength is not None and f.strength >= 0.5 for f in d.findings)
@@ -279,7 +265,7 @@ def test_reports_follow_the_coachs_decisions(kb):
         "absence_of_trust": FindingDecision(action="reject", reason="known"),
         "fear_of_conflict": FindingDecision(action="adjust", severity="low"),
     }
-    intake = team(kb, people, decisions=decisions)
+    intake = scored_team(kb, people, decisions=decisions)
     d = diagnose(kb, intake)
     plan = build_plan(kb, d, {}, PlanConstraints())
     client = render(kb, intake, d, plan, "md", "en", "client")
@@ -302,7 +288,7 @@ def test_the_coach_report_lists_rejected_findings_with_the_reason(kb, fmt, lang)
     people = [{"trust": 2, "conflict": 2} for _ in range(6)]
     reason = "al bekend <b>& in behandeling</b>"
     decisions = {"absence_of_trust": FindingDecision(action="reject", reason=reason)}
-    intake = team(kb, people, decisions=decisions)
+    intake = scored_team(kb, people, decisions=decisions)
     d = diagnose(kb, intake)
     plan = build_plan(kb, d, {}, PlanConstraints())
     coach = render(kb, intake, d, plan, fmt, lang, "coach")
@@ -314,7 +300,7 @@ def test_the_coach_report_lists_rejected_findings_with_the_reason(kb, fmt, lang)
     assert "<b>" not in coach  # the coach's own words are escaped like every other text
     assert ("in behandeling" in coach) and t("decision.reject", lang, reason="").strip() in coach
     unrejected = render(
-        kb, team(kb, people), d.model_copy(update={"rejected": []}), plan, fmt, lang, "coach"
+        kb, scored_team(kb, people), d.model_copy(update={"rejected": []}), plan, fmt, lang, "coach"
     )
     assert heading not in unrejected
 

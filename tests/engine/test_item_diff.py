@@ -14,6 +14,7 @@ from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.conditions import parse
 from coachassist.kb.loader import KnowledgeBase, load
 from coachassist.scoring import score_team
+from tests.engine.conftest import scored_answers, scored_team
 
 
 @pytest.fixture(scope="module")
@@ -21,23 +22,10 @@ def kb() -> KnowledgeBase:
     return load()
 
 
-def answers(kb: KnowledgeBase, scored: dict[str, int], default: int = 4) -> dict:
-    """Raw answers from scored values per scale or question (reverse items mirrored)."""
-    out: dict[str, object] = {}
-    for q in kb.questionnaires["teamscan"].questions:
-        if q.type == "likert":
-            value = scored.get(q.id, scored.get(q.scale or "", default))
-            out[q.id] = 6 - value if q.reverse else value
-    return out
-
-
-def team(kb: KnowledgeBase, people: list[dict], **fields) -> Intake:
-    responses = [Respondent(id=f"m{i}", answers=answers(kb, p)) for i, p in enumerate(people)]
-    return Intake(scan="teamscan", responses=responses, **fields)
-
-
 def self_scan(kb: KnowledgeBase, scored: dict[str, int]) -> Intake:
-    lead = Respondent(id="lead", role="lead", lead_view_consent=True, answers=answers(kb, scored))
+    lead = Respondent(
+        id="lead", role="lead", lead_view_consent=True, answers=scored_answers(kb, scored)
+    )
     return Intake(scan="teamscan", min_group=1, responses=[lead])
 
 
@@ -46,7 +34,7 @@ def test_the_diff_is_the_question_mean_minus_its_scale_mean(kb):
         {"lead_relation": 4, "lead_relation_4": 1},
         {"lead_relation": 4, "lead_relation_4": 2},
     ]
-    intake = team(kb, people * 2)
+    intake = scored_team(kb, people * 2)
     table, scores = team_facts(kb, intake)
     item = table.facts["item.lead_relation_4"][0]
     assert item["mean"] == 1.5
@@ -62,7 +50,7 @@ def test_a_diff_is_withheld_with_its_scale(kb):
     for a lead-relation score: the question may be shown (k = 3), its diff may not (the diff
     and the mean together would give the withheld scale's mean away)."""
     scan = kb.questionnaires["teamscan"]
-    full = answers(kb, {"lead_relation_4": 1})
+    full = scored_answers(kb, {"lead_relation_4": 1})
     sparse = {q: "dont_know" for q in full if q.startswith("lead_relation")}
     sparse["lead_relation_4"] = full["lead_relation_4"]
     people = [full, full, {**full, **sparse}]
@@ -100,7 +88,7 @@ def test_a_question_as_low_as_its_scale_names_no_other_problem(kb):
     every question about change equally low: change fatigue, not an unclear strategy."""
     people = [{"lead_relation": 2, "change_load": 2} for _ in range(6)]
     context = {"team_type": "one_team", "recent_reorganisation": "yes"}
-    found = {f.id for f in diagnose(kb, team(kb, people, context=context)).findings}
+    found = {f.id for f in diagnose(kb, scored_team(kb, people, context=context)).findings}
     assert {"strained_lead_relation", "change_fatigue"} <= found
     assert not found & {"overloaded_lead", "strategy_not_in_behaviour"}
 
@@ -110,7 +98,7 @@ def test_a_question_standing_out_is_its_own_finding_not_its_scales(kb):
     question; no finding about the scale it drags down."""
     # the other lead-relation questions 3.5 on average: "needs attention" only because of one
     people = [{"lead_relation": 3 + i % 2, "lead_relation_4": 1 + i % 2} for i in range(6)]
-    d = diagnose(kb, team(kb, people, context={"team_type": "one_team"}))
+    d = diagnose(kb, scored_team(kb, people, context={"team_type": "one_team"}))
     found = {f.id: f for f in d.findings}
     assert "overloaded_lead" in found and not found["overloaded_lead"].borderline
     assert "strained_lead_relation" not in found
@@ -142,7 +130,7 @@ def test_one_answer_standing_out_in_a_self_scan_is_borderline(kb):
 
 def test_a_weak_finding_only_the_lenient_edge_reaches_is_not_reported(kb):
     people = [{"accountability": 4 if i % 5 == 4 else 3} for i in range(10)]  # 3.2: weak
-    intake = team(kb, people, context={"team_type": "one_team"})
+    intake = scored_team(kb, people, context={"team_type": "one_team"})
     d = diagnose(kb, intake)
     weak = [f for f in d.findings if f.borderline and (f.strength or 0) < 1.0]
     assert weak, "the example needs a weak borderline finding"
@@ -158,5 +146,5 @@ def test_low_questions_without_a_rule_of_their_own_stay_in_their_scale(kb):
     trust scale itself (on the low side) carries the finding; leaving those questions out of
     its depth would hide it."""
     people = [{"trust": 4, "trust_1": 1, "trust_2": 1} for _ in range(6)]
-    d = diagnose(kb, team(kb, people, context={"team_type": "one_team"}))
+    d = diagnose(kb, scored_team(kb, people, context={"team_type": "one_team"}))
     assert "absence_of_trust" in {f.id for f in d.findings}
