@@ -19,6 +19,11 @@ def add_case_arguments(parser: argparse.ArgumentParser, metavar: str, help_text:
     parser.add_argument(
         "--context", type=Path, help="an intake file (or TOML table) with the team context"
     )
+    add_min_group(parser)
+
+
+def add_min_group(parser: argparse.ArgumentParser) -> None:
+    """``--min-group K``, the anonymity threshold, as every command that shows figures has it."""
     parser.add_argument(
         "--min-group",
         type=int,

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from coachassist.cli.case import add_min_group
+
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -16,13 +18,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         metavar="INTAKE",
         help="EARLIER LATER, or only LATER when it names its earlier scans (earlier = [...])",
     )
-    parser.add_argument(
-        "--min-group",
-        type=int,
-        default=None,
-        metavar="K",
-        help="anonymity threshold: fewest respondents a group needs (default 3)",
-    )
+    add_min_group(parser)
     parser.add_argument(
         "--sessions", type=int, metavar="N", help="sessions left for the revised plan (1-12)"
     )

@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from coachassist.cli.case import add_min_group
+
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -19,13 +21,7 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
     )
-    parser.add_argument(
-        "--min-group",
-        type=int,
-        default=None,
-        metavar="K",
-        help="anonymity threshold: fewest respondents a group needs (default 3)",
-    )
+    add_min_group(parser)
 
 
 def run(name: str, args: argparse.Namespace) -> int:
