@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from coachassist.engine.facts import FactTable, add_context, build_facts, clean
 from coachassist.engine.privacy import Privacy
 from coachassist.engine.soft import MARGIN, SHIFTED, conclusions, dysfunctions, shift_value, shifted
-from coachassist.engine.truth import RuleLogic, logic_of
+from coachassist.engine.truth import RuleLogic, concluding, logic_of
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.loader import KnowledgeBase
@@ -50,30 +50,16 @@ class Rerun:
     items: frozenset[str]
 
 
-_CONCLUDING: dict[int, tuple[Mapping[str, Rule], dict[str, list[str]]]] = {}
 _RERUNS: OrderedDict[tuple[int, frozenset[str]], tuple[Mapping[str, Rule], Rerun]] = OrderedDict()
 RERUNS_KEPT = 128  # distinct sets of findings; least recently used go first
-
-
-def _concluding(rules: Mapping[str, Rule]) -> dict[str, list[str]]:
-    """For each signal or dysfunction fact, the rules concluding it; cached per rule set."""
-    cached = _CONCLUDING.get(id(rules))
-    if cached is None or cached[0] is not rules:
-        concluding: dict[str, list[str]] = {}
-        for rule in rules.values():
-            if rule.then.fact_key:
-                concluding.setdefault(rule.then.fact_key, []).append(rule.id)
-        _CONCLUDING.clear()  # one rule set at a time
-        cached = _CONCLUDING[id(rules)] = (rules, concluding)
-    return cached[1]
 
 
 def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> set[str]:
     """The rules concluding the dysfunctions ``found`` and every rule they rest on (through
     signal and dysfunction conditions): only these can decide whether a finding survives a
     re-run, so the re-runs evaluate only these."""
-    concluding = _concluding(rules)
-    wanted = [rid for key in sorted(found) for rid in concluding.get(f"dysfunction.{key}", [])]
+    by_fact = concluding(rules)
+    wanted = [rid for key in sorted(found) for rid in by_fact.get(f"dysfunction.{key}", [])]
     kept: set[str] = set()
     while wanted:
         rid = wanted.pop()
@@ -81,9 +67,7 @@ def needed_by(rules: Mapping[str, Rule], found: frozenset[str]) -> set[str]:
             kept.add(rid)
             rule = rules[rid]
             wanted += [
-                o
-                for c in [*rule.conditions, *rule.any_conditions]
-                for o in concluding.get(c.key, [])
+                o for c in [*rule.conditions, *rule.any_conditions] for o in by_fact.get(c.key, [])
             ]
     return kept
 

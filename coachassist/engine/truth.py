@@ -10,7 +10,7 @@ cross no threshold), and a tuple already seen costs one dictionary lookup.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -40,35 +40,28 @@ class RuleLogic:
     def found(self, truth: tuple[bool, ...]) -> frozenset[str]:
         """The dysfunctions concluded when the inputs hold as ``truth`` says."""
         known = self._seen.get(truth)
-        if known is not None:
-            return known
-        concluded: set[str] = set()
-        out = set()
-        for key, dysfunction, when, when_any in self.steps:
-            if all(truth[r] if type(r) is int else r in concluded for r in when) and (
-                not when_any
-                or any(truth[r] if type(r) is int else r in concluded for r in when_any)
-            ):
-                concluded.add(key)
-                if dysfunction:
-                    out.add(dysfunction)
-        if len(self._seen) > 32:
-            self._seen.clear()
-        known = self._seen[truth] = frozenset(out)
+        if known is None:
+            if len(self._seen) > 32:
+                self._seen.clear()
+            dysfunctions = (self.steps[n][1] for n in self._firing(truth))
+            known = self._seen[truth] = frozenset(d for d in dysfunctions if d)
         return known
 
     def fired(self, truth: tuple[bool, ...]) -> list[str]:
         """The rules that fire, in dependency order, when the inputs hold as ``truth`` says."""
+        return [self.ids[n] for n in self._firing(truth)]
+
+    def _firing(self, truth: tuple[bool, ...]) -> Iterator[int]:
+        """The steps that fire, in order: an input holds as ``truth`` says, a signal or
+        dysfunction when a step before concluded it."""
         concluded: set[str] = set()
-        out = []
-        for (key, _, when, when_any), rid in zip(self.steps, self.ids, strict=True):
+        for n, (key, _, when, when_any) in enumerate(self.steps):
             if all(truth[r] if type(r) is int else r in concluded for r in when) and (
                 not when_any
                 or any(truth[r] if type(r) is int else r in concluded for r in when_any)
             ):
                 concluded.add(key)
-                out.append(rid)
-        return out
+                yield n
 
     def live(self, fixed: dict[int, bool]) -> set[int]:
         """The inputs that can still change what is concluded when the inputs in ``fixed``
@@ -97,6 +90,23 @@ class RuleLogic:
         return [(*figure, conds) for figure, conds in groups.items()]
 
 
+_CONCLUDING: dict[int, tuple[Mapping[str, Rule], dict[str, list[str]]]] = {}
+
+
+def concluding(rules: Mapping[str, Rule]) -> dict[str, list[str]]:
+    """For each signal or dysfunction fact, the rules concluding it; cached for the most
+    recent rule set."""
+    cached = _CONCLUDING.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        by_fact: dict[str, list[str]] = {}
+        for rule in rules.values():
+            if rule.then.fact_key:
+                by_fact.setdefault(rule.then.fact_key, []).append(rule.id)
+        _CONCLUDING.clear()
+        cached = _CONCLUDING[id(rules)] = (rules, by_fact)
+    return cached[1]
+
+
 Keyed = tuple[tuple[str, Condition], ...]
 _ORDER: dict[int, tuple[Mapping[str, Rule], list[tuple[Rule, Keyed, Keyed]]]] = {}
 
@@ -112,10 +122,7 @@ def in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
     cached = _ORDER.get(id(rules))
     if cached is not None and cached[0] is rules:
         return cached[1]
-    concluding: dict[str, list[str]] = {}
-    for rule in rules.values():
-        if rule.then.fact_key:
-            concluding.setdefault(rule.then.fact_key, []).append(rule.id)
+    by_fact = concluding(rules)
     depth: dict[str, int] = {}
 
     def depth_of(rid: str, seen: frozenset[str] = frozenset()) -> int:
@@ -125,7 +132,7 @@ def in_order(rules: Mapping[str, Rule]) -> list[tuple[Rule, Keyed, Keyed]]:
             below = [
                 depth_of(other, seen | {rid})
                 for key in tested
-                for other in concluding.get(key, [])
+                for other in by_fact.get(key, [])
                 if other not in seen and other != rid
             ]
             depth[rid] = 1 + max(below, default=0)
