@@ -345,9 +345,8 @@ class Pending:
         self.program, self.teams, self.source = program, teams, source
         self._answer: list[tuple[str, Any]] | None = None
         self._failed = not teams
-        self._timeout = evaluate_timeout() * (
-            1 + len(teams) / 2
-        )  # a slow knowledge base under load: ~2 s a team
+        # half the one-team timeout per team: a heavy knowledge base under load takes ~2 s each
+        self._timeout = evaluate_timeout() * (1 + len(teams) / 2)
 
     def _send(self) -> None:
         if self._failed:
