@@ -113,17 +113,14 @@ def diagnose_many(
     for path in paths:
         chunk.append(_prepared(kb, path, min_group))
         if len(chunk) == CHUNK:
-            if sent is not None:
-                done = sent.results()  # wait for the worker, then give it the next chunk
-                sent = _Sent.send(kb, engine, chunk)
-                yield from done
-            else:
-                sent = _Sent.send(kb, engine, chunk)
-            chunk = []
-    if sent is not None:
-        yield from sent.results()
-    if chunk:
-        yield from _Sent.send(kb, engine, chunk).results()
+            done = sent.results() if sent else []  # wait for the worker, give it the next chunk
+            sent, chunk = _Sent.send(kb, engine, chunk), []
+            yield from done
+    done = sent.results() if sent else []
+    last = _Sent.send(kb, engine, chunk) if chunk else None
+    yield from done
+    if last:
+        yield from last.results()
 
 
 @dataclass
@@ -147,12 +144,12 @@ class _Sent:
 
     kb: KnowledgeBase
     chunk: list[TeamResult | _Ready]
-    outcomes: Callable[[], list[list[str] | UserError]]
+    outcomes: Callable[[], Sequence[list[str] | UserError]]
 
     @classmethod
     def send(cls, kb: KnowledgeBase, engine: Engine, chunk: list[TeamResult | _Ready]) -> _Sent:
         ruled = [c.team.visible for c in chunk if isinstance(c, _Ready) and c.team.privacy.team_ok]
-        return cls(kb, chunk, engine.submit(ruled))  # type: ignore[arg-type]
+        return cls(kb, chunk, engine.submit(ruled))
 
     def results(self) -> list[TeamResult]:
         from coachassist.engine.pipeline import conclude
@@ -165,9 +162,10 @@ class _Sent:
                 continue
             team = item.team
             fired = next(answers) if team.privacy.team_ok else []
+            if isinstance(fired, UserError):  # the engine failed on this team
+                done.append(TeamResult(item.path, error=str(fired)))
+                continue
             try:
-                if isinstance(fired, UserError):
-                    raise fired
                 done.append(TeamResult(item.path, team.intake, conclude(self.kb, team, fired)[0]))
             except UserError as error:
                 done.append(TeamResult(item.path, error=str(error)))
