@@ -106,11 +106,8 @@ def diagnose_parallel(
                 done = running[0][1].result()
             except BrokenProcessPool:  # a process died (even between two chunks): rest here
                 pool.shutdown(wait=False, cancel_futures=True)
-                rest = [*(c for c, _ in running), *chunks]
-                running.clear()
-                chunks.clear()
-                for left in rest:
-                    yield from _rendered(kb, left, render, min_group)
+                rest = [path for chunk in [*(c for c, _ in running), *chunks] for path in chunk]
+                yield from _rendered(kb, rest, render, min_group)
                 return
             running.popleft()
             yield from done
