@@ -222,18 +222,21 @@ class LeaveOneOut:
         sd = round(math.sqrt(variance), 4) if variance is not None else 0.0
         return variance, ItemStats(qid, len(answered), _mean(answered), sd, agreed, q.scale or "")
 
+    def item_without(self, qid: str, left_out: int) -> tuple[float | None, ItemStats | None]:
+        """``_item`` for one answer left out. An item's figures depend only on the answers
+        left (fsum: not on their order), so they are computed once per item and answer."""
+        value = self.columns[qid][left_out]  # 0.0 and -0.0 are equal keys but may round apart
+        key = (qid, value) if value else (qid, f"person {left_out}")
+        if key not in self._items:
+            self._items[key] = self._item(qid, self.columns[qid], left_out)
+        return self._items[key]
+
     def without(self, left_out: int) -> TeamScores:
         roles = self.roles[:left_out] + self.roles[left_out + 1 :]
         variances: dict[str, float] = {}
         items = {}
-        for qid, col in self.columns.items():
-            # an item's figures depend only on the answers left (fsum: not on their order),
-            # so they are computed once per item and answer left out
-            value = col[left_out]  # 0.0 and -0.0 are equal keys but may round differently
-            key = (qid, value) if value else (qid, f"person {left_out}")
-            if key not in self._items:
-                self._items[key] = self._item(qid, col, left_out)
-            variance, figures = self._items[key]
+        for qid in self.columns:
+            variance, figures = self.item_without(qid, left_out)
             if variance is not None:
                 variances[qid] = variance
             if figures is not None:
@@ -338,13 +341,7 @@ class LeftOut:
         return found
 
     def _item(self, qid: str) -> tuple[float | None, ItemStats | None]:
-        col = self.basis.columns[qid]
-        value = col[self.left_out]
-        key = (qid, value) if value else (qid, f"person {self.left_out}")
-        items = self.basis._items
-        if key not in items:
-            items[key] = self.basis._item(qid, col, self.left_out)
-        return items[key]
+        return self.basis.item_without(qid, self.left_out)
 
     def exists(self, kind: str, name: str) -> bool:
         key = (kind, name, "?")
