@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coachassist.cli.output import write_output
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
 
@@ -162,14 +162,9 @@ def explain(kb: KnowledgeBase, rule_id: str, lang: Lang) -> int:
 
 
 def rulebook(kb: KnowledgeBase, args: argparse.Namespace) -> int:
-    from coachassist.intake.files import write_text_atomic
     from coachassist.report.rulebook import render_rulebook
 
     fired = Counter({rule_id: len(cases) for rule_id, cases in _fired_in(kb).items()})
     text = render_rulebook(kb, fired, args.format, args.lang)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        write_text_atomic(args.output, text)
-        print(t("rulebook.written", args.lang, path=args.output), file=sys.stderr)
+    write_output(args.output, text, t("rulebook.written", args.lang, path=args.output))
     return 0

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coachassist.cli.output import write_output
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
 from coachassist.kb.names import PHASES, SETTINGS
@@ -48,18 +49,13 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 
 def card(kb: KnowledgeBase, args: argparse.Namespace) -> int:
-    from coachassist.intake.files import write_text_atomic
     from coachassist.report.card import render_card
 
     fmt = kb.formats.get(args.id)
     if fmt is None:
         raise UserError(t("library.cli.unknown_format", args.lang, id=args.id[:80]))
     text = render_card(kb, fmt, args.format, args.lang)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        write_text_atomic(args.output, text)
-        print(t("library.cli.written", args.lang, path=args.output), file=sys.stderr)
+    write_output(args.output, text, t("library.cli.written", args.lang, path=args.output))
     return 0
 
 

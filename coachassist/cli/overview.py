@@ -8,10 +8,10 @@ trend arrows.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from coachassist.cli.case import add_min_group
+from coachassist.cli.output import write_output
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -28,7 +28,6 @@ def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.batch import diagnose_many, expand
     from coachassist.compare import Scan, diagnose_scan, earlier_paths, scale_changes
     from coachassist.errors import UserError
-    from coachassist.intake.files import write_text_atomic
     from coachassist.kb.cache import load_cached
     from coachassist.report.overview import OverviewTeam, overview_html
 
@@ -67,8 +66,5 @@ def run(name: str, args: argparse.Namespace) -> int:
                 errors.append(str(error))
         teams.append(OverviewTeam(result, trend))
     text = overview_html(kb, teams, errors, args.lang)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        write_text_atomic(args.output, text)
+    write_output(args.output, text)
     return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
+from coachassist.cli.output import write_output
 from coachassist.errors import UserError
 from coachassist.i18n import Lang
 
@@ -90,7 +91,7 @@ def run(name: str, args: argparse.Namespace) -> int:
 
         start = args.start or (intake.plan.start if intake.plan else "09:00")
         view = sheet_view(kb, diagnosis, plan, args.session, start, args.lang, intake.title)
-        _write(args.output, render_sheet(view, args.format))
+        write_output(args.output, render_sheet(view, args.format))
         return 0
     if name == "plan":
         if args.json:
@@ -107,17 +108,8 @@ def run(name: str, args: argparse.Namespace) -> int:
     if args.share_observations:
         intake = intake.model_copy(update={"share_observations": True})
     text = render(kb, intake, diagnosis, plan, args.format, args.lang, args.audience)
-    _write(args.output, text)
+    write_output(args.output, text)
     return 0
-
-
-def _write(output: Path | None, text: str) -> None:
-    from coachassist.intake.files import write_text_atomic
-
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_text_atomic(output, text)
 
 
 def _save(path: Path, plan: Plan) -> None:
