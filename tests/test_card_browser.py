@@ -4,7 +4,6 @@ is that of tests/test_report_browser.py."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,12 @@ from coachassist.report.card import card_html
 from tests.test_report_browser import (  # noqa: F401  (chromium is a fixture)
     A4_PIXELS,
     A4_POINTS,
-    ARTIFACTS,
     chromium,
     console_messages,
+    pdf_pages,
     png_summary,
     run_chromium,
+    screenshot,
 )
 
 
@@ -40,24 +40,14 @@ def test_card_renders_without_console_messages(chromium, tmp_path, card_page):  
 
 
 def test_card_prints_on_one_a4_page(chromium, tmp_path, card_page):  # noqa: F811
-    pdf = tmp_path / "card.pdf"
-    result = run_chromium(
-        chromium, tmp_path, card_page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}"
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+    boxes = pdf_pages(chromium, tmp_path, card_page)
     assert len(boxes) == 1, f"a card should fit one page, got {len(boxes)}"
-    width, height = (float(v) for v in boxes[0])
+    width, height = boxes[0]
     assert abs(width - A4_POINTS[0]) < 2 and abs(height - A4_POINTS[1]) < 2
 
 
 def test_card_screenshot(chromium, tmp_path, card_page):  # noqa: F811
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "format-card.png"
-    target.unlink(missing_ok=True)
-    size = f"--window-size={A4_PIXELS[0]},{A4_PIXELS[1]}"
-    result = run_chromium(chromium, tmp_path, card_page, size, f"--screenshot={target}")
-    assert result.returncode == 0, result.stderr[-2000:]
+    target, _ = screenshot(chromium, tmp_path, card_page, "format-card.png")
     width, height, busy = png_summary(target.read_bytes())
     assert (width, height) == A4_PIXELS
     assert busy > 0.3, f"the card looks blank ({busy:.0%} of rows have content)"

@@ -96,6 +96,30 @@ def run_chromium(
     return subprocess.run(command, capture_output=True, text=True, timeout=180)
 
 
+def screenshot(
+    chromium: str, tmp_path: Path, page: Path, name: str, size: tuple[int, int] = A4_PIXELS
+) -> tuple[Path, subprocess.CompletedProcess]:
+    """``page`` shot at ``size`` into test-artifacts/``name`` (an old shot removed first)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / name
+    target.unlink(missing_ok=True)
+    window = f"--window-size={size[0]},{size[1]}"
+    result = run_chromium(chromium, tmp_path, page, window, f"--screenshot={target}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return target, result
+
+
+def pdf_pages(chromium: str, tmp_path: Path, page: Path) -> list[tuple[float, float]]:
+    """The size in points of every page of ``page`` printed to PDF (no header or footer)."""
+    pdf = tmp_path / f"{page.stem}.pdf"
+    result = run_chromium(
+        chromium, tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}"
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+    return [(float(width), float(height)) for width, height in boxes]
+
+
 def console_messages(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
 
@@ -134,12 +158,9 @@ def test_console_check_catches_a_broken_page(chromium, tmp_path, report_page):
 
 
 def test_first_page_screenshot(chromium, tmp_path, report_page):
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / f"{report_page.stem}-first-page-a4.png"
-    target.unlink(missing_ok=True)
-    size = f"--window-size={A4_PIXELS[0]},{A4_PIXELS[1]}"
-    result = run_chromium(chromium, tmp_path, report_page, size, f"--screenshot={target}")
-    assert result.returncode == 0, result.stderr[-2000:]
+    target, result = screenshot(
+        chromium, tmp_path, report_page, f"{report_page.stem}-first-page-a4.png"
+    )
     assert console_messages(result.stderr) == []
     width, height, busy = png_summary(target.read_bytes())
     assert (width, height) == A4_PIXELS
@@ -147,16 +168,10 @@ def test_first_page_screenshot(chromium, tmp_path, report_page):
 
 
 def test_prints_on_a4(chromium, tmp_path, report_page):
-    pdf = tmp_path / "report.pdf"
-    result = run_chromium(
-        chromium, tmp_path, report_page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}"
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = pdf.read_bytes()
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    boxes = pdf_pages(chromium, tmp_path, report_page)
     assert len(boxes) >= 2, "expected a report of more than one page"
     for width, height in boxes:
-        assert abs(float(width) - A4_POINTS[0]) < 2 and abs(float(height) - A4_POINTS[1]) < 2
+        assert abs(width - A4_POINTS[0]) < 2 and abs(height - A4_POINTS[1]) < 2
 
 
 def png_summary(data: bytes) -> tuple[int, int, float]:

@@ -12,12 +12,11 @@ import pytest
 from coachassist.kb.loader import load
 from coachassist.report.rulebook import render_rulebook
 from tests.test_report_browser import (  # noqa: F401  (chromium is a fixture)
-    A4_PIXELS,
-    ARTIFACTS,
     chromium,
     console_messages,
     png_summary,
     run_chromium,
+    screenshot,
 )
 
 HOSTILE = '<img src="https://example.invalid/x.png" onerror="alert(1)">'
@@ -49,12 +48,7 @@ def test_rulebook_renders_without_console_messages(chromium, tmp_path, book_page
 
 
 def test_rulebook_screenshot(chromium, tmp_path, book_page):  # noqa: F811
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "rulebook.png"
-    target.unlink(missing_ok=True)
-    size = f"--window-size={A4_PIXELS[0]},{A4_PIXELS[1]}"
-    result = run_chromium(chromium, tmp_path, book_page, size, f"--screenshot={target}")
-    assert result.returncode == 0, result.stderr[-2000:]
+    target, result = screenshot(chromium, tmp_path, book_page, "rulebook.png")
     assert console_messages(result.stderr) == []
     _, _, busy = png_summary(target.read_bytes())
     assert busy > 0.2, f"the first page looks blank ({busy:.0%} of rows have content)"

@@ -4,7 +4,6 @@ that of tests/test_report_browser.py."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,12 @@ from coachassist.plan import build_plan
 from coachassist.report.sheet import render_sheet, sheet_view
 from tests.plan.test_edits import EXAMPLE
 from tests.test_report_browser import (  # noqa: F401  (chromium is a fixture)
-    A4_PIXELS,
     A4_POINTS,
-    ARTIFACTS,
     chromium,
     console_messages,
+    pdf_pages,
     run_chromium,
+    screenshot,
 )
 
 
@@ -45,22 +44,12 @@ def test_sheet_renders_without_console_messages(chromium, tmp_path, sheet_page):
 
 
 def test_sheet_prints_on_a4(chromium, tmp_path, sheet_page):  # noqa: F811
-    pdf = tmp_path / "sheet.pdf"
-    result = run_chromium(
-        chromium, tmp_path, sheet_page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}"
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+    boxes = pdf_pages(chromium, tmp_path, sheet_page)
     assert boxes
     for width, height in boxes:
-        assert abs(float(width) - A4_POINTS[0]) < 2 and abs(float(height) - A4_POINTS[1]) < 2
+        assert abs(width - A4_POINTS[0]) < 2 and abs(height - A4_POINTS[1]) < 2
 
 
 def test_sheet_screenshot(chromium, tmp_path, sheet_page):  # noqa: F811
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "facilitation-sheet-a4.png"
-    target.unlink(missing_ok=True)
-    size = f"--window-size={A4_PIXELS[0]},{A4_PIXELS[1]}"
-    result = run_chromium(chromium, tmp_path, sheet_page, size, f"--screenshot={target}")
-    assert result.returncode == 0, result.stderr[-2000:]
+    target, _ = screenshot(chromium, tmp_path, sheet_page, "facilitation-sheet-a4.png")
     assert target.stat().st_size > 1000

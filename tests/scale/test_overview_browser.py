@@ -11,7 +11,7 @@ import pytest
 from coachassist.cli import main
 from coachassist.kb.loader import load
 from tests.scale.teams import write_team
-from tests.test_report_browser import ARTIFACTS, chromium, console_messages, run_chromium
+from tests.test_report_browser import chromium, console_messages, run_chromium, screenshot
 
 __all__ = ["chromium"]  # the fixture, imported for pytest
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -51,11 +51,5 @@ def test_overview_renders_without_console_messages(chromium, tmp_path, page):
 
 
 def test_overview_screenshot(chromium, tmp_path, page):
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "overview.png"
-    target.unlink(missing_ok=True)
-    result = run_chromium(
-        chromium, tmp_path, page, "--window-size=1200,900", f"--screenshot={target}"
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    target, _ = screenshot(chromium, tmp_path, page, "overview.png", (1200, 900))
     assert target.stat().st_size > 5000
