@@ -67,13 +67,16 @@ async def test_the_last_question_leads_to_thank_you_and_counts_as_finished(serve
 
 async def test_wrong_token_listing_and_traversal_are_404(server) -> None:
     token = server.collection.secrets.token
+    # The token is random: the near misses must differ from it whatever it is.
+    last_wrong = token[:-1] + ("y" if token.endswith("x") else "x")
+    case_wrong = token.swapcase() if token.swapcase() != token else token + "A"
     server.slowdown.free = 100  # this test is about the answers, not the slowdown
     async with aiohttp.ClientSession() as http:
         for path in (
             "",
             "static/",
-            token[:-1] + "x/",
-            token.upper() + "/",
+            last_wrong + "/",
+            case_wrong + "/",
             f"{token}/%2e%2e/%2e%2e/etc/passwd",
             f"{token}/..%2f..%2fteam.toml",
             f"{token}/team.toml",
