@@ -158,12 +158,14 @@ async def test_every_screen_follows_the_language(name: str, tmp_path: Path, kb) 
     async with host.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert english in screen_text(host)
+        assert host.screen.query_one(Footer).max_scroll_x == 0  # fits in 80 columns
         footer = text_of(host, "FooterKey")
         host.lang = "nl"
         await pilot.pause()
         await pilot.pause(0.05)
         assert dutch in screen_text(host) and english not in screen_text(host).replace(dutch, "")
         assert host.screen.query(Footer)
+        assert host.screen.query_one(Footer).max_scroll_x == 0
         if name != "start":  # the start screen has no keys of its own in this host
             assert text_of(host, "FooterKey") not in ("", footer)
 

@@ -30,7 +30,7 @@ from coachassist.plan import Plan, build_plan
 from coachassist.plan import edit as plan_edit
 from coachassist.report.plan_text import left_out_text, note_text, reason_text
 from coachassist.tui.render import clean, plain
-from coachassist.tui.screens.base import BaseScreen
+from coachassist.tui.screens.base import KEYS, BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
 
 
@@ -41,19 +41,22 @@ class PlanScreen(BaseScreen[None]):
         #plan-items { height: 1fr; margin: 1 1 0 1; }
     }
     """
+    # 80 columns hold the main keys in Dutch; the others are under "?" (screens/keys.py) and
+    # in the hint line
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "tui.key.back"),
         Binding("w", "swap", "tui.planedit.key.swap"),
-        Binding("t", "add", "tui.planedit.key.add"),
-        Binding("delete,x", "remove", "tui.planedit.key.remove"),
+        Binding("t", "add", "tui.planedit.key.add", show=False),
+        Binding("delete,x", "remove", "tui.planedit.key.remove", show=False),
         Binding("shift+up", "move(-1)", "tui.planedit.key.up", show=False),
         Binding("shift+down", "move(1)", "tui.planedit.key.down", show=False),
-        Binding("v", "lock", "tui.planedit.key.lock"),
-        Binding("n", "limits", "tui.planedit.key.limits"),
-        Binding("r", "replan", "tui.planedit.key.replan"),
+        Binding("v", "lock", "tui.planedit.key.lock", show=False),
+        Binding("n", "limits", "tui.planedit.key.limits", show=False),
+        Binding("r", "replan", "tui.planedit.key.replan", show=False),
         Binding("s", "run", "tui.planedit.key.run"),
         Binding("d", "sheet", "tui.planedit.key.sheet", show=False),
-        Binding("e", "export", "tui.key.export"),
+        Binding("e", "export", "tui.key.export", show=False),
+        KEYS,
     ]
     AUTO_FOCUS = "#plan-items"
 

@@ -27,7 +27,7 @@ from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK
 from coachassist.report.finding_tags import decision_text, finding_tags
 from coachassist.tui.render import clean, evidence_text, finding_text, plain
-from coachassist.tui.screens.base import BaseScreen
+from coachassist.tui.screens.base import KEYS, BaseScreen
 from coachassist.tui.widgets.charts import pyramid, score_bars
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -60,14 +60,16 @@ class ResultsScreen(BaseScreen[None]):
         #more-needed { text-style: bold; padding: 1 0; }
     }
     """
+    # 80 columns hold the main keys in Dutch; the others are under "?" (screens/keys.py)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "tui.key.back"),
         Binding("p", "plan", "tui.key.plan"),
         Binding("e", "export", "tui.key.export"),
-        Binding("c", "compare", "tui.key.compare"),
-        Binding("t", "collect", "tui.key.collect"),
-        Binding("d", "decide", "tui.decision.key"),
-        Binding("w", "why_not", "tui.whynot.key"),
+        Binding("c", "compare", "tui.key.compare", show=False),
+        Binding("t", "collect", "tui.key.collect", show=False),
+        Binding("d", "decide", "tui.decision.key", show=False),
+        Binding("w", "why_not", "tui.whynot.key", show=False),
+        KEYS,
     ]
     AUTO_FOCUS = "#results CollapsibleTitle, #suggestions"  # the first Enter opens a finding
 
