@@ -26,9 +26,16 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="print N new personal one-time codes; once an intake has codes, a code is required",
     )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address an HTTPS proxy serves this at (e.g. https://scan.example.org): "
+        "it goes in the link, and with https:// every cookie is Secure",
+    )
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    from coachassist.collect.runner import public_base
     from coachassist.errors import UserError
     from coachassist.kb.loader import load
 
@@ -36,6 +43,8 @@ def run(name: str, args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port}: use a port from 0 to 65535")
     if not 0 <= args.codes <= 500:
         raise UserError(f"--codes {args.codes}: use a number from 0 to 500")
+    if args.public_url is not None and public_base(args.public_url) is None:
+        raise UserError(t("collect.cli.public_url_bad", args.lang))
     kb = load(args.kb)
     with contextlib.suppress(KeyboardInterrupt):
         import asyncio
@@ -58,7 +67,9 @@ async def serve(kb, args: argparse.Namespace) -> None:
     from coachassist.intake.progress import SELF_SCAN_MIN_GROUP
 
     lang: Lang = args.lang
-    server = CollectServer(kb, args.intake, host=args.host, port=args.port)
+    server = CollectServer(
+        kb, args.intake, host=args.host, port=args.port, public_url=args.public_url
+    )
     if server.collection.intake.min_group == SELF_SCAN_MIN_GROUP:
         raise UserError(f"{args.intake}: {t('collect.cli.self_scan', lang)}")
     codes = server.add_codes(args.codes) if args.codes else []

@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import segno
 from aiohttp import web
@@ -53,9 +55,15 @@ class CollectServer:
         port: int = 0,
         slowdown: SlowDown | None = None,
         limit: ConnectionLimit | None = None,
+        public_url: str | None = None,
     ) -> None:
+        """``public_url``: the address people open when a proxy forwards to this server (checked
+        with ``public_base``); with https:// every cookie is ``Secure``."""
         self.collection = Collection(kb, path)
         self.host, self.port = host, port
+        self.public = public_base(public_url) if public_url is not None else None
+        if public_url is not None and self.public is None:
+            raise ValueError(f"not a public base address: {public_url!r}")
         self.slowdown = slowdown
         self.limit = limit or ConnectionLimit()
         self._runner: web.AppRunner | None = None
@@ -69,7 +77,7 @@ class CollectServer:
         if self._runner is not None:
             return self.url
         runner = web.AppRunner(
-            build_app(self.collection, self.slowdown),
+            build_app(self.collection, self.slowdown, public=self.public),
             access_log=None,
             handle_signals=False,
             logger=HTTP_LOG,
@@ -99,7 +107,8 @@ class CollectServer:
 
     @property
     def url(self) -> str:
-        return f"http://{url_host(self.host)}:{self.port}/{self.collection.secrets.token}/"
+        base = self.public or f"http://{url_host(self.host)}:{self.port}"
+        return f"{base}/{self.collection.secrets.token}/"
 
     @property
     def local_only(self) -> bool:
@@ -134,6 +143,33 @@ class BackgroundServer:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(timeout)
         self.loop.close()
+
+
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
+
+
+def public_base(url: str) -> str | None:
+    """``https://scan.example.org`` (scheme, host, port) from the address a proxy serves, or None
+    when it is not a bare http(s) address: the pages' links and cookies live at ``/<token>/``,
+    so a path would break them, and a login, query or odd character has no place in a link."""
+    if not url.isascii() or not url.isprintable() or " " in url or "?" in url or "#" in url:
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port out of range or not a number, a broken IPv6 address
+        return None
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if scheme not in ("http", "https") or parts.username is not None or parts.path not in ("", "/"):
+        return None
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return None
+    elif not HOST_NAME.fullmatch(host):
+        return None
+    return f"{scheme}://{host}" + (f":{port}" if port else "")
 
 
 def is_loopback(host: str) -> bool:

@@ -92,9 +92,12 @@ def _template_env() -> jinja2.Environment:
     )
 
 
-def build_app(collection: Collection, slowdown: SlowDown | None = None) -> web.Application:
-    """The aiohttp application for one collection."""
-    pages = Pages(collection, slowdown or SlowDown())
+def build_app(
+    collection: Collection, slowdown: SlowDown | None = None, *, public: str | None = None
+) -> web.Application:
+    """The aiohttp application for one collection; ``public`` is the address a proxy serves it
+    at (``https://scan.example.org``, from the coach: runner.public_base)."""
+    pages = Pages(collection, slowdown or SlowDown(), public)
     app = web.Application(client_max_size=MAX_REQUEST, middlewares=[pages.guard])
     base = f"/{collection.secrets.token}/"
     app.router.add_get(base.rstrip("/"), pages.to_intro)
@@ -110,9 +113,13 @@ def build_app(collection: Collection, slowdown: SlowDown | None = None) -> web.A
 
 
 class Pages:
-    def __init__(self, collection: Collection, slowdown: SlowDown) -> None:
+    def __init__(self, collection: Collection, slowdown: SlowDown, public: str | None) -> None:
         self.c = collection
         self.slowdown = slowdown
+        # Served over HTTPS by a proxy: only the coach's public address says so. A request's
+        # X-Forwarded-Proto is chosen by whoever sends it, and aiohttp ignores it too.
+        self.public = public
+        self.https = bool(public and public.startswith("https://"))
         self.base = f"/{collection.secrets.token}/"
         self.env = _template_env()
         package = resources.files("coachassist.collect")
@@ -199,13 +206,14 @@ class Pages:
             max_age=COOKIE_DAYS * 86400,
             httponly=True,
             samesite="Lax",
-            secure=request.secure,
+            secure=self.https or request.secure,
         )
 
     async def form(self, request: web.Request) -> Any:
         """The posted form, after the CSRF and origin checks (raises 403 otherwise)."""
         origin = request.headers.get("Origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+        same = origin == self.public or urlsplit(origin or "").netloc == request.host
+        if origin and origin != "null" and not same:  # a proxy may forward its own Host
             raise web.HTTPForbidden()
         data = await _read_form(request)
         sent, expected = str(data.get("csrf", "")), request.cookies.get(CSRF, "")
