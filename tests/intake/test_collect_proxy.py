@@ -51,6 +51,16 @@ def cookies_of(response: aiohttp.ClientResponse) -> dict[str, SimpleCookie]:
     return found
 
 
+async def intro_cookies(
+    server: CollectServer, headers: dict[str, str] | None = None
+) -> dict[str, SimpleCookie]:
+    async with (
+        aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http,
+        http.get(local(server), headers=headers) as intro,
+    ):
+        return cookies_of(intro)
+
+
 async def start_respondent(
     http: aiohttp.ClientSession, server: CollectServer, origin: str
 ) -> aiohttp.ClientResponse:
@@ -97,9 +107,7 @@ async def test_a_forwarded_proto_header_alone_does_not_make_cookies_secure(
     server = await running(kb, intake_path, None)
     try:
         headers = {"X-Forwarded-Proto": "https", "Forwarded": "proto=https"}
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-            async with http.get(local(server), headers=headers) as intro:
-                cookies = cookies_of(intro)
+        cookies = await intro_cookies(server, headers)
         assert cookies and not any(c[name]["secure"] for name, c in cookies.items())
         assert server.url.startswith("http://127.0.0.1:")
     finally:
@@ -112,9 +120,7 @@ async def test_an_http_public_url_sets_the_link_but_not_secure(
     server = await running(kb, intake_path, "http://Scan.Example.org:8080/")
     try:
         assert server.url == f"http://scan.example.org:8080/{server.collection.secrets.token}/"
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-            async with http.get(local(server)) as intro:
-                cookies = cookies_of(intro)
+        cookies = await intro_cookies(server)
         assert cookies and not any(c[name]["secure"] for name, c in cookies.items())
     finally:
         await server.stop()
