@@ -25,7 +25,7 @@ import segno
 from aiohttp import web
 
 from coachassist.collect.connections import ConnectionLimit
-from coachassist.collect.server import SlowDown, build_app
+from coachassist.collect.server import SlowDown, bare, build_app, hardened
 from coachassist.collect.state import Collection, Counts
 from coachassist.errors import UserError
 from coachassist.kb.loader import KnowledgeBase
@@ -86,6 +86,7 @@ class CollectServer:
         await runner.setup()
         assert runner.server is not None  # made by setup()
         self.limit.install(runner.server)
+        plain_parse_errors(runner.server)
         site = web.TCPSite(runner, self.host, self.port)
         try:
             await site.start()
@@ -123,6 +124,40 @@ class CollectServer:
 
     def add_codes(self, count: int) -> list[str]:
         return self.collection.secrets.add_codes(count)
+
+
+class PlainErrors(web.RequestHandler):
+    """A request aiohttp cannot parse (a bad request line, oversized or broken headers, a broken
+    chunk) never reaches the pages: aiohttp answers it from ``handle_error`` (public) with its
+    parser's message, which echoes the bytes sent, and without our headers. Here aiohttp still
+    logs it (into HTTP_LOG, filtered) and refuses a second response; the answer is bare and
+    hardened. The 500 and 504 aiohttp makes for a failing or timed-out page come here too."""
+
+    __slots__ = ()  # the same layout as aiohttp's, so a connection's handler can become one
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        super().handle_error(request, status, exc, message)
+        response = hardened(bare(status), "")
+        response.force_close()
+        return response
+
+
+def plain_parse_errors(server: web.Server) -> None:
+    """Every connection of ``server`` answers what it cannot parse as ``PlainErrors`` does
+    (aiohttp has no setting for its error responses, nor for the class of its handlers)."""
+    made = server.connection_made
+
+    def connection_made(handler: web.RequestHandler, transport: asyncio.Transport) -> None:
+        handler.__class__ = PlainErrors
+        made(handler, transport)
+
+    server.connection_made = connection_made  # type: ignore[method-assign]
 
 
 class BackgroundServer:

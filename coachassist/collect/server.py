@@ -16,6 +16,7 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -55,7 +56,21 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the link token must never leak to another site
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Server": "coachassist",  # not aiohttp's own, which names its version and Python's
 }
+
+
+def bare(status: int) -> web.Response:
+    """``404: Not Found``: a status in words and nothing else (headers added by the caller)."""
+    return web.Response(status=status, text=f"{status}: {HTTPStatus(status).phrase}")
+
+
+def hardened(response: web.StreamResponse, path: str) -> web.StreamResponse:
+    """The headers every response carries; only the style sheet and icon may be cached."""
+    response.headers.update(SECURITY_HEADERS)
+    if not path.endswith(("/style.css", "/icon.svg")):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 class SlowDown:
@@ -134,23 +149,18 @@ class Pages:
             response = await handler(request)
         except web.HTTPNotFound:
             response = await self.not_found(request)
-        except web.HTTPRequestEntityTooLarge:
-            response = web.Response(status=413, text="413: Request Entity Too Large")
         except web.HTTPException as error:
-            response = web.Response(status=error.status, text=f"{error.status}: {error.reason}")
+            response = bare(error.status)
         except Exception:  # a bug: log it for the coach, show the phone nothing of it
             log.exception("collect: %s %s failed", request.method, request.path)
-            response = web.Response(status=500, text="500: Internal Server Error")
-        response.headers.update(SECURITY_HEADERS)
-        if not request.path.endswith(("/style.css", "/icon.svg")):
-            response.headers["Cache-Control"] = "no-store"
-        return response
+            response = bare(500)
+        return hardened(response, request.path)
 
     async def not_found(self, request: web.Request) -> web.Response:
         delay = self.slowdown.miss(request.remote or "?")
         if delay:
             await asyncio.sleep(delay)
-        return web.Response(status=404, text="404: Not Found")
+        return bare(404)
 
     def lang(self, request: web.Request) -> Lang:
         """A switch link (?lang=) first, then the choice kept in a cookie, then the browser's."""

@@ -244,3 +244,94 @@ def test_the_slowdown_counts_an_ipv6_device_by_its_prefix() -> None:
     delays = [slowdown.miss(f"2001:db8:1:2::{n:x}") for n in range(1, 5)]
     assert delays[:2] == [0.0, 0.0] and delays[2] > 0 and delays[3] > delays[2]
     assert slowdown.miss("2001:db8:1:3::1") == 0.0  # another network is someone else
+
+
+# --- requests aiohttp itself refuses before any page sees them --------------------------------
+
+MALFORMED = {
+    "not http": b"GARBAGE\r\n\r\n",
+    "bad method": b"G(T / HTTP/1.1\r\nHost: x\r\n\r\n",
+    "bad version": b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+    "oversized header": b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"SECRETX" * 3000 + b"\r\n\r\n",
+    "too many headers": b"GET / HTTP/1.1\r\nHost: x\r\n"
+    + b"".join(b"X-%d: 1\r\n" % i for i in range(200))
+    + b"\r\n",
+    "oversized url": b"GET /" + b"SECRETX" * 2000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    "bad header bytes": b"GET / HTTP/1.1\r\nHost: x\r\nSECRET\x00X: 1\r\n\r\n",
+    "header without colon": b"GET / HTTP/1.1\r\nHost: x\r\nSECRETX\r\n\r\n",
+    "bad content-length": b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: SECRETX\r\n\r\n",
+    "two content-lengths": b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+    b"Content-Length: 2\r\n\r\nab",
+    "bad chunk": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nSECRETX\r\n",
+    "bare line feeds": b"GET /SECRETX HTTP/1.1\nHost: x\n\n",
+    "binary": bytes(range(256)) + b"SECRETX",
+}
+
+
+async def reply_to(port: int, data: bytes) -> tuple[str, bytes]:
+    """The raw reply (the server closes the connection after it): head (lower case), body."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        reply = await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return head.decode("latin-1").lower(), body
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+async def test_a_malformed_request_gets_a_bare_hardened_400(
+    server: CollectServer, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    head, body = await reply_to(server.port, MALFORMED[name])
+    assert head.split("\r\n")[0].endswith(" 400 bad request"), head
+    assert body == b"400: Bad Request"  # nothing of what was sent, no parser message
+    for header in (
+        "content-security-policy: default-src 'none'",
+        "x-content-type-options: nosniff",
+        "x-frame-options: deny",
+        "referrer-policy: no-referrer",
+        "cache-control: no-store",
+    ):
+        assert header in head, (name, header)
+    assert "aiohttp" not in head and "python" not in head  # no software or version
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # and the server still serves
+    status, _ = await send(
+        server.port,
+        f"GET {path_of(server)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode(),
+    )
+    assert status == 200
+
+
+async def test_no_page_names_the_server_software(server: CollectServer) -> None:
+    for path in (path_of(server), path_of(server) + "style.css", "/nothing"):
+        _, head = await send(
+            server.port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+        )
+        assert "aiohttp" not in head and "python" not in head, path
+
+
+async def test_a_body_that_breaks_after_the_headers_shows_nothing(
+    server: CollectServer, intake_path: Path
+) -> None:
+    phone, cookies = await started_phone(server)
+    async with phone:
+        for broken in (b"SECRETX\r\n", b"5\r\nab", b"\xff" * 10):
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            head = request(
+                path_of(server) + "q", cookies, b"", FORM, "Transfer-Encoding: chunked\r\n"
+            )
+            writer.write(head.replace(b"Content-Length: 0\r\n", b""))
+            await writer.drain()
+            writer.write(broken)
+            writer.write_eof()
+            reply = await asyncio.wait_for(reader.read(), 10)
+            writer.close()
+            # closed without an answer, or (bytes in one packet) the bare 400
+            assert reply == b"" or reply.endswith(b"\r\n\r\n400: Bad Request"), reply
+            assert b"SECRETX" not in reply and b"aiohttp" not in reply
+        assert await phone.saved("trust_1", 4)
+    assert read_intake(intake_path).responses[0].answers == {"trust_1": 4}
