@@ -21,6 +21,7 @@ from coachassist.kb.conditions import Condition
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.overrides import override_notices
 from coachassist.kb.problems import Problem
+from coachassist.kb.suggestions import named_settings
 
 NEAR = 0.25  # boundaries this close are meant to meet
 LICENCES = Path(__file__).with_name("licences.toml")
@@ -32,27 +33,24 @@ def notices(kb: KnowledgeBase) -> list[Problem]:
 
 def setting_notices(kb: KnowledgeBase) -> list[Problem]:
     """A format suggested for a team type its own ``settings`` leave out: the planner would
-    drop it there, so the suggestion and the plan disagree."""
+    drop it there, so the suggestion and the plan disagree. (A rule that names no team type
+    holds in every setting; the results and the plan mark a format that does not suit.)"""
     notices = []
-    own = kb.own_ids()  # the bundled knowledge base is reviewed by its maintainers
+    own = kb.own_ids()  # the bundled rules: tests/kb/test_suggestion_settings.py
     for rule in kb.rules.values():
         if rule.id not in own:
             continue
-        for cond in rule.conditions:
-            if cond.key != "context.team_type" or cond.op not in ("==", "in"):
-                continue
-            wanted = cond.value if isinstance(cond.value, tuple) else (cond.value,)
-            for fmt_id in rule.then.suggest:
-                fmt = kb.formats.get(fmt_id)
-                missing = [str(s) for s in wanted if fmt and s not in fmt.settings]
-                if missing:
-                    said = wording.both(
-                        "kbcheck.suggestion_setting", format=fmt_id, settings=", ".join(missing)
-                    )
-                    origin = kb.origin("rule", rule.id)
-                    path = origin.path if origin else Path("?")
-                    line = origin.line if origin else None
-                    notices.append(Problem(path, line, rule.id, said["en"], said["nl"]))
+        for fmt_id in rule.then.suggest:
+            fmt = kb.formats.get(fmt_id)
+            missing = [s for s in named_settings(rule) or [] if fmt and s not in fmt.settings]
+            if missing:
+                said = wording.both(
+                    "kbcheck.suggestion_setting", format=fmt_id, settings=", ".join(missing)
+                )
+                origin = kb.origin("rule", rule.id)
+                path = origin.path if origin else Path("?")
+                line = origin.line if origin else None
+                notices.append(Problem(path, line, rule.id, said["en"], said["nl"]))
     return notices
 
 

@@ -7,7 +7,9 @@ the rule it stands for, so the engine and the evidence see ordinary rules.
 
 from __future__ import annotations
 
-from coachassist.kb.models import Rule, SuggestionRow, Then
+from typing import get_args
+
+from coachassist.kb.models import Rule, Setting, SuggestionRow, Then
 
 
 def row_rule(row: SuggestionRow) -> Rule:
@@ -47,3 +49,16 @@ def row_of(rule: Rule) -> SuggestionRow | None:
         }
     )
     return row if row_rule(row) == rule else None
+
+
+def named_settings(rule: Rule) -> list[str] | None:
+    """The team types a rule can hold for, when its ``when`` names them (``context.team_type``
+    with ``==``, ``in`` or ``!=``), in the usual order; None when it holds in every setting."""
+    settings: list[str] | None = None
+    for cond in rule.conditions:
+        if cond.key != "context.team_type":
+            continue
+        values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+        keep = cond.op != "!="  # ==, in: the values named; !=: every other one
+        settings = [s for s in settings or get_args(Setting) if (s in values) == keep]
+    return settings
