@@ -7,12 +7,15 @@ coach asks for a plan, a report or a card.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from coachassist.i18n import Lang
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.screen import Screen
 
     from coachassist.diagnosis import Diagnosis
@@ -79,6 +82,24 @@ def export_card(kb: KnowledgeBase, fmt: Format, folder: Path, lang: Lang) -> lis
 
 def deliver(screen: Screen[Any], paths: list[Path]) -> None:
     """In a browser (``coachassist serve``) also download the HTML file."""
-    if screen.app.is_web:
-        html = next(p for p in paths if p.suffix == ".html")
-        screen.app.deliver_text(html, save_filename=html.name, mime_type="text/html")
+    html = next(p for p in paths if p.suffix == ".html")
+    deliver_html(screen.app, html)
+
+
+def deliver_html(app: App[Any], path: Path) -> None:
+    """In a browser, download ``path`` (written as UTF-8); in a terminal it is already saved."""
+    if app.is_web:
+        name = download_name(path.name)
+        app.deliver_text(path, save_filename=name, mime_type="text/html", encoding="utf-8")
+
+
+def download_name(name: str) -> str:
+    """A file name a browser takes whole: textual-serve puts it unquoted in Content-Disposition
+    (``filename=Team Zoë; "x".html`` would save as ``Team Zoë``), so only ASCII letters, digits,
+    ``.``, ``_`` and ``-`` remain (accents dropped, anything else a ``-``)."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    safe = re.sub(r"[^A-Za-z0-9_]+", "-", ascii_stem).strip("-_")
+    return f"{safe or 'coachassist'}{dot}{re.sub(r'[^A-Za-z0-9]', '', suffix)}"

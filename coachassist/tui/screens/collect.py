@@ -23,6 +23,7 @@ from coachassist.collect.state import Counts
 from coachassist.errors import UserError
 from coachassist.i18n import Lang, t
 from coachassist.kb.loader import KnowledgeBase
+from coachassist.tui.export import deliver_html
 
 
 class CollectScreen(Screen[None]):
@@ -194,8 +195,7 @@ class CollectScreen(Screen[None]):
             return
         done = self.tr("collect.screen.codes_done", n=count, path=str(path))
         self.notify(done, timeout=15, markup=False)
-        if self.app.is_web:
-            self.app.deliver_text(path, save_filename=path.name, mime_type="text/html")
+        deliver_html(self.app, path)
 
     @on(Button.Pressed, "#collect-close")
     async def action_close(self) -> None:
