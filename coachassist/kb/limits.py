@@ -9,7 +9,7 @@ violation and rule, so ``coachassist check`` can name the file, line and rule.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from coachassist.kb.conditions import DECIMALS, NUMBER_LIMIT, Condition
 from coachassist.kb.models import Rule
@@ -83,11 +83,16 @@ def _tests(cond: Condition) -> list[tuple[str, str, object]]:
     return [(cond.stat, cond.op, cond.value)]
 
 
-def capacity_problem(rules: Mapping[str, Rule]) -> tuple[str, str, str] | None:
+def capacity_problem(
+    rules: Mapping[str, Rule], layer: Callable[[str], int] | None = None
+) -> tuple[str, str, str] | None:
     """(rule id, field, message) naming the first rule past the engine's capacity, or None.
 
-    Past the capacity the whole knowledge base is refused (exit 2), not one rule corrected."""
-    ordered = sorted(rules.values(), key=lambda r: r.id)
+    Rules are counted layer by layer (``layer``: a rule id's knowledge-base layer, the bundled
+    rules first), so the rule named is one of the layer that pushed the total over: a
+    trainer's file, not a bundled one. Past the capacity the whole knowledge base is refused
+    (exit 2), not one rule corrected."""
+    ordered = sorted(rules.values(), key=lambda r: (layer(r.id) if layer else 0, r.id))
     counted = 0
     for rule in ordered:
         counted += max(1, len(rule.any_conditions))
@@ -102,11 +107,13 @@ def capacity_problem(rules: Mapping[str, Rule]) -> tuple[str, str, str] | None:
     return None
 
 
-def rule_limit_problems(rules: Mapping[str, Rule]) -> list[tuple[str, str, str]]:
+def rule_limit_problems(
+    rules: Mapping[str, Rule], layer: Callable[[str], int] | None = None
+) -> list[tuple[str, str, str]]:
     """Every limit violation as (rule id, field, message saying what to change)."""
     problems: list[tuple[str, str, str]] = []
     ordered = sorted(rules.values(), key=lambda r: r.id)
-    if capacity := capacity_problem(rules):
+    if capacity := capacity_problem(rules, layer):
         problems.append(capacity)
     tests_by_fact: dict[str, dict[tuple, str]] = {}
     for rule in ordered:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,13 +51,24 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                     )
                 )
     problems += _check_rules(kb)
-    capacity = capacity_problem(kb.rules)
+    layer = _layer_of(kb, "rule")
+    capacity = capacity_problem(kb.rules, layer)
     problems += [
         replace(_at(kb, "rule", rid, message, field), refused=(rid, field, message) == capacity)
-        for rid, field, message in rule_limit_problems(kb.rules)
+        for rid, field, message in rule_limit_problems(kb.rules, layer)
     ]
     problems += _check_cases(kb)
     return problems
+
+
+def _layer_of(kb: KnowledgeBase, kind: str) -> Callable[[str], int]:
+    """An item's knowledge-base layer (0: bundled; the trainers' folders after it)."""
+
+    def layer(item_id: str) -> int:
+        origin = kb.origin(kind, item_id)
+        return origin.layer if origin else 0
+
+    return layer
 
 
 def _at(

@@ -223,6 +223,19 @@ def test_rules_past_the_supported_capacity_are_refused(tmp_path, cli):
     assert re.match(r"^coachassist: .+\.toml:\d+: [a-z][\w.-]*: .*the engine supports up to", line)
 
 
+def test_the_capacity_refusal_names_the_trainers_rule_that_went_over(tmp_path, cli):
+    bundled = len(load([]).rules)
+    rules = generated_rules(limits.MAX_RULES - bundled + 1)
+    folder = rules_folder(tmp_path / "kb", rules)
+    code, _, err = cli("check", "--kb", folder, "--lang", "en")
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    # the trainer's last file, never one of the bundled rule files they cannot change
+    assert re.match(
+        rf"^coachassist: {re.escape(str(folder))}/extra\d+\.toml:\d+: gen\.r\d+: ", line
+    )
+
+
 def generated_rules(count: int) -> list[dict]:
     """Rules shaped like a large real base: few thresholds per score, signals three deep."""
     scales = ["trust", "conflict", "commitment", "accountability", "results"]
