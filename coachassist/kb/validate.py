@@ -8,7 +8,7 @@ from pathlib import Path
 
 from coachassist.kb.answers import Answer, answer_problem, answers_problem
 from coachassist.kb.conditions import Condition
-from coachassist.kb.limits import capacity_problem, rule_limit_problems
+from coachassist.kb.limits import rule_limit_problems
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
 from coachassist.kb.problems import Problem, locate
@@ -51,11 +51,13 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                     )
                 )
     problems += _check_rules(kb)
-    layer = _layer_of(kb, "rule")
-    capacity = capacity_problem(kb.rules, layer)
     problems += [
-        replace(_at(kb, "rule", rid, message, field), refused=(rid, field, message) == capacity)
-        for rid, field, message in rule_limit_problems(kb.rules, layer)
+        replace(
+            _at(kb, "rule", limit.rule, limit.text("en"), limit.field),
+            nl=limit.text("nl"),
+            refused=limit.refuses_all,
+        )
+        for limit in rule_limit_problems(kb.rules, _layer_of(kb, "rule"))
     ]
     problems += _check_cases(kb)
     return problems
