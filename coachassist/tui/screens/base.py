@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from typing import TypeVar, cast
 
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 
 from coachassist.i18n import Lang, t
 from coachassist.tui.lang import LangApp, translated_bindings
 
 ResultType = TypeVar("ResultType")
-
-# "?": every key of the screen, for screens whose footer shows only the main ones (80 columns)
-KEYS = Binding("question_mark", "keys", "tui.key.keys")
 
 
 class BaseScreen(Screen[ResultType]):
@@ -44,18 +41,6 @@ class BaseScreen(Screen[ResultType]):
     def untranslated_bindings(self) -> dict[str, ActiveBinding]:
         """The active bindings with their descriptions as message keys (``tui.key.back``)."""
         return super().active_bindings
-
-    def action_keys(self) -> None:
-        """Every key of this screen in a list; choosing one does what the key does."""
-        from coachassist.tui.screens.keys import KeysScreen, key_rows
-
-        rows = key_rows(self.untranslated_bindings)
-
-        async def chosen(index: int | None) -> None:
-            if index is not None:
-                await self.app.run_action(rows[index].action, rows[index].node)
-
-        self.app.push_screen(KeysScreen(rows), callback=chosen)
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self.relang, init=False)

@@ -2,13 +2,14 @@
 
 A standard terminal is 80 columns wide: the results and the plan have more keys than fit in
 one footer line in Dutch, so their footer shows the main keys and ``?`` (Keys) opens this list.
-Choosing a row does what its key does, so every key can be reached with the mouse too.
+Choosing a row does what its key does, so every key can be reached with the mouse too. Such a
+screen is a ``KeysListed`` and puts ``KEYS`` in its BINDINGS where it wants it in the footer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -20,6 +21,9 @@ from textual.widgets.option_list import Option
 
 from coachassist.tui.screens.base import BaseScreen
 from coachassist.tui.widgets.titlebar import TitleBar
+
+ResultType = TypeVar("ResultType")
+KEYS = Binding("question_mark", "keys", "tui.key.keys")
 
 
 @dataclass(frozen=True)
@@ -85,3 +89,17 @@ class KeysScreen(BaseScreen[int | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class KeysListed(BaseScreen[ResultType]):
+    """A screen whose ``?`` lists every key of it (``KEYS`` in its BINDINGS)."""
+
+    def action_keys(self) -> None:
+        """Every key of this screen in a list; choosing one does what the key does."""
+        rows = key_rows(self.untranslated_bindings)
+
+        async def chosen(index: int | None) -> None:
+            if index is not None:
+                await self.app.run_action(rows[index].action, rows[index].node)
+
+        self.app.push_screen(KeysScreen(rows), callback=chosen)

@@ -30,11 +30,11 @@ from coachassist.plan import Plan, build_plan
 from coachassist.plan import edit as plan_edit
 from coachassist.report.plan_text import left_out_text, note_text, reason_text
 from coachassist.tui.render import clean, plain
-from coachassist.tui.screens.base import KEYS, BaseScreen
+from coachassist.tui.screens.keys import KEYS, KeysListed
 from coachassist.tui.widgets.titlebar import TitleBar
 
 
-class PlanScreen(BaseScreen[None]):
+class PlanScreen(KeysListed[None]):
     DEFAULT_CSS = """
     PlanScreen {
         #plan-intro { padding: 1 2 0 2; color: $text-muted; height: auto; }

@@ -27,7 +27,7 @@ from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK
 from coachassist.report.finding_tags import decision_text, finding_tags
 from coachassist.tui.render import clean, evidence_text, finding_text, plain
-from coachassist.tui.screens.base import KEYS, BaseScreen
+from coachassist.tui.screens.keys import KEYS, KeysListed
 from coachassist.tui.widgets.charts import pyramid, score_bars
 from coachassist.tui.widgets.titlebar import TitleBar
 
@@ -45,7 +45,7 @@ def ordered(findings: list[Finding]) -> list[Finding]:
     )
 
 
-class ResultsScreen(BaseScreen[None]):
+class ResultsScreen(KeysListed[None]):
     DEFAULT_CSS = """
     ResultsScreen {
         #results { padding: 0 1; }
