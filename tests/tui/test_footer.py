@@ -11,7 +11,9 @@ from typing import Any, ClassVar
 
 import pytest
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, OptionList
 
 import coachassist.tui.screens as screens
@@ -159,3 +161,30 @@ async def test_the_keys_list_follows_the_language_and_esc_goes_back(
         await pilot.press("escape")
         await pilot.pause()
         assert host.screen is results
+
+
+def test_no_widget_of_the_app_adds_keys_to_a_footer() -> None:
+    """So the widest footer of a screen is that of its own keys and the app's (above)."""
+    import coachassist.tui.widgets as widgets
+
+    every_screen_class()  # imports every screen module
+    modules = [
+        importlib.import_module(f"{package.__name__}.{module.name}")
+        for package in (screens, widgets)
+        for module in pkgutil.iter_modules(package.__path__)
+    ]
+    used = {
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, Widget) and not issubclass(value, Screen)
+    }
+    assert len(used) > 15
+    shown = [
+        (cls.__name__, binding.key)
+        for cls in used
+        for base in cls.__mro__
+        for binding in base.__dict__.get("BINDINGS", [])
+        if not isinstance(binding, Binding) or (binding.show and binding.description)
+    ]
+    assert shown == []
