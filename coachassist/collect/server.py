@@ -62,7 +62,11 @@ SECURITY_HEADERS = {
 
 def bare(status: int) -> web.Response:
     """``404: Not Found``: a status in words and nothing else (headers added by the caller)."""
-    return web.Response(status=status, text=f"{status}: {HTTPStatus(status).phrase}")
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:  # not a status Python knows by name
+        phrase = "Error"
+    return web.Response(status=status, text=f"{status}: {phrase}")
 
 
 def hardened(response: web.StreamResponse, path: str) -> web.StreamResponse:
