@@ -1,8 +1,9 @@
 """``coachassist serve``: a report saved in the browser is downloaded, as the browser sees it.
 
 A real ``serve`` process and the browser's side of textual-serve over HTTP and its websocket:
-open the recent intake, go to the results, save the client report, and fetch the download the
-app announces. The intake's name has an accent, a space, a semicolon and quotes.
+open the recent intake, go to the results, save the client report, then the plan's session
+sheet, and fetch the downloads the app announces. The intake's name has an accent, a space, a
+semicolon and quotes.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ async def until_up(http: aiohttp.ClientSession, url: str) -> None:
     raise AssertionError("serve did not answer")
 
 
-async def test_the_client_report_saved_in_the_browser_is_downloaded(
+async def test_the_report_and_sheet_saved_in_the_browser_are_downloaded(
     tmp_path: Path, private_home: Path
 ) -> None:
     intake = tmp_path / NAME
@@ -129,6 +130,12 @@ async def test_the_client_report_saved_in_the_browser_is_downloaded(
                     assert download.status == 200
                     body = await download.read()
                     headers = download.headers
+                await browser.press("p", then="Session plan")  # on to the plan ...
+                await browser.press("d", then="deliver_file_start")  # ... its session sheet
+                (kind, key), *_ = browser.announced[1:]
+                async with http.get(f"{base}/download/{key}") as download:
+                    sheet = await download.read()
+                    sheet_name = download.headers["Content-Disposition"]
     written = tmp_path / 'Team Zoë; "noord"-report-client.html'
     assert body == written.read_bytes()  # the very file saved next to the intake
     assert b"<!DOCTYPE html>" in body and b"Ketenoverleg" in body
@@ -137,6 +144,8 @@ async def test_the_client_report_saved_in_the_browser_is_downloaded(
     disposition["Content-Disposition"] = headers["Content-Disposition"]
     assert disposition.get_content_disposition() == "attachment"
     assert disposition.get_filename() == "Team-Zoe-noord-report-client.html"
+    assert sheet == (tmp_path / 'Team Zoë; "noord"-session-1.html').read_bytes()
+    assert sheet_name == "attachment; filename=Team-Zoe-noord-session-1.html"
 
 
 @pytest.mark.parametrize(

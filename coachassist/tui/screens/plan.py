@@ -279,6 +279,7 @@ class PlanScreen(KeysListed[None]):
     def action_sheet(self) -> None:
         from coachassist.intake.files import write_text_atomic
         from coachassist.report.sheet import render_sheet, sheet_view
+        from coachassist.tui.export import deliver_html
 
         place = self.place() or (0, 0)
         if not self.plan.sessions:
@@ -294,13 +295,14 @@ class PlanScreen(KeysListed[None]):
             for fmt in ("md", "html"):
                 target = path.with_name(f"{path.stem}-session-{number}.{fmt}")
                 write_text_atomic(target, render_sheet(view, fmt))
-                written.append(str(target))
+                written.append(target)
         except (UserError, OSError) as error:
             text = self.tr("tui.planedit.save_failed", error=plain(str(error)))
             self.notify(text, severity="error", markup=False)
             return
-        paths = plain("\n".join(written))
+        paths = plain("\n".join(map(str, written)))
         self.notify(self.tr("tui.planedit.sheet_saved", paths=paths), markup=False)
+        deliver_html(self.app, written[-1])  # the HTML sheet, in a browser also downloaded
 
     @on(OptionList.OptionSelected, "#plan-items")
     def open_format(self, event: OptionList.OptionSelected) -> None:
