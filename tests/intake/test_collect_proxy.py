@@ -5,6 +5,8 @@ puts the public address in the link and lets forms posted from it through. A req
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -153,3 +155,26 @@ def test_a_bad_public_url_is_a_one_line_error(url: str, intake_path: Path, capsy
 def test_any_text_is_a_base_address_or_refused(text: str) -> None:
     base = public_base(text)
     assert base is None or re.fullmatch(r"https?://[a-z0-9.:\[\]-]+", base), base
+
+
+def test_the_printed_link_is_the_public_one(intake_path: Path) -> None:
+    public = ["--public-url", "https://Scan.Example.org/", "--lang", "en"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coachassist", "collect", str(intake_path), "--port", "0", *public],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Stop:"):
+                break
+    finally:
+        process.kill()
+        process.wait()
+    assert re.search(
+        r"^Link for the team: https://scan\.example\.org/[\w-]{24}/$", "".join(lines), re.M
+    )
