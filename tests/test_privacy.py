@@ -457,3 +457,101 @@ def test_stability_labels_do_not_reveal_a_small_group():
     after = outputs(intake_of(roles, swapped, {}), "en")
     for name in before:
         assert before[name] == after[name], f"{name} reveals the small group"
+
+
+# --- differencing: a scale's mean next to its questions' means --------------------------------
+# A scale's mean averages each counted person's own mean; a question's mean averages everyone
+# who answered it. With everyone answering every question the two say the same; one person who
+# skipped a question (or answered too few to count) makes them differ by that person's answers.
+
+TRUST = [q.id for q in SCAN.questions if q.scale == "trust"]
+PROBE_RULE = """[[rules]]
+id = "probe.trust-items"
+when = [{conditions}]
+then = {{ signal = "probe_trust_items" }}
+because = {{ nl = "proef", en = "probe" }}
+"""
+
+
+def probe_kb(tmp_path: Path) -> Path:
+    """A trainer's rule that always fires and so shows every trust question's mean and n."""
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    conditions = ", ".join(f'"item.{q}.{stat} >= 0"' for q in TRUST for stat in ("mean", "n"))
+    (folder / "probe.toml").write_text(PROBE_RULE.format(conditions=conditions))
+    return folder
+
+
+def shown_figures(shown: dict) -> tuple[int, float, dict[str, tuple[int, float]]] | None:
+    """What ``diagnose --json`` shows of trust: its n and mean, and each question's n and mean;
+    None when any of them is withheld."""
+    trust = next(s for s in shown["scores"] if s["scale"] == "trust")
+    seen: dict[str, float] = {}
+    for finding in shown["signals"]:
+        for evidence in finding["evidence"]:
+            for cond in evidence["conditions"]:
+                if cond["text"].startswith("item.") and cond["actual"] is not None:
+                    seen[cond["text"].split(" ")[0]] = cond["actual"]
+    items = {q: (seen.get(f"item.{q}.n"), seen.get(f"item.{q}.mean")) for q in TRUST}
+    if trust["mean"] is None or any(None in pair for pair in items.values()):
+        return None
+    return trust["n"], trust["mean"], items  # type: ignore[return-value]
+
+
+def difference(n: int, mean: float, items: dict[str, tuple[int, float]]) -> float:
+    """The attacker's formula: n * S - (1 / m) * sum of n_i * A_i over the scale's m questions."""
+    return n * mean - sum(n_i * a_i for n_i, a_i in items.values()) / len(items)
+
+
+def healthy_with(tmp_path: Path, who: str, answers: dict) -> Path:
+    """The healthy example with some of one respondent's trust answers replaced."""
+    text = (REPO / "examples" / "gezond_wijkteam.toml").read_text()
+    head, _, rest = text.partition(f'id = "{who}"\n')
+    own, sep, tail = rest.partition("[[responses]]")
+    for qid, value in answers.items():
+        own = re.sub(rf"^{qid} = .*$", f"{qid} = {value}", own, flags=re.M)
+    path = tmp_path / "team.toml"
+    path.write_text(head + f'id = "{who}"\n' + own + sep + tail)
+    return path
+
+
+def attack(path: Path, kb: Path, capsys) -> tuple[int, float, dict] | None:
+    capsys.readouterr()
+    assert main(["diagnose", str(path), "--kb", str(kb), "--json"]) == 0
+    return shown_figures(json.loads(capsys.readouterr().out))
+
+
+def test_one_dont_know_does_not_give_that_persons_scale_mean_away(tmp_path, capsys):
+    # r02 (trust 4, 3->3, 4, 2->4, 4 after reverse scoring) says "don't know" on trust_3: the
+    # difference is (1/4 - 1/5) * (4 + 3 + 4 + 4), so r02's own trust mean is 5 * difference
+    path = healthy_with(tmp_path, "r02", {"trust_3": '"dont_know"'})
+    figures = attack(path, probe_kb(tmp_path), capsys)
+    if figures is not None:
+        assert round(5 * difference(*figures) * 4) / 4 != 3.75, "r02's trust mean is recovered"
+    assert next(s for s in diagnose(KB, load_case(KB, [path])).scores if s.scale == "trust").mean
+
+
+def test_answering_too_few_to_count_does_not_give_that_answer_away(tmp_path, capsys):
+    # r03 answers trust_1 only (2 of 3 needed answers short): r03 is in trust_1's mean but not
+    # in the scale's, and the difference is -(1/5) * r03's answer
+    dont_know = {q: '"dont_know"' for q in TRUST[1:]}
+    path = healthy_with(tmp_path, "r03", {"trust_1": 2, **dont_know})
+    figures = attack(path, probe_kb(tmp_path), capsys)
+    if figures is not None:
+        assert round(-5 * difference(*figures)) != 2, "r03's answer to trust_1 is recovered"
+    assert next(s for s in diagnose(KB, load_case(KB, [path])).scores if s.scale == "trust").mean
+
+
+def test_the_attack_is_real_on_the_unfiltered_figures(tmp_path):
+    """The same formula on every figure scored (nothing withheld) does recover the answers, so
+    the two tests above fail exactly when an output shows all of them."""
+    from coachassist.scoring import score_team
+
+    cases = [("r02", {"trust_3": '"dont_know"'}, 5, 3.75), ("r03", {"trust_1": 2}, -5, 2.0)]
+    cases[1][1].update({q: '"dont_know"' for q in TRUST[1:]})
+    for who, answers, factor, truth in cases:
+        scores = score_team(SCAN, load_case(KB, [healthy_with(tmp_path, who, answers)]))
+        trust = scores.scales["trust"]
+        items = {q: (scores.items[q].n, scores.items[q].mean) for q in TRUST}
+        assert trust.mean is not None
+        assert round(factor * difference(trust.n, trust.mean, items) * 4) / 4 == truth
