@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coachassist.engine.differencing import exposed_questions
 from coachassist.engine.facts import Fact, FactTable
 from coachassist.intake.models import Intake
 from coachassist.kb.answers import is_shown
@@ -93,6 +94,11 @@ class Privacy:
             only_leads = bool(seen) and all(r.role == "lead" for r in seen)
             return team_ok and (len(seen) >= k or (only_leads and lead_view))
 
+        items = frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k)
+        # complementary suppression: no question figure that would difference a scale's mean
+        items -= exposed_questions(
+            scan, intake, k, scales, items, gaps, {"lead"} if consented.get("lead") else set()
+        )
         return cls(
             k=k,
             answered=answered,
@@ -101,17 +107,10 @@ class Privacy:
             lead_view=lead_view,
             roles_ok=roles_ok,
             scales=scales,
-            items=frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k),
+            items=items,
             gaps=gaps,
             texts=frozenset(q.id for q in scan.questions if q.type == "text" and text_ok(q.id)),
-            diffs=frozenset(
-                q.id
-                for q in scan.questions
-                if q.id in scores.items
-                and scores.items[q.id].n >= k
-                and team_ok
-                and q.scale in scales
-            ),
+            diffs=frozenset(q.id for q in scan.questions if q.id in items and q.scale in scales),
         )
 
     @property

@@ -1,0 +1,185 @@
+"""Complementary suppression: the question figures that would let a scale's mean be differenced.
+
+A scale's mean S is the mean of the counted people's own means (each over the questions they
+answered, at least ``min_answers``); a question's mean A_i is over everyone who answered it.
+Every shown mean is a sum over people divided by a count that is shown too: n * S, n_i * A_i and
+each role's sum on the scale (``by_role``, the gap). Combined, such sums can rest on fewer than
+k people: with m questions, n * S - (1/m) * sum_i n_i * A_i is zero when everyone answered
+every question, but when one person skipped a question it is that person's own answers,
+weighted (one "don't know" gives their scale mean away), and someone who answered too few
+questions to count is in the question means only, so their answers fall out of it as well.
+
+The audit, per shown scale: group the people who answered any of its questions by what the
+shown sums can tell apart (the questions they answered, whether they count, and their role
+when per-role means are shown). Every shown sum treats the people of one group alike, so any
+combination of them is zero or nonzero on a whole group at once. A combination resting on a
+set P of groups exists exactly when rank(all sums) > rank(the sums with P's answers left out):
+that many independent combinations vanish outside P. It is a leak when P holds fewer than k
+people, unless the only such combination is a consented lead's own mean (the lead's view).
+Only answers appear in these sums, so this is exact for every mean and diff that can be shown,
+whoever the reader knows to have skipped what.
+
+When the audit finds a leak, the fewest questions of that scale are withheld (mean, sd, n,
+agreed and diff) so that it finds none: first the questions that let the difference be formed
+(those a counted person skipped, those an uncounted person answered), the least-answered first.
+Withholding every question of the scale always suffices: the scale's sum and its per-role sums
+each rest on k people (or on a consenting lead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+
+from coachassist.intake.models import Intake
+from coachassist.kb.models import Questionnaire
+from coachassist.scoring import item_value
+
+MAX_TRIES = 64  # sets of questions tried before every question of the scale is withheld
+
+
+@dataclass(frozen=True)
+class Group:
+    """People the shown sums cannot tell apart on one scale."""
+
+    role: str  # "" when no per-role figure of the scale is shown
+    answered: frozenset[str]
+    counted: bool  # has at least ``min_answers`` answers: in the scale's mean
+
+
+def exposed_questions(
+    scan: Questionnaire,
+    intake: Intake,
+    k: int,
+    scales: Collection[str],
+    items: Collection[str],
+    per_role: Collection[str],
+    consented: Collection[str],
+) -> frozenset[str]:
+    """The questions among ``items`` to withhold so that no combination of the shown means of
+    ``scales`` (per role too, for ``per_role``) and ``items`` rests on fewer than k people.
+    ``consented``: roles whose own mean is shown by their consent (the lead's view)."""
+    hidden: set[str] = set()
+    for scale in scan.scales:
+        qids = [q.id for q in scan.questions if q.scale == scale.id and q.type == "likert"]
+        shown = [q for q in qids if q in items]
+        if scale.id not in scales or not shown:
+            continue
+        groups = _groups(scan, intake, qids, scale.min_answers, scale.id in per_role)
+        if all(g.counted and len(g.answered) == len(qids) for g in groups):
+            continue  # everyone answered everything: the scale's sum is the questions' sums
+        audit = _Audit(groups, consented, k)
+        hidden |= _fewest(audit, shown, qids, groups)
+    return frozenset(hidden)
+
+
+def _groups(
+    scan: Questionnaire, intake: Intake, qids: list[str], min_answers: int, by_role: bool
+) -> dict[Group, int]:
+    questions = {q.id: q for q in scan.questions if q.id in qids}
+    groups: dict[Group, int] = {}
+    for person in intake.responses:
+        answered = frozenset(
+            qid
+            for qid in qids
+            if item_value(scan, questions[qid], person.answers.get(qid)) is not None
+        )
+        if answered:
+            group = Group(person.role if by_role else "", answered, len(answered) >= min_answers)
+            groups[group] = groups.get(group, 0) + 1
+    return groups
+
+
+def _fewest(audit: _Audit, shown: list[str], qids: list[str], groups: dict[Group, int]) -> set[str]:
+    """The fewest of ``shown`` to withhold for the audit to pass (none when it passes)."""
+    if not audit.leaks(shown):
+        return set()
+    everything = frozenset(qids)
+    forming: set[str] = set()
+    for group in groups:
+        forming |= (everything - group.answered) if group.counted else group.answered
+    answers = {q: sum(n for g, n in groups.items() if q in g.answered) for q in shown}
+    order = sorted(shown, key=lambda q: (q not in forming, answers[q], qids.index(q)))
+    tries = 0
+    for size in range(1, len(order)):
+        for withheld in combinations(order, size):
+            tries += 1
+            if tries > MAX_TRIES:
+                return set(shown)
+            if not audit.leaks([q for q in shown if q not in withheld]):
+                return set(withheld)
+    return set(shown)
+
+
+class _Audit:
+    """Whether a scale's sum, its per-role sums and some of its questions' sums, all shown,
+    combine into one that rests on fewer than k people (see the module docstring)."""
+
+    def __init__(self, groups: dict[Group, int], consented: Collection[str], k: int) -> None:
+        self.groups = groups
+        self.k = k
+        self.roles = sorted({g.role for g in groups if g.counted and g.role})
+        counted_leads = [g for g in groups if g.counted and g.role in consented]
+        self.consented = frozenset(counted_leads)
+        # every set of groups with fewer than k people that no further group fits into
+        small = [g for g, n in groups.items() if n < k]
+        self.suspects = [p for p in _sets_below(small, groups, k) if _maximal(p, small, groups, k)]
+
+    def leaks(self, shown: list[str]) -> bool:
+        columns = {g: self._columns(g, shown) for g in self.groups}
+        total = _rank(c for cols in columns.values() for c in cols)
+        for suspect in self.suspects:
+            rest = _rank(c for g, cols in columns.items() if g not in suspect for c in cols)
+            allowed = 1 if self.consented and self.consented <= suspect else 0
+            if total - rest > allowed:
+                return True
+        return False
+
+    def _columns(self, group: Group, shown: list[str]) -> set[tuple[int, ...]]:
+        """The group's answers as columns over the shown sums (the questions', the scale's and
+        each role's); a column scaled by the group's number of answers, which keeps the rank."""
+        size = len(group.answered) if group.counted else 1
+        scale = 1 if group.counted else 0
+        roles = tuple(scale if group.role == r else 0 for r in self.roles)
+        return {
+            (*(size if q == qid else 0 for q in shown), scale, *roles) for qid in group.answered
+        }
+
+
+def _sets_below(small: list[Group], groups: dict[Group, int], k: int) -> list[frozenset[Group]]:
+    """Every nonempty set of ``small`` groups with fewer than k people together."""
+    found: list[frozenset[Group]] = []
+
+    def grow(start: int, chosen: list[Group], people: int) -> None:
+        for i in range(start, len(small)):
+            total = people + groups[small[i]]
+            if total < k:
+                found.append(frozenset([*chosen, small[i]]))
+                grow(i + 1, [*chosen, small[i]], total)
+
+    grow(0, [], 0)
+    return found
+
+
+def _maximal(
+    chosen: frozenset[Group], small: list[Group], groups: dict[Group, int], k: int
+) -> bool:
+    people = sum(groups[g] for g in chosen)
+    return all(g in chosen or people + groups[g] >= k for g in small)
+
+
+def _rank(columns: Iterable[tuple[int, ...]]) -> int:
+    """The rank of integer vectors over the rationals (exact: no rounding can hide a leak)."""
+    basis: list[tuple[int, list[Fraction]]] = []  # (pivot, row reduced to 1 at its pivot)
+    for column in columns:
+        vector = [Fraction(x) for x in column]
+        for pivot, row in basis:
+            if vector[pivot]:
+                factor = vector[pivot]
+                vector = [a - factor * b for a, b in zip(vector, row, strict=True)]
+        lead = next((i for i, x in enumerate(vector) if x), None)
+        if lead is not None:
+            basis.append((lead, [x / vector[lead] for x in vector]))
+    return len(basis)
