@@ -24,6 +24,14 @@ agreed and diff) so that it finds none: first the questions that let the differe
 (those a counted person skipped, those an uncounted person answered), the least-answered first.
 Withholding every question of the scale always suffices: the scale's sum and its per-role sums
 each rest on k people (or on a consenting lead).
+
+The spreads are not sums of answers and do not reopen it: a question's variance (its sd, or
+what the scale's rwg carries of it) stays the same when every answer to that question moves by
+the same amount, so it says nothing of the question's sum that the difference needs, and a
+scale's sd holds every counted person's products of their own answers, which no shown figure
+cancels. A withheld question's figures go as a whole (its sd and share agreeing with its mean).
+Not covered, here or by any threshold: whole answers can narrow things down (k people who all
+gave the same answer have each given it away).
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ Threshold k (``min_group``): a figure is shown only when it rests on at least k 
 - The whole team below k: no figure, no rule runs, no finding; only how many more are needed.
 - A scale or question answered by fewer than k people: withheld. A question's diff from its
   scale only with the scale shown too (with the question's mean it gives the scale's away).
+- No combination of shown means may rest on fewer than k people: a scale's mean next to its
+  questions' means gives away the answers of someone who skipped a question (or answered too
+  few to count in the scale). The fewest question figures that close it are withheld
+  (engine/differencing.py).
 - Open answers to a question: only when at least k respondents were shown that question (a
   question shown only to the lead, by ``show_if``, would otherwise print the lead's own words),
   or, when only leads were shown it, with the lead's consent.
