@@ -46,6 +46,7 @@ from coachassist.kb.models import Questionnaire
 from coachassist.scoring import item_value
 
 MAX_TRIES = 64  # sets of questions tried before every question of the scale is withheld
+MAX_SUSPECTS = 256  # sets of fewer than k people checked before a leak is assumed
 
 
 @dataclass(frozen=True)
@@ -123,27 +124,55 @@ def _fewest(audit: _Audit, shown: list[str], qids: list[str], groups: dict[Group
 
 class _Audit:
     """Whether a scale's sum, its per-role sums and some of its questions' sums, all shown,
-    combine into one that rests on fewer than k people (see the module docstring)."""
+    combine into one that rests on fewer than k people (see the module docstring).
+
+    Columns are compared as vectors over the shown sums: a combination vanishes on a column
+    vector for every group holding it, so it can rest on a set P of groups only by vanishing
+    on every vector some group outside P holds. Only vectors held by fewer than k people in
+    all ("fragile") can be left to P, so the sets P tried are the holders of some fragile
+    vectors together (and with a consenting lead). Too many such sets: assume a leak."""
 
     def __init__(self, groups: dict[Group, int], consented: Collection[str], k: int) -> None:
         self.groups = groups
         self.k = k
         self.roles = sorted({g.role for g in groups if g.counted and g.role})
-        counted_leads = [g for g in groups if g.counted and g.role in consented]
-        self.consented = frozenset(counted_leads)
-        # every set of groups with fewer than k people that no further group fits into
-        small = [g for g, n in groups.items() if n < k]
-        self.suspects = [p for p in _sets_below(small, groups, k) if _maximal(p, small, groups, k)]
+        self.consented = frozenset(g for g in groups if g.counted and g.role in consented)
 
     def leaks(self, shown: list[str]) -> bool:
-        columns = {g: self._columns(g, shown) for g in self.groups}
-        total = _rank(c for cols in columns.values() for c in cols)
-        for suspect in self.suspects:
-            rest = _rank(c for g, cols in columns.items() if g not in suspect for c in cols)
+        holders: dict[tuple[int, ...], frozenset[Group]] = {}
+        for group in self.groups:
+            for column in self._columns(group, shown):
+                holders[column] = holders.get(column, frozenset()) | {group}
+        total = _rank(holders)
+        suspects = self._suspects([h for h in holders.values() if self._people(h) < self.k])
+        if suspects is None:
+            return True
+        for suspect in suspects:
+            rest = _rank(v for v, held in holders.items() if not held <= suspect)
             allowed = 1 if self.consented and self.consented <= suspect else 0
             if total - rest > allowed:
                 return True
         return False
+
+    def _people(self, groups: frozenset[Group]) -> int:
+        return sum(self.groups[g] for g in groups)
+
+    def _suspects(self, fragile: list[frozenset[Group]]) -> set[frozenset[Group]] | None:
+        """Every union of fragile vectors' holders with fewer than k people (and each with the
+        consenting lead added, if still fewer); None when there are more than MAX_SUSPECTS."""
+        found: set[frozenset[Group]] = set()
+        todo = [(0, frozenset[Group]())]
+        while todo:
+            start, chosen = todo.pop()
+            for i in range(start, len(fragile)):
+                union = chosen | fragile[i]
+                if self._people(union) < self.k and union not in found:
+                    found.add(union)
+                    if len(found) > MAX_SUSPECTS:
+                        return None
+                    todo.append((i + 1, union))
+        with_lead = {p | self.consented for p in found}
+        return found | {p for p in with_lead if self._people(p) < self.k}
 
     def _columns(self, group: Group, shown: list[str]) -> set[tuple[int, ...]]:
         """The group's answers as columns over the shown sums (the questions', the scale's and
@@ -154,28 +183,6 @@ class _Audit:
         return {
             (*(size if q == qid else 0 for q in shown), scale, *roles) for qid in group.answered
         }
-
-
-def _sets_below(small: list[Group], groups: dict[Group, int], k: int) -> list[frozenset[Group]]:
-    """Every nonempty set of ``small`` groups with fewer than k people together."""
-    found: list[frozenset[Group]] = []
-
-    def grow(start: int, chosen: list[Group], people: int) -> None:
-        for i in range(start, len(small)):
-            total = people + groups[small[i]]
-            if total < k:
-                found.append(frozenset([*chosen, small[i]]))
-                grow(i + 1, [*chosen, small[i]], total)
-
-    grow(0, [], 0)
-    return found
-
-
-def _maximal(
-    chosen: frozenset[Group], small: list[Group], groups: dict[Group, int], k: int
-) -> bool:
-    people = sum(groups[g] for g in chosen)
-    return all(g in chosen or people + groups[g] >= k for g in small)
 
 
 def _rank(columns: Iterable[tuple[int, ...]]) -> int:
