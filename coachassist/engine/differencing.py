@@ -36,9 +36,9 @@ gave the same answer have each given it away).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import combinations
 
 from coachassist.intake.models import Intake
@@ -186,15 +186,19 @@ class _Audit:
 
 
 def _rank(columns: Iterable[tuple[int, ...]]) -> int:
-    """The rank of integer vectors over the rationals (exact: no rounding can hide a leak)."""
-    basis: list[tuple[int, list[Fraction]]] = []  # (pivot, row reduced to 1 at its pivot)
+    """The rank of integer vectors over the rationals, by exact integer elimination (no
+    rounding can hide a leak)."""
+    basis: list[tuple[int, list[int]]] = []  # (pivot, row zero at every earlier pivot)
     for column in columns:
-        vector = [Fraction(x) for x in column]
+        vector = list(column)
         for pivot, row in basis:
             if vector[pivot]:
-                factor = vector[pivot]
-                vector = [a - factor * b for a, b in zip(vector, row, strict=True)]
-        lead = next((i for i, x in enumerate(vector) if x), None)
+                keep, drop = row[pivot], vector[pivot]
+                vector = [keep * a - drop * b for a, b in zip(vector, row, strict=True)]
+                common = math.gcd(*vector)
+                if common > 1:
+                    vector = [a // common for a in vector]
+        lead = next((i for i, a in enumerate(vector) if a), None)
         if lead is not None:
-            basis.append((lead, [x / vector[lead] for x in vector]))
+            basis.append((lead, vector))
     return len(basis)
