@@ -59,8 +59,8 @@ def test_a_consenting_leads_skipped_question_stays_shown(kb):
 def test_past_the_cap_any_small_set_counts_as_a_leak(kb, monkeypatch):
     """Past the cap on sets of fewer than k people the audit assumes a leak wherever such a set
     exists: what stays shown is only what no set of fewer than k people can be singled out in.
-    Here: r1 skipped trust_3, so the four questions r1 answered go (r1's answers to them are
-    in no other shown sum), and trust_3, answered by the four others only, stays."""
+    Here r1 skipped trust_3, so r1's answers weigh 1/4 in the scale's mean and everyone else's
+    1/5: the four questions r1 answered go, and trust_3 (the four others' answers) stays."""
     everyone = [scored_answers(kb, {"trust": 4}) for _ in range(5)]
     everyone[1] = {**everyone[1], "trust_3": "dont_know"}
     assert set(trust_items(kb)) - decide(kb, everyone).items == {"trust_3"}
