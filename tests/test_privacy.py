@@ -5,7 +5,8 @@ text and JSON, and the Markdown and HTML report for the client and for the coach
 (1) Swapping the answers of someone in a group below the threshold (a lone lead without
 consent, two leads, two members) with someone in a larger group leaves every team figure the
 same, so it must leave every output byte-identical. (2) With the whole team below the
-threshold, no answer may change any output.
+threshold, no answer may change any output. (3) With a few people skipping questions, no
+linear combination of the means an output shows rests on fewer than k people.
 """
 
 from __future__ import annotations
