@@ -528,8 +528,7 @@ def test_one_dont_know_does_not_give_that_persons_scale_mean_away(tmp_path, caps
     # difference is (1/4 - 1/5) * (4 + 3 + 4 + 4), so r02's own trust mean is 5 * difference
     path = healthy_with(tmp_path, "r02", {"trust_3": '"dont_know"'})
     figures = attack(path, probe_kb(tmp_path), capsys)
-    if figures is not None:
-        assert round(5 * difference(*figures) * 4) / 4 != 3.75, "r02's trust mean is recovered"
+    assert figures is None, f"r02's trust mean recovered: {5 * difference(*figures):.2f}"
     assert next(s for s in diagnose(KB, load_case(KB, [path])).scores if s.scale == "trust").mean
 
 
@@ -539,8 +538,7 @@ def test_answering_too_few_to_count_does_not_give_that_answer_away(tmp_path, cap
     dont_know = {q: '"dont_know"' for q in TRUST[1:]}
     path = healthy_with(tmp_path, "r03", {"trust_1": 2, **dont_know})
     figures = attack(path, probe_kb(tmp_path), capsys)
-    if figures is not None:
-        assert round(-5 * difference(*figures)) != 2, "r03's answer to trust_1 is recovered"
+    assert figures is None, f"r03's answer to trust_1 recovered: {-5 * difference(*figures):.2f}"
     assert next(s for s in diagnose(KB, load_case(KB, [path])).scores if s.scale == "trust").mean
 
 
