@@ -755,11 +755,13 @@ def test_a_self_scan_with_a_dont_know_still_shows_every_question():
 
 
 def test_a_withheld_question_says_why_in_the_coach_report(tmp_path):
+    # a rule looks at every trust question, so one of them must go: the one r02 skipped
     folder = tmp_path / "kb"
     folder.mkdir()
+    looked_at = ", ".join(f'"item.{q}.mean <= 9"' for q in TRUST)
     (folder / "probe.toml").write_text(
         PROBE_RULE.replace("when = [{conditions}]", 'when = ["score.trust.n >= 0"]\n{any}').format(
-            any='when_any = ["item.trust_3.mean <= 9", "score.trust.mean >= 0"]'
+            any=f'when_any = [{looked_at}, "score.trust.mean >= 0"]'
         )
     )
     kb = load([folder])
@@ -774,3 +776,11 @@ def test_a_withheld_question_says_why_in_the_coach_report(tmp_path):
         text = render(kb, intake, dx, plan, "md", lang, "coach")
         line = next(line for line in text.splitlines() if words in line)
         assert "9" not in line and "4.5" not in line  # no threshold, no value
+
+
+def test_a_question_no_rule_looks_at_goes_first(tmp_path):
+    """r02 skips "careful what I say" (trust_4), which a rule looks at: withholding any one
+    trust question closes the difference, so one no rule looks at goes and nothing any output
+    shows changes."""
+    intake = load_case(KB, [healthy_with(tmp_path, "r02", {"trust_4": '"dont_know"'})])
+    assert withheld_trust_items(intake) == {"trust_1"}

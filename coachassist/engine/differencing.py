@@ -20,8 +20,10 @@ Only answers appear in these sums, so this is exact for every mean and diff that
 whoever the reader knows to have skipped what.
 
 When the audit finds a leak, the fewest questions of that scale are withheld (mean, sd, n,
-agreed and diff) so that it finds none: first the questions that let the difference be formed
-(those a counted person skipped, those an uncounted person answered), the least-answered first.
+agreed and diff) so that it finds none. Any question the audit accepts is safe, so the choice
+is what costs least: first questions no rule looks at (withholding them changes no output),
+then those that let the difference be formed (a counted person skipped them, an uncounted
+person answered them), the least-answered first.
 Withholding every question of the scale always suffices: the scale's sum and its per-role sums
 each rest on k people (or on a consenting lead).
 
@@ -42,11 +44,21 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from coachassist.intake.models import Intake
-from coachassist.kb.models import Questionnaire
+from coachassist.kb.models import Questionnaire, Rule
 from coachassist.scoring import item_value
 
 MAX_TRIES = 64  # sets of questions tried before every question of the scale is withheld
 MAX_SUSPECTS = 256  # sets of fewer than k people checked before a leak is assumed
+
+
+def ruled_questions(rules: Iterable[Rule]) -> frozenset[str]:
+    """The questions some rule's condition looks at (the only way a question's figures show)."""
+    return frozenset(
+        cond.name
+        for rule in rules
+        for cond in [*rule.conditions, *rule.any_conditions]
+        if cond.kind == "item"
+    )
 
 
 @dataclass(frozen=True)
@@ -66,10 +78,12 @@ def exposed_questions(
     items: Collection[str],
     per_role: Collection[str],
     consented: Collection[str],
+    ruled: Collection[str] = (),
 ) -> frozenset[str]:
     """The questions among ``items`` to withhold so that no combination of the shown means of
     ``scales`` (per role too, for ``per_role``) and ``items`` rests on fewer than k people.
-    ``consented``: roles whose own mean is shown by their consent (the lead's view)."""
+    ``consented``: roles whose own mean is shown by their consent (the lead's view);
+    ``ruled``: questions some rule looks at, withheld only when others do not suffice."""
     hidden: set[str] = set()
     for scale in scan.scales:
         qids = [q.id for q in scan.questions if q.scale == scale.id and q.type == "likert"]
@@ -80,7 +94,7 @@ def exposed_questions(
         if all(g.counted and len(g.answered) == len(qids) for g in groups):
             continue  # everyone answered everything: the scale's sum is the questions' sums
         audit = _Audit(groups, consented, k)
-        hidden |= _fewest(audit, shown, qids, groups)
+        hidden |= _fewest(audit, shown, qids, groups, ruled)
     return frozenset(hidden)
 
 
@@ -101,7 +115,13 @@ def _groups(
     return groups
 
 
-def _fewest(audit: _Audit, shown: list[str], qids: list[str], groups: dict[Group, int]) -> set[str]:
+def _fewest(
+    audit: _Audit,
+    shown: list[str],
+    qids: list[str],
+    groups: dict[Group, int],
+    ruled: Collection[str],
+) -> set[str]:
     """The fewest of ``shown`` to withhold for the audit to pass (none when it passes)."""
     if not audit.leaks(shown):
         return set()
@@ -110,7 +130,7 @@ def _fewest(audit: _Audit, shown: list[str], qids: list[str], groups: dict[Group
     for group in groups:
         forming |= (everything - group.answered) if group.counted else group.answered
     answers = {q: sum(n for g, n in groups.items() if q in g.answered) for q in shown}
-    order = sorted(shown, key=lambda q: (q not in forming, answers[q], qids.index(q)))
+    order = sorted(shown, key=lambda q: (q in ruled, q not in forming, answers[q], qids.index(q)))
     tries = 0
     for size in range(1, len(order)):
         for withheld in combinations(order, size):

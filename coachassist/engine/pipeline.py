@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coachassist.diagnosis import Diagnosis
+from coachassist.engine.differencing import ruled_questions
 from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.inference import engine_for, reference
@@ -65,7 +66,7 @@ def prepare(kb: KnowledgeBase, intake: Intake, min_group: int | None = None) -> 
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     scan = kb.questionnaires[intake.scan]  # team_facts checked it
-    privacy = Privacy.decide(intake, scores, k, scan)
+    privacy = Privacy.decide(intake, scores, k, scan, ruled_questions(kb.rules.values()))
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
     strict, lenient = soft_runs(kb.rules, visible) if privacy.team_ok else ([], [])
     return Prepared(intake, scores, privacy, visible, strict, lenient)

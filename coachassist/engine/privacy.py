@@ -8,8 +8,8 @@ Threshold k (``min_group``): a figure is shown only when it rests on at least k 
   scale only with the scale shown too (with the question's mean it gives the scale's away).
 - No combination of shown means may rest on fewer than k people: a scale's mean next to its
   questions' means gives away the answers of someone who skipped a question (or answered too
-  few to count in the scale). The fewest question figures that close it are withheld
-  (engine/differencing.py).
+  few to count in the scale). The fewest question figures that close it are withheld, first
+  questions no rule looks at (engine/differencing.py).
 - Open answers to a question: only when at least k respondents were shown that question (a
   question shown only to the lead, by ``show_if``, would otherwise print the lead's own words),
   or, when only leads were shown it, with the lead's consent.
@@ -25,6 +25,7 @@ A self-scan (``min_group = 1``, the lead alone, who is also the only reader) sho
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from coachassist.engine.differencing import exposed_questions
@@ -65,7 +66,16 @@ class Privacy:
     diffs: frozenset[str] = frozenset()
 
     @classmethod
-    def decide(cls, intake: Intake, scores: TeamScores, k: int, scan: Questionnaire) -> Privacy:
+    def decide(
+        cls,
+        intake: Intake,
+        scores: TeamScores,
+        k: int,
+        scan: Questionnaire,
+        ruled: Collection[str] = (),
+    ) -> Privacy:
+        """``ruled``: the questions some rule looks at (``ruled_questions``); when a question's
+        figures must go to protect a few people, others go first (see engine/differencing.py)."""
         consented = {
             role: all(r.lead_view_consent for r in intake.responses if r.role == role)
             for role in scores.roles
@@ -100,9 +110,8 @@ class Privacy:
 
         items = frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k)
         # complementary suppression: no question figure that would difference a scale's mean
-        items -= exposed_questions(
-            scan, intake, k, scales, items, gaps, {"lead"} if consented.get("lead") else set()
-        )
+        lead = {"lead"} if consented.get("lead") else set()
+        items -= exposed_questions(scan, intake, k, scales, items, gaps, lead, ruled)
         return cls(
             k=k,
             answered=answered,

@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from coachassist.engine.differencing import ruled_questions
 from coachassist.engine.facts import FactTable
 from coachassist.engine.pipeline import DEFAULT_MIN_GROUP, team_facts
 from coachassist.engine.privacy import Privacy
@@ -189,7 +190,7 @@ def why_not(
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     scan = kb.questionnaires[intake.scan]  # team_facts checked it
-    privacy = Privacy.decide(intake, scores, k, scan)
+    privacy = Privacy.decide(intake, scores, k, scan, ruled_questions(kb.rules.values()))
     visible = privacy.visible_facts(table)
     key = f"dysfunction.{dysfunction}"
     result = WhyNot(dysfunction, kb.dysfunctions[dysfunction].name, concluded=False)
