@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from coachassist.engine.differencing import ruled_questions
 from coachassist.engine.privacy import Privacy
 from coachassist.intake.models import Intake, Respondent
 from coachassist.kb.loader import load
@@ -45,6 +46,7 @@ def main() -> None:
     kb = load()
     scan = kb.questionnaires["teamscan"]
     likert = [q.id for q in scan.questions if q.type == "likert"]
+    ruled = ruled_questions(kb.rules.values())
     print(f"{'people':>6} {'skipped':>7} {'k':>3} {'decide (median)':>16} {'slowest':>9} withheld")
     for size, skips, k in CASES:
         times, withheld = [], []
@@ -52,7 +54,7 @@ def main() -> None:
             intake = team(likert, size, skips, seed)
             scores = score_team(scan, intake)
             start = time.perf_counter()
-            privacy = Privacy.decide(intake, scores, k, scan)
+            privacy = Privacy.decide(intake, scores, k, scan, ruled)
             times.append(time.perf_counter() - start)
             eligible = {q for q, item in scores.items.items() if item.n >= k}
             withheld.append(len(eligible - privacy.items))

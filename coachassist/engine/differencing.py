@@ -19,11 +19,11 @@ people, unless the only such combination is a consented lead's own mean (the lea
 Only answers appear in these sums, so this is exact for every mean and diff that can be shown,
 whoever the reader knows to have skipped what.
 
-When the audit finds a leak, the fewest questions of that scale are withheld (mean, sd, n,
-agreed and diff) so that it finds none. Any question the audit accepts is safe, so the choice
-is what costs least: first questions no rule looks at (withholding them changes no output),
-then those that let the difference be formed (a counted person skipped them, an uncounted
-person answered them), the least-answered first.
+When the audit finds a leak, questions of that scale are withheld (mean, sd, n, agreed and
+diff) until it finds none. Any set the audit accepts is safe, so the choice is what costs
+least: the fewest questions some rule looks at (a question no rule looks at shows nowhere, so
+withholding it changes no output), then the fewest questions, preferring those that let the
+difference be formed (a counted person skipped them, an uncounted person answered them).
 Withholding every question of the scale always suffices: the scale's sum and its per-role sums
 each rest on k people (or on a consenting lead).
 
@@ -39,7 +39,7 @@ gave the same answer have each given it away).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -47,7 +47,7 @@ from coachassist.intake.models import Intake
 from coachassist.kb.models import Questionnaire, Rule
 from coachassist.scoring import item_value
 
-MAX_TRIES = 64  # sets of questions tried before every question of the scale is withheld
+MAX_TRIES = 128  # sets of questions tried before every question of the scale is withheld
 MAX_SUSPECTS = 256  # sets of fewer than k people checked before a leak is assumed
 
 
@@ -122,7 +122,8 @@ def _fewest(
     groups: dict[Group, int],
     ruled: Collection[str],
 ) -> set[str]:
-    """The fewest of ``shown`` to withhold for the audit to pass (none when it passes)."""
+    """The cheapest of ``shown`` to withhold for the audit to pass (none when it passes);
+    all of them when no set tried passes."""
     if not audit.leaks(shown):
         return set()
     everything = frozenset(qids)
@@ -130,16 +131,26 @@ def _fewest(
     for group in groups:
         forming |= (everything - group.answered) if group.counted else group.answered
     answers = {q: sum(n for g, n in groups.items() if q in g.answered) for q in shown}
-    order = sorted(shown, key=lambda q: (q in ruled, q not in forming, answers[q], qids.index(q)))
-    tries = 0
-    for size in range(1, len(order)):
-        for withheld in combinations(order, size):
-            tries += 1
-            if tries > MAX_TRIES:
-                return set(shown)
-            if not audit.leaks([q for q in shown if q not in withheld]):
-                return set(withheld)
+    order = sorted(shown, key=lambda q: (q not in forming, answers[q], qids.index(q)))
+    for tries, withheld in enumerate(_cheapest_first(order, ruled)):
+        if tries >= MAX_TRIES:
+            break
+        if not audit.leaks([q for q in shown if q not in withheld]):
+            return set(withheld)
     return set(shown)
+
+
+def _cheapest_first(order: list[str], ruled: Collection[str]) -> Iterator[tuple[str, ...]]:
+    """Proper subsets of ``order`` to withhold, fewest questions a rule looks at first, then
+    fewest questions, then in ``order``."""
+    free = [q for q in order if q not in ruled]
+    costly = [q for q in order if q in ruled]
+    for cost in range(len(costly) + 1):
+        for size in range(cost, len(order)):
+            for paid in combinations(costly, cost):
+                for rest in combinations(free, size - cost):
+                    if rest or paid:
+                        yield (*rest, *paid)
 
 
 class _Audit:
