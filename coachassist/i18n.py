@@ -108,11 +108,42 @@ def _write_cache(key: str, flat: dict[str, dict[str, str]]) -> None:
 
 
 def t(key: str, lang: Lang = "en", /, **values: object) -> str:
-    """The message ``key`` in ``lang``, with ``{placeholders}`` filled in."""
+    """The message ``key`` in ``lang``, with ``{placeholders}`` filled in; a value that is itself
+    a ``Message`` (or has ``render(lang)``, as a UserError) is put in the same language."""
     entry = _catalog().get(key)
     if entry is None:
         raise KeyError(f"no message {key!r} in {_MESSAGES}/*.toml")
-    return entry[lang].format(**values) if values else entry[lang]
+    if not values:
+        return entry[lang]
+    for name, value in values.items():
+        if hasattr(type(value), "render"):
+            values[name] = value.render(lang)  # type: ignore[attr-defined]
+    return entry[lang].format(**values)
+
+
+class Message:
+    """A catalogue message whose language is chosen later, where the reader's language is known
+    (the CLI's ``--lang``, the app's setting): ``render(lang)``. ``str()`` is the English."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+
+    def render(self, lang: Lang = "en") -> str:
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.values) == (other.key, other.values)
+
+    __hash__ = None  # type: ignore[assignment]  # values may be unhashable
 
 
 def keys() -> list[str]:

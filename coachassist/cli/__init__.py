@@ -246,7 +246,7 @@ def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
         _error(t("check.failed", lang, count=len(error.problems)))
         return 1
     except UserError as error:
-        _error(f"coachassist: {error}")
+        _error(f"coachassist: {error.render(lang)}")
         return error.exit_code
     except KeyboardInterrupt:
         return 130

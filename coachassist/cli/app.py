@@ -83,12 +83,10 @@ def serve(args: argparse.Namespace) -> int:
     from coachassist.cli.serve_guard import CoachOnlyServer
     from coachassist.collect.runner import is_loopback
     from coachassist.errors import UserError
+    from coachassist.i18n import Message
 
     if not is_loopback(args.host):
-        raise UserError(
-            f"--host {args.host}: serve is for this computer only (it shows every intake); "
-            "let respondents answer on their phones with `coachassist collect INTAKE`"
-        )
+        raise UserError(Message("cli.option.serve_host", host=args.host))
     server = CoachOnlyServer(app_command(args), host=args.host, port=args.port, title="coachassist")
     print(f"coachassist: open {server.link}", flush=True)
     server.serve()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -39,6 +40,6 @@ def diagnose_case(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Intake, 
     from coachassist.intake.files import load_case
 
     if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
+        raise UserError(Message("cli.option.min_group"))
     intake = load_case(kb, args.files, args.context, lang=args.lang)
     return intake, diagnose(kb, intake, min_group=args.min_group)

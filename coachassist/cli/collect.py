@@ -7,7 +7,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -33,9 +33,9 @@ def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.kb.loader import load
 
     if not 0 <= args.port <= 65535:
-        raise UserError(f"--port {args.port}: use a port from 0 to 65535")
+        raise UserError(Message("cli.option.port", value=args.port))
     if not 0 <= args.codes <= 500:
-        raise UserError(f"--codes {args.codes}: use a number from 0 to 500")
+        raise UserError(Message("cli.option.codes", value=args.codes))
     kb = load(args.kb)
     with contextlib.suppress(KeyboardInterrupt):
         import asyncio
@@ -60,7 +60,9 @@ async def serve(kb, args: argparse.Namespace) -> None:
     lang: Lang = args.lang
     server = CollectServer(kb, args.intake, host=args.host, port=args.port)
     if server.collection.intake.min_group == SELF_SCAN_MIN_GROUP:
-        raise UserError(f"{args.intake}: {t('collect.cli.self_scan', lang)}")
+        raise UserError(
+            Message("file.about", path=args.intake, problem=Message("collect.cli.self_scan"))
+        )
     codes = server.add_codes(args.codes) if args.codes else []
     url = await server.start()
     title = server.collection.intake.title or args.intake.name

@@ -30,13 +30,14 @@ def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.cli.report import _constraints
     from coachassist.compare import compare, diagnose_scan, last_earlier
     from coachassist.errors import UserError
+    from coachassist.i18n import Message
     from coachassist.intake.files import load_case, read_intake
     from coachassist.kb.cache import load_cached
 
     if len(args.files) > 2:
-        raise UserError("compare takes two intake files: EARLIER LATER (or LATER alone)")
+        raise UserError(Message("compare.cli.two_files"))
     if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
+        raise UserError(Message("cli.option.min_group"))
     kb = load_cached(args.kb)
     later_path = args.files[-1]
     if len(args.files) == 2:

@@ -53,6 +53,7 @@ def save_decision(path: Path, finding: str, decision: FindingDecision | None) ->
 def run(name: str, args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
+    from coachassist.intake.invalid import invalid
     from coachassist.intake.models import FindingDecision
     from coachassist.kb.loader import load
 
@@ -66,7 +67,7 @@ def run(name: str, args: argparse.Namespace) -> int:
         try:
             decision = FindingDecision(action=action, severity=args.adjust, reason=args.reason)
         except ValidationError as error:
-            raise UserError(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+            raise UserError(invalid(error.errors(include_url=False)[0])) from None
     save_decision(args.intake, args.finding, decision)
     name_text = kb.dysfunctions[args.finding].name(args.lang)
     print(t("decision.saved", args.lang, finding=name_text, path=args.intake))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -60,7 +60,7 @@ def run(name: str, args: argparse.Namespace) -> int:
     if is_batch(args):
         return run_batch(kb, args)
     if args.jobs is not None:
-        raise UserError("--jobs goes with many teams (files, folders or globs)")
+        raise UserError(Message("cli.option.jobs_many"))
     intake, result = diagnose_case(kb, args)
     if args.why_not:
         from coachassist.engine.whynot import lines, why_not

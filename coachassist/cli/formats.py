@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from coachassist.cli.output import write_output
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 from coachassist.kb.names import PHASES, SETTINGS
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def listing(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         )
     for option, value in (("--minutes", args.minutes), ("--group", args.group)):
         if value is not None and value < 1:
-            raise UserError(f"{option} {value}: give a number of 1 or more")
+            raise UserError(Message("cli.option.at_least_one", option=option, value=value))
     from coachassist.library import FormatLibrary
 
     hits = FormatLibrary(kb).find(

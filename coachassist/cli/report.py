@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from coachassist.cli.case import add_case_arguments, diagnose_case
 from coachassist.cli.output import write_output
 from coachassist.errors import UserError
-from coachassist.i18n import Lang
+from coachassist.i18n import Lang, Message
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -126,9 +126,9 @@ def _constraints(args: argparse.Namespace) -> PlanConstraints:
     from coachassist.plan import PlanConstraints
 
     if args.sessions is not None and not 1 <= args.sessions <= 12:
-        raise UserError(f"--sessions {args.sessions}: give a number from 1 to 12")
+        raise UserError(Message("cli.option.sessions", value=args.sessions))
     if args.minutes is not None and not 30 <= args.minutes <= 480:
-        raise UserError(f"--minutes {args.minutes}: give a number from 30 to 480")
+        raise UserError(Message("cli.option.minutes", value=args.minutes))
     return PlanConstraints(sessions=args.sessions, minutes=args.minutes)
 
 
