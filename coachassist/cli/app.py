@@ -23,17 +23,14 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             "intake",
             nargs="?",
             type=Path,
-            help="an intake file to open and continue (a new one is created if it does not exist)",
+            help="cli.help.app_intake",
         )
         return
-    parser.add_argument(
-        "--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)"
-    )
+    parser.add_argument("--port", type=_port, default=8000, help="cli.help.serve_port")
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="loopback address to listen on (default 127.0.0.1); for respondents' phones use "
-        "`coachassist collect`",
+        help="cli.help.serve_host",
     )
 
 

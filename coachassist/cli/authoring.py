@@ -31,13 +31,17 @@ _RULE_ID = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "new":
-        parser.add_argument("kind", choices=NEW_KINDS, help="what to write a skeleton of")
-        parser.add_argument("id", nargs="?", metavar="ID", help="its id (default: my_<kind>)")
+        parser.add_argument("kind", choices=NEW_KINDS, help="cli.help.new_kind")
+        parser.add_argument("id", nargs="?", metavar="ID", help="cli.help.new_id")
     elif name == "explain":
-        parser.add_argument("rule", metavar="RULE_ID", help="the rule id, e.g. conflict.low-mean")
+        parser.add_argument("rule", metavar="RULE_ID", help="cli.help.explain_rule")
     else:
-        parser.add_argument("--format", choices=("md", "html"), default="md", help="md or html")
-        parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+        parser.add_argument(
+            "--format", choices=("md", "html"), default="md", help="cli.help.md_or_html"
+        )
+        parser.add_argument(
+            "-o", "--output", type=Path, metavar="FILE", help="cli.help.output_file"
+        )
 
 
 def run(name: str, args: argparse.Namespace) -> int:

@@ -17,9 +17,7 @@ if TYPE_CHECKING:
 
 def add_case_arguments(parser: argparse.ArgumentParser, metavar: str, help_text: str) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar=metavar, help=help_text)
-    parser.add_argument(
-        "--context", type=Path, help="an intake file (or TOML table) with the team context"
-    )
+    parser.add_argument("--context", type=Path, help="cli.help.context")
     add_min_group(parser)
 
 
@@ -30,7 +28,7 @@ def add_min_group(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="K",
-        help="anonymity threshold: fewest respondents a group needs (default 3)",
+        help="cli.help.min_group",
     )
 
 

@@ -11,20 +11,19 @@ from coachassist.i18n import Lang, Message, t
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("intake", type=Path, help="the intake file whose team scan to collect")
+    parser.add_argument("intake", type=Path, help="cli.help.collect_intake")
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this computer only; "
-        "0.0.0.0 for phones on the same Wi-Fi)",
+        help="cli.help.collect_host",
     )
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    parser.add_argument("--port", type=int, default=8765, help="cli.help.collect_port")
     parser.add_argument(
         "--codes",
         type=int,
         default=0,
         metavar="N",
-        help="print N new personal one-time codes; once an intake has codes, a code is required",
+        help="cli.help.collect_codes",
     )
 
 

@@ -16,14 +16,12 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="INTAKE",
-        help="EARLIER LATER, or only LATER when it names its earlier scans (earlier = [...])",
+        help="cli.help.compare_files",
     )
     add_min_group(parser)
-    parser.add_argument(
-        "--sessions", type=int, metavar="N", help="sessions left for the revised plan (1-12)"
-    )
-    parser.add_argument("--minutes", type=int, metavar="M", help="minutes per session (30-480)")
-    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument("--sessions", type=int, metavar="N", help="cli.help.compare_sessions")
+    parser.add_argument("--minutes", type=int, metavar="M", help="cli.help.minutes")
+    parser.add_argument("--json", action="store_true", help="cli.help.compare_json")
 
 
 def run(name: str, args: argparse.Namespace) -> int:

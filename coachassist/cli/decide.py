@@ -20,16 +20,19 @@ if TYPE_CHECKING:  # parsing the command line imports nothing heavy
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("intake", type=Path, metavar="INTAKE", help="the intake file")
-    parser.add_argument("finding", metavar="FINDING", help="the dysfunction id of the finding")
+    parser.add_argument("intake", type=Path, metavar="INTAKE", help="cli.help.decide_intake")
+    parser.add_argument("finding", metavar="FINDING", help="cli.help.decide_finding")
     action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--confirm", action="store_true", help="confirm the finding")
+    action.add_argument("--confirm", action="store_true", help="cli.help.decide_confirm")
     action.add_argument(
-        "--adjust", choices=("low", "medium", "high"), metavar="SEVERITY", help="set its severity"
+        "--adjust",
+        choices=("low", "medium", "high"),
+        metavar="SEVERITY",
+        help="cli.help.decide_adjust",
     )
-    action.add_argument("--reject", action="store_true", help="reject it (needs --reason)")
-    action.add_argument("--undo", action="store_true", help="remove the decision")
-    parser.add_argument("--reason", default="", help="why (required with --reject)")
+    action.add_argument("--reject", action="store_true", help="cli.help.decide_reject")
+    action.add_argument("--undo", action="store_true", help="cli.help.decide_undo")
+    parser.add_argument("--reason", default="", help="cli.help.decide_reason")
 
 
 def save_decision(path: Path, finding: str, decision: FindingDecision | None) -> None:

@@ -24,21 +24,19 @@ if TYPE_CHECKING:
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "format":
-        parser.add_argument("id", metavar="ID", help="the format id, e.g. one_two_four_all")
+        parser.add_argument("id", metavar="ID", help="cli.help.format_id")
         parser.add_argument(
-            "--format", choices=("md", "html"), default="md", help="Markdown or HTML (md)"
+            "--format", choices=("md", "html"), default="md", help="cli.help.md_or_html_default"
         )
-        parser.add_argument(
-            "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
-        )
+        parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="cli.help.output")
         return
-    parser.add_argument("--search", default="", metavar="TEXT", help="words to search for")
-    parser.add_argument("--dysfunction", metavar="ID", help="only formats that address it")
-    parser.add_argument("--phase", choices=PHASES, help="only openings, core formats or closings")
-    parser.add_argument("--setting", choices=SETTINGS, help="only formats that fit this setting")
-    parser.add_argument("--minutes", type=int, metavar="M", help="only formats of at most M min")
-    parser.add_argument("--group", type=int, metavar="N", help="only formats for a group of N")
-    parser.add_argument("--json", action="store_true", help="print the list as JSON")
+    parser.add_argument("--search", default="", metavar="TEXT", help="cli.help.formats_search")
+    parser.add_argument("--dysfunction", metavar="ID", help="cli.help.formats_dysfunction")
+    parser.add_argument("--phase", choices=PHASES, help="cli.help.formats_phase")
+    parser.add_argument("--setting", choices=SETTINGS, help="cli.help.formats_setting")
+    parser.add_argument("--minutes", type=int, metavar="M", help="cli.help.formats_minutes")
+    parser.add_argument("--group", type=int, metavar="N", help="cli.help.formats_group")
+    parser.add_argument("--json", action="store_true", help="cli.help.formats_json")
 
 
 def run(name: str, args: argparse.Namespace) -> int:

@@ -16,11 +16,9 @@ from coachassist.cli.output import write_output
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "folders", nargs="+", type=Path, metavar="FOLDER", help="folders, files or globs of intakes"
+        "folders", nargs="+", type=Path, metavar="FOLDER", help="cli.help.overview_folders"
     )
-    parser.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
-    )
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="cli.help.output")
     add_min_group(parser)
 
 
