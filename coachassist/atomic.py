@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from coachassist.errors import UserError
-from coachassist.i18n import Message
+from coachassist.i18n import Message, os_reason
 
 
 def write_atomic(path: Path, data: bytes | str, *, make_folder: bool = False) -> None:
@@ -53,8 +53,8 @@ def write_atomic(path: Path, data: bytes | str, *, make_folder: bool = False) ->
     _sync_folder(folder)
 
 
-def _reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__
+def _reason(error: OSError) -> Message | str:
+    return os_reason(error)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -148,3 +148,29 @@ class Message:
 
 def keys() -> list[str]:
     return sorted(_catalog())
+
+
+# The operating system's reasons a user meets most, by errno; the English is the system's own
+_OS_REASONS = {
+    "ENOENT": "os.no_such_file",
+    "EACCES": "os.permission_denied",
+    "EPERM": "os.not_permitted",
+    "ENOSPC": "os.no_space",
+    "EROFS": "os.read_only",
+    "EISDIR": "os.is_folder",
+    "ENOTDIR": "os.not_folder",
+    "EADDRINUSE": "os.address_in_use",
+    "EADDRNOTAVAIL": "os.address_not_available",
+}
+
+
+def os_reason(error: OSError) -> Message | str:
+    """Why an OSError happened, in the reader's language where the catalogue says it (the
+    system's own words otherwise, and always where its English differs from the catalogue's)."""
+    import errno
+
+    said = error.strerror or type(error).__name__
+    key = _OS_REASONS.get(errno.errorcode.get(error.errno or 0, ""))
+    if key is None or t(key, "en") != said:
+        return said
+    return Message(key)

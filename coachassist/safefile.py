@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from coachassist.i18n import Lang, Message
+from coachassist.i18n import Lang, Message, os_reason
 
 # One knowledge-base file: the largest bundled file is ~27 KB; 5 MB holds thousands of rules.
 KB_FILE_CAP = 5_000_000
@@ -59,7 +59,7 @@ def read_bytes(
         _small(path, before.st_size, cap)
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
-        raise FileRefused(path, Message("file.cannot_read", reason=error.strerror)) from None
+        raise FileRefused(path, Message("file.cannot_read", reason=os_reason(error))) from None
     with os.fdopen(fd, "rb") as handle:
         opened = os.fstat(handle.fileno())
         _regular(path, opened.st_mode)  # swapped for a pipe or device after the check above
@@ -67,7 +67,7 @@ def read_bytes(
         try:
             data = handle.read(cap + 1)
         except OSError as error:
-            raise FileRefused(path, Message("file.cannot_read", reason=error.strerror)) from None
+            raise FileRefused(path, Message("file.cannot_read", reason=os_reason(error))) from None
     _small(path, len(data), cap)  # grew while being read
     return data
 

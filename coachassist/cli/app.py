@@ -40,7 +40,7 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+        raise argparse.ArgumentTypeError(t("cli.option.not_a_port", "en", value=repr(text)))
     return int(text)
 
 
@@ -85,6 +85,6 @@ def serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         raise UserError(Message("cli.option.serve_host", host=args.host))
     server = CoachOnlyServer(app_command(args), host=args.host, port=args.port, title="coachassist")
-    print(f"coachassist: open {server.link}", flush=True)
+    print(f"coachassist: {t('cli.serve.open', args.lang, link=server.link)}", flush=True)
     server.serve()
     return 0

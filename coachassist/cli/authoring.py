@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from coachassist.cli.output import write_output
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, os_reason, t
 
 if TYPE_CHECKING:
     from coachassist.kb.loader import KnowledgeBase
@@ -96,7 +96,7 @@ def new(args: argparse.Namespace) -> int:
     except FileExistsError:
         raise UserError(t("new.exists", lang, path=target)) from None
     except OSError as error:
-        raise UserError(t("new.cannot_write", lang, path=target, reason=error.strerror)) from None
+        raise UserError(t("new.cannot_write", lang, path=target, reason=os_reason(error))) from None
     print(t("new.written", lang, path=target, folder=folder))
     return 0
 

@@ -19,21 +19,28 @@ from typing import Any, NoReturn
 from coachassist.i18n import Lang, t
 
 KEY_PREFIXES = ("cli.help.", "cli.command.")
-# argparse's messages a user meets, most specific first; "argument X: ..." wraps the others
+# argparse's messages a user meets, and the option types' own (raised as ArgumentTypeError,
+# which argparse shows in English as str()); "argument X: ..." wraps the others, so it is last
 _ERRORS = (
-    "required",
-    "unrecognized",
-    "one_required",
-    "ambiguous",
-    "invalid_choice",
-    "invalid_value",
-    "expected_one",
-    "expected_at_most_one",
-    "expected_at_least_one",
-    "expected_n",
-    "not_allowed_with",
-    "ignored_explicit",
-    "argument",
+    *(
+        f"cli.argparse.{name}"
+        for name in (
+            "required",
+            "unrecognized",
+            "one_required",
+            "ambiguous",
+            "invalid_choice",
+            "invalid_value",
+            "expected_one",
+            "expected_at_most_one",
+            "expected_at_least_one",
+            "expected_n",
+            "not_allowed_with",
+            "ignored_explicit",
+        )
+    ),
+    "cli.option.not_a_port",
+    "cli.argparse.argument",
 )
 
 
@@ -92,13 +99,13 @@ def translate(message: str, lang: Lang) -> str:
     """One of argparse's English error messages in ``lang`` (as it is when none matches)."""
     if lang == "en":
         return message
-    for name, pattern in _patterns():
+    for key, pattern in _patterns():
         found = pattern.fullmatch(message)
         if found:
             values = found.groupdict()
             if "message" in values:  # "argument --jobs: <another of argparse's messages>"
                 values["message"] = translate(values["message"], lang)
-            return t(f"cli.argparse.{name}", lang, **values)
+            return t(key, lang, **values)
     return message
 
 
@@ -106,10 +113,10 @@ def translate(message: str, lang: Lang) -> str:
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     """Each template's English (``{name}`` placeholders) as a regular expression."""
     found = []
-    for name in _ERRORS:
-        parts = re.split(r"\{(\w+)\}", t(f"cli.argparse.{name}", "en"))
+    for key in _ERRORS:
+        parts = re.split(r"\{(\w+)\}", t(key, "en"))
         regex = "".join(
             re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
         )
-        found.append((name, re.compile(regex, re.DOTALL)))
+        found.append((key, re.compile(regex, re.DOTALL)))
     return found

@@ -26,7 +26,7 @@ from coachassist.collect.connections import ConnectionLimit
 from coachassist.collect.server import SlowDown, build_app
 from coachassist.collect.state import Collection, Counts
 from coachassist.errors import UserError
-from coachassist.i18n import Message
+from coachassist.i18n import Message, os_reason
 from coachassist.kb.loader import KnowledgeBase
 
 IDLE_SECONDS = 15.0  # a connection without a complete request for this long is closed
@@ -86,7 +86,7 @@ class CollectServer:
             await runner.cleanup()
             raise UserError(
                 Message(
-                    "collect.cannot_listen", host=self.host, port=self.port, reason=error.strerror
+                    "collect.cannot_listen", host=self.host, port=self.port, reason=os_reason(error)
                 )
             ) from None
         if runner.addresses:  # the bound socket tells which port port=0 chose

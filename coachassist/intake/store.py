@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coachassist.errors import UserError
-from coachassist.i18n import Message
+from coachassist.i18n import Message, os_reason
 from coachassist.intake.files import read_intake, write_text_atomic
 from coachassist.intake.models import Answers, Intake, Respondent
 from coachassist.intake.serialize import Renderer
@@ -60,7 +60,7 @@ def exclusive(path: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as error:
-        raise UserError(Message("file.cannot_lock", path=path, reason=error.strerror)) from None
+        raise UserError(Message("file.cannot_lock", path=path, reason=os_reason(error))) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -110,7 +110,7 @@ class IntakeStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise UserError(
-                Message("file.cannot_create", path=self.path.parent, reason=error.strerror)
+                Message("file.cannot_create", path=self.path.parent, reason=os_reason(error))
             ) from None
         with exclusive(self.path):
             self.sync_locked(intake)
@@ -234,7 +234,7 @@ def claim(path: Path, rid: str) -> Lease | None:
         fd = os.open(folder / f"{rid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as error:
         raise UserError(
-            Message("intake.cannot_claim", path=path, rid=rid, reason=error.strerror)
+            Message("intake.cannot_claim", path=path, rid=rid, reason=os_reason(error))
         ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
