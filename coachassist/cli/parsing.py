@@ -1,6 +1,6 @@
 """argparse in the reader's language: help, usage and argparse's own error lines.
 
-Help texts are message keys (``help="cli.help.jobs"``), put into words when the help is
+Help texts are message keys (``help="cli.help.diagnose_jobs"``), put into words when the help is
 shown, as the app does with its key bindings. argparse's own words ("usage:", "the following
 arguments are required") pass through its module-level gettext ``_()``; rather than change that
 for the whole process, ``LocalizedParser.error`` matches the English line against the templates
