@@ -52,8 +52,7 @@ class Engine:
         self.source = source
         over = rule_limit_problems(self.rules)
         if over:
-            rid, _, message = over[0]
-            raise EngineError(f"{source}: rule {rid!r}: {message}")
+            raise EngineError(f"{source}: rule {over[0].rule!r}: {over[0].text()}")
         # Only facts some rule looks at are sent: fewer facts, less engine work.
         self._keys = {
             c.key for r in self.rules.values() for c in [*r.conditions, *r.any_conditions]

@@ -9,8 +9,10 @@ violation and rule, so ``coachassist check`` can name the file, line and rule.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
+from coachassist.i18n import Lang, t
 from coachassist.kb.conditions import DECIMALS, NUMBER_LIMIT, Condition
 from coachassist.kb.models import Rule
 
@@ -21,10 +23,42 @@ MAX_IN_VALUES = 32  # values in one `in [...]` list
 MAX_TESTS_PER_FACT = 32  # distinct comparisons on one fact (e.g. score.trust) over all rules
 MAX_CHAIN_DEPTH = 16  # signal -> signal -> ... -> dysfunction -> suggest
 MAX_RULES = 6_000  # rules in one knowledge base, counting each when_any alternative
+# Each signal and finding carries the evidence of every rule it builds on, so a diagnosis can
+# carry as many rule evidences as the chains of all conclusions hold together (the bundled
+# rules: 428; 5,000 generated rules in bench/big_kb.py: 12,928; 4,500 fanned-out rules: 2.4
+# million, a 950 MB `--json` after 230 s).
+MAX_EVIDENCE = 50_000
 # The engine evaluates larger layers in several rulesets, each with at most this many alias
 # patterns (one per fact a rule joins, summed over its rules) and different fact keys.
 PATTERNS_PER_RULESET = 200
 KEYS_PER_RULESET = 128
+
+
+class LimitProblem(NamedTuple):
+    """A limit a rule (or the whole knowledge base) goes past: the rule, its field, and what to
+    change, as the message ``kbcheck.limit.<key>`` (coachassist/messages/kb.toml)."""
+
+    rule: str
+    field: str
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def refuses_all(self) -> bool:
+        """The knowledge base as a whole is beyond the engine: refused (exit 2), not corrected."""
+        return self.key in ("capacity", "evidence")
+
+    def text(self, lang: Lang = "en") -> str:
+        sep = "." if lang == "nl" else ","
+        values = {
+            name: f"{value:,}".replace(",", sep) if isinstance(value, int) else value
+            for name, value in self.values
+        }
+        return t(f"kbcheck.limit.{self.key}", lang, **values)
+
+
+def _limit(rule: str, field: str, key: str, **values: object) -> LimitProblem:
+    return LimitProblem(rule, field, key, tuple(values.items()))
 
 
 def engine_number(value: float | int) -> float | int:
@@ -83,72 +117,132 @@ def _tests(cond: Condition) -> list[tuple[str, str, object]]:
     return [(cond.stat, cond.op, cond.value)]
 
 
-def capacity_problem(rules: Mapping[str, Rule]) -> tuple[str, str, str] | None:
-    """(rule id, field, message) naming the first rule past the engine's capacity, or None.
+def capacity_problem(
+    rules: Mapping[str, Rule], layer: Callable[[str], int] | None = None
+) -> LimitProblem | None:
+    """The problem naming the first rule past the engine's capacity, or None.
 
-    Past the capacity the whole knowledge base is refused (exit 2), not one rule corrected."""
-    ordered = sorted(rules.values(), key=lambda r: r.id)
+    Rules are counted layer by layer (``layer``: a rule id's knowledge-base layer, the bundled
+    rules first), so the rule named is one of the layer that pushed the total over: a
+    trainer's file, not a bundled one. Past the capacity the whole knowledge base is refused
+    (exit 2), not one rule corrected."""
+    ordered = sorted(rules.values(), key=lambda r: (layer(r.id) if layer else 0, r.id))
     counted = 0
     for rule in ordered:
         counted += max(1, len(rule.any_conditions))
         if counted > MAX_RULES:
             total = sum(max(1, len(r.any_conditions)) for r in ordered)
-            return (
-                rule.id,
-                "when",
-                f"the knowledge base has {total:,} rules (counting each when_any "
-                f"alternative); the engine supports up to {MAX_RULES:,}: merge or remove rules",
-            )
+            return _limit(rule.id, "when", "capacity", total=total, most=MAX_RULES)
     return None
 
 
-def rule_limit_problems(rules: Mapping[str, Rule]) -> list[tuple[str, str, str]]:
-    """Every limit violation as (rule id, field, message saying what to change)."""
-    problems: list[tuple[str, str, str]] = []
+def evidence_sizes(
+    rules: Mapping[str, Rule], depths: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """For each signal and dysfunction, how many rules' evidence it may carry at most: the rules
+    concluding it and every rule they build on (as ``explain.build_diagnosis`` follows them),
+    whether or not their conditions hold. Sets of rules are bit masks, built layer by layer."""
+    depths = chain_depths(rules) if depths is None else depths
+    bit = {rid: 1 << i for i, rid in enumerate(rules)}
+    producers: dict[str, list[str]] = {}
+    for rule in rules.values():
+        if rule.then.fact_key:
+            producers.setdefault(rule.then.fact_key, []).append(rule.id)
+    below: dict[str, int] = {}  # a rule and every rule it builds on
+    concluded: dict[str, int] = {}  # a fact key: every rule its producers build on
+
+    def of_key(key: str) -> int:
+        if key not in concluded:
+            mask = 0
+            for producer in producers.get(key, []):
+                mask |= below.get(producer, 0)  # a rule in a cycle: refused elsewhere
+            concluded[key] = mask
+        return concluded[key]
+
+    for rid in sorted(depths, key=lambda r: depths[r]):
+        mask = bit[rid]
+        for cond in [*rules[rid].conditions, *rules[rid].any_conditions]:
+            if cond.kind in ("signal", "dysfunction"):
+                mask |= of_key(cond.key)
+        below[rid] = mask
+    return {
+        key: of_key(key).bit_count()
+        for key in producers
+        if key.startswith(("signal.", "dysfunction."))
+    }
+
+
+def evidence_problem(
+    rules: Mapping[str, Rule],
+    layer: Callable[[str], int] | None = None,
+    depths: Mapping[str, int] | None = None,
+) -> LimitProblem | None:
+    """The problem when a diagnosis could carry more than ``MAX_EVIDENCE`` rule
+    evidences, naming a rule (of the last layer) concluding the largest chain; else None."""
+    sizes = evidence_sizes(rules, depths)
+    total = sum(sizes.values())
+    if total <= MAX_EVIDENCE:
+        return None
+    largest = max(sorted(sizes), key=lambda key: sizes[key])
+    rule = max(
+        (r for r in rules.values() if r.then.fact_key == largest),
+        key=lambda r: (layer(r.id) if layer else 0, r.id),
+    )
+    return _limit(
+        rule.id, "then", "evidence", total=total, on=largest, own=sizes[largest], most=MAX_EVIDENCE
+    )
+
+
+def rule_limit_problems(
+    rules: Mapping[str, Rule], layer: Callable[[str], int] | None = None
+) -> list[LimitProblem]:
+    """Every limit violation, each naming its rule, field and what to change; one refusing the
+    whole knowledge base first. The evidence a diagnosis may carry is judged only when no rule
+    is past a limit of its own (a chain too deep makes the evidence grow too, and its own
+    message says what to change)."""
+    depths = chain_depths(rules)
+    own = _rule_problems(rules, depths)
+    whole = capacity_problem(rules, layer) or (
+        None if own else evidence_problem(rules, layer, depths)
+    )
+    return [whole, *own] if whole else own
+
+
+def _rule_problems(rules: Mapping[str, Rule], depths: Mapping[str, int]) -> list[LimitProblem]:
+    problems: list[LimitProblem] = []
     ordered = sorted(rules.values(), key=lambda r: r.id)
-    if capacity := capacity_problem(rules):
-        problems.append(capacity)
     tests_by_fact: dict[str, dict[tuple, str]] = {}
     for rule in ordered:
         total = len(rule.conditions) + len(rule.any_conditions)
         if total > MAX_CONDITIONS_PER_RULE:
             problems.append(
-                (
-                    rule.id,
-                    "when",
-                    f"{total} conditions; a rule may have at most {MAX_CONDITIONS_PER_RULE} "
-                    "(when and when_any together): split it into rules concluding a signal",
-                )
+                _limit(rule.id, "when", "conditions", count=total, most=MAX_CONDITIONS_PER_RULE)
             )
         alternatives = [[alt] for alt in rule.any_conditions] or [[]]
         joined = max(len(fact_slots([*rule.conditions, *alt])) for alt in alternatives)
         if joined > MAX_FACTS_PER_RULE:
-            problems.append(
-                (
-                    rule.id,
-                    "when",
-                    f"the conditions test {joined} different facts; a rule may join at most "
-                    f"{MAX_FACTS_PER_RULE}: split it into rules concluding a signal",
-                )
-            )
+            problems.append(_limit(rule.id, "when", "facts", count=joined, most=MAX_FACTS_PER_RULE))
         if len(rule.any_conditions) > MAX_WHEN_ANY:
             problems.append(
-                (
+                _limit(
                     rule.id,
                     "when_any",
-                    f"{len(rule.any_conditions)} alternatives in when_any; at most "
-                    f"{MAX_WHEN_ANY}: split it into several rules",
+                    "when_any",
+                    count=len(rule.any_conditions),
+                    most=MAX_WHEN_ANY,
                 )
             )
         for field, conds in (("when", rule.conditions), ("when_any", rule.any_conditions)):
             for cond in conds:
                 if cond.op == "in" and len(cond.value) > MAX_IN_VALUES:  # type: ignore[arg-type]
                     problems.append(
-                        (
+                        _limit(
                             rule.id,
                             field,
-                            f"condition {cond.text[:60]!r}: {len(cond.value)} values in the "  # type: ignore[arg-type]
-                            f"list; at most {MAX_IN_VALUES}: split the list over rules",
+                            "in_values",
+                            condition=repr(cond.text[:60]),
+                            count=len(cond.value),  # type: ignore[arg-type]
+                            most=MAX_IN_VALUES,
                         )
                     )
                 for test in _tests(cond):
@@ -157,23 +251,15 @@ def rule_limit_problems(rules: Mapping[str, Rule]) -> list[tuple[str, str, str]]
                         seen[test] = rule.id
                         if len(seen) == MAX_TESTS_PER_FACT + 1:
                             problems.append(
-                                (
+                                _limit(
                                     rule.id,
                                     field,
-                                    f"more than {MAX_TESTS_PER_FACT} different comparisons on "
-                                    f"{cond.key} over all rules: reuse thresholds (e.g. conclude "
-                                    "a signal once and test the signal)",
+                                    "tests",
+                                    most=MAX_TESTS_PER_FACT,
+                                    fact=cond.key,
                                 )
                             )
-    depths = chain_depths(rules)
     for rid in sorted(rid for rid, depth in depths.items() if depth >= MAX_CHAIN_DEPTH):
         if depths[rid] == MAX_CHAIN_DEPTH:  # name the rule where the chain gets too deep
-            problems.append(
-                (
-                    rid,
-                    "when",
-                    f"a chain of more than {MAX_CHAIN_DEPTH} rules concluding signals leads "
-                    "here: let this rule test the answers or scores directly",
-                )
-            )
+            problems.append(_limit(rid, "when", "chain", most=MAX_CHAIN_DEPTH))
     return problems

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from coachassist.kb.answers import Answer, answer_problem, answers_problem
 from coachassist.kb.conditions import Condition
-from coachassist.kb.limits import capacity_problem, rule_limit_problems
+from coachassist.kb.limits import rule_limit_problems
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Question, Questionnaire, Rule
 from coachassist.kb.problems import Problem, locate
@@ -51,13 +51,26 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                     )
                 )
     problems += _check_rules(kb)
-    capacity = capacity_problem(kb.rules)
     problems += [
-        replace(_at(kb, "rule", rid, message, field), refused=(rid, field, message) == capacity)
-        for rid, field, message in rule_limit_problems(kb.rules)
+        replace(
+            _at(kb, "rule", limit.rule, limit.text("en"), limit.field),
+            nl=limit.text("nl"),
+            refused=limit.refuses_all,
+        )
+        for limit in rule_limit_problems(kb.rules, _layer_of(kb, "rule"))
     ]
     problems += _check_cases(kb)
     return problems
+
+
+def _layer_of(kb: KnowledgeBase, kind: str) -> Callable[[str], int]:
+    """An item's knowledge-base layer (0: bundled; the trainers' folders after it)."""
+
+    def layer(item_id: str) -> int:
+        origin = kb.origin(kind, item_id)
+        return origin.layer if origin else 0
+
+    return layer
 
 
 def _at(

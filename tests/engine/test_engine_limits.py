@@ -212,7 +212,7 @@ def test_an_in_list_of_511_values_is_refused(tmp_path, cli):
 def test_a_2000_way_when_any_is_refused(tmp_path, cli):
     alternatives = [f"context.team_size == {i}" for i in range(2, 2002)]
     big = rule("any.rule", ["score.trust.mean < 3"], when_any=alternatives)
-    refused(cli, rules_folder(tmp_path / "kb", [big]), "2000 alternatives")
+    refused(cli, rules_folder(tmp_path / "kb", [big]), "2,000 alternatives")
 
 
 def test_rules_past_the_supported_capacity_are_refused(tmp_path, cli):
@@ -221,6 +221,63 @@ def test_rules_past_the_supported_capacity_are_refused(tmp_path, cli):
     assert code == 2 and out == ""  # the whole knowledge base refused, in one line
     (line,) = err.strip().splitlines()
     assert re.match(r"^coachassist: .+\.toml:\d+: [a-z][\w.-]*: .*the engine supports up to", line)
+
+
+def test_the_capacity_refusal_names_the_trainers_rule_that_went_over(tmp_path, cli):
+    bundled = len(load([]).rules)
+    rules = generated_rules(limits.MAX_RULES - bundled + 1)
+    folder = rules_folder(tmp_path / "kb", rules)
+    code, _, err = cli("check", "--kb", folder, "--lang", "en")
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    # the trainer's last file, never one of the bundled rule files they cannot change
+    assert re.match(
+        rf"^coachassist: {re.escape(str(folder))}/extra\d+\.toml:\d+: gen\.r\d+: ", line
+    )
+
+
+def fanned_out_rules(levels: int, per_level: int) -> list[dict]:
+    """Each level's rules build on one hub signal of the level below; half conclude the next
+    hub, half a signal of their own, so every signal rests on every hub rule below it."""
+    rules = []
+    for level in range(levels):
+        when = ["score.trust.mean < 5"] if level == 0 else [f"signal.hub{level - 1}"]
+        for j in range(per_level):
+            then = f"hub{level}" if j % 2 == 0 else f"leaf{level}_{j}"
+            rules.append(rule(f"fan.r{level}_{j}", when, then={"signal": then}))
+    return rules
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_rules_whose_evidence_would_flood_a_diagnosis_are_refused(tmp_path, cli, lang):
+    # 4,500 such rules made `diagnose --json` write 950 MB in 230 s with 1.6 GB of memory
+    folder = rules_folder(tmp_path / "kb", fanned_out_rules(12, 60))
+    sep = "." if lang == "nl" else ","
+    for command in (["check"], ["diagnose", REPO / "examples" / "gezond_wijkteam.toml"]):
+        code, out, err = cli(*command, "--kb", folder, "--lang", lang)
+        assert code == 2 and out == ""
+        (line,) = err.strip().splitlines()
+        assert re.match(
+            rf"^coachassist: {re.escape(str(folder))}/extra\d+\.toml:\d+: fan\.r11_", line
+        )
+        words = ("van", "regels", "hoogstens") if lang == "nl" else ("of", "rules", "at most")
+        total = re.search(rf" {words[0]} ([\d{sep}]+) {words[1]} ", line)
+        most = re.search(rf"; {words[2]} ([\d{sep}]+): ", line)
+        assert total and most, line
+        assert int(total[1].replace(sep, "")) > limits.MAX_EVIDENCE
+        assert most[1] == f"{limits.MAX_EVIDENCE:,}".replace(",", sep)
+        assert ("hoogstens" in line) == (lang == "nl")
+
+
+def test_the_evidence_bound_holds_for_every_finding_and_signal():
+    kb = load([])
+    sizes = limits.evidence_sizes(kb.rules)
+    assert sum(sizes.values()) <= limits.MAX_EVIDENCE
+    for path in sorted((REPO / "examples").glob("*.toml")):
+        dx = diagnose(kb, load_case(kb, [path]))
+        for finding in [*dx.findings, *dx.signals]:
+            key = f"{finding.kind}.{finding.id}"
+            assert len(finding.evidence) <= sizes[key], (path.name, key)
 
 
 def generated_rules(count: int) -> list[dict]:
