@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -174,3 +175,24 @@ def os_reason(error: OSError) -> Message | str:
     if key is None or t(key, "en") != said:
         return said
     return Message(key)
+
+
+def recognise(text: str, candidates: Iterable[str]) -> Message | None:
+    """The message among ``candidates`` whose English ``text`` is, with the values read back
+    out of it (for English written by code that cannot use the catalogue: argparse, the engine
+    worker), or None."""
+    for key in candidates:
+        found = _template(key).fullmatch(text)
+        if found:
+            return Message(key, **found.groupdict())
+    return None
+
+
+@cache
+def _template(key: str) -> re.Pattern[str]:
+    """A message's English as a regular expression, each ``{name}`` a group."""
+    parts = re.split(r"\{(\w+)\}", t(key, "en"))
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+        re.DOTALL,
+    )

@@ -11,12 +11,11 @@ it in Dutch. An English line, or one no template matches, is shown as argparse w
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from functools import cache, partial
+from functools import partial
 from typing import Any, NoReturn
 
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, recognise, t
 
 KEY_PREFIXES = ("cli.help.", "cli.command.")
 # argparse's messages a user meets, and the option types' own (raised as ArgumentTypeError,
@@ -97,26 +96,9 @@ class LocalizedParser(argparse.ArgumentParser):
 
 def translate(message: str, lang: Lang) -> str:
     """One of argparse's English error messages in ``lang`` (as it is when none matches)."""
-    if lang == "en":
+    said = recognise(message, _ERRORS) if lang != "en" else None
+    if said is None:
         return message
-    for key, pattern in _patterns():
-        found = pattern.fullmatch(message)
-        if found:
-            values = found.groupdict()
-            if "message" in values:  # "argument --jobs: <another of argparse's messages>"
-                values["message"] = translate(values["message"], lang)
-            return t(key, lang, **values)
-    return message
-
-
-@cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """Each template's English (``{name}`` placeholders) as a regular expression."""
-    found = []
-    for key in _ERRORS:
-        parts = re.split(r"\{(\w+)\}", t(key, "en"))
-        regex = "".join(
-            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-        )
-        found.append((key, re.compile(regex, re.DOTALL)))
-    return found
+    if "message" in said.values:  # "argument --jobs: <another of argparse's messages>"
+        said.values["message"] = translate(str(said.values["message"]), lang)
+    return said.render(lang)
