@@ -8,10 +8,14 @@ in the source is raised with an English sentence written in the code.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coachassist import cli
 from coachassist.cli.parsing import translate
@@ -406,3 +410,17 @@ def test_the_engine_workers_words_are_said_again_in_dutch() -> None:
     assert said.render("nl") == "de evaluatie mislukte: RuntimeError: boom"
     assert str(said) == "evaluation failed: RuntimeError: boom"
     assert worker_words("KeyError: 'x'") == "KeyError: 'x'"
+
+
+@settings(max_examples=40)
+@given(st.text(max_size=40).filter(lambda s: not s.startswith("-") and s not in ("case", "rule")))
+def test_a_hostile_option_value_is_still_one_dutch_line(word: str) -> None:
+    """Braces, quotes, control and bidi characters in what a user typed never break the Dutch
+    line (argparse's message is read back with a pattern, then filled into the Dutch)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as stop:
+        cli.main(["schema", word, "--lang", "nl"])
+    assert stop.value.code == 2
+    last = err.getvalue().strip().splitlines()[-1]
+    assert last.startswith("coachassist schema: fout: argument kind: ongeldige keuze: ")
+    assert last.endswith("'rule', 'suggestion')") and "invalid choice" not in last

@@ -240,7 +240,7 @@ def _registered(worker: Worker, program: Program, source: str) -> None:
     try:
         worker.receive(REGISTER_TIMEOUT)
     except EngineError as exc:
-        raise EngineError(_named(source, str(exc), find_rule(program, None))) from None
+        raise EngineError(_named(source, exc, find_rule(program, None))) from None
     except _Died as died:
         worker.close()
         _WORKER = None
@@ -468,7 +468,7 @@ def worker_words(text: str) -> Message | str:
     return recognise(text, WORKER_WORDS) or text
 
 
-def _named(source: str, message: str, found: tuple[str, str] | None) -> Message:
+def _named(source: str, message: object, found: tuple[str, str] | None) -> Message:
     """``source: rule 'id': what durable-rules said``; its words stay the engine's own."""
     if found:
         return Message("engine.in_rule", source=source, rule=repr(found[0]), problem=found[1])
