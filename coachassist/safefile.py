@@ -35,12 +35,15 @@ class FileRefused(Exception):
     (``render(lang)``: ``path: reason`` in that language; ``str()`` in English)."""
 
     def __init__(self, path: Path, reason: Message) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(path, reason)  # both: a copy in another process (pickle) is the same
         self.path = path
         self.reason = reason
 
     def render(self, lang: Lang = "en") -> str:
         return f"{self.path}: {self.reason.render(lang)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 def read_bytes(

@@ -424,3 +424,21 @@ def test_a_hostile_option_value_is_still_one_dutch_line(word: str) -> None:
     last = err.getvalue().strip().splitlines()[-1]
     assert last.startswith("coachassist schema: fout: argument kind: ongeldige keuze: ")
     assert last.endswith("'rule', 'suggestion')") and "invalid choice" not in last
+
+
+def test_a_user_error_crosses_to_another_process_intact() -> None:
+    """Many teams are diagnosed in worker processes (--jobs): their errors come back pickled."""
+    import pickle
+
+    from coachassist.kb.problems import Problem
+    from coachassist.safefile import FileRefused
+
+    for message in (
+        Message("file.not_found", path=Path("x.toml")),
+        FileRefused(Path("x.toml"), Message("file.not_utf8", line=2)),
+        Problem(Path("x.toml"), 3, "-", "not valid TOML", "geen geldige TOML"),
+    ):
+        error = UserError(message)
+        copy = pickle.loads(pickle.dumps(error))
+        assert (copy.render("nl"), str(copy)) == (error.render("nl"), str(error))
+        assert copy.render("nl") != str(copy)
