@@ -17,6 +17,7 @@ from coachassist.engine.privacy import Privacy
 from coachassist.engine.refine import borrow_lenient, dysfunctions, refine
 from coachassist.engine.soft import soft_runs
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.scoring import TeamScores, score_team
@@ -27,7 +28,7 @@ DEFAULT_MIN_GROUP = 3
 def team_facts(kb: KnowledgeBase, intake: Intake) -> tuple[FactTable, TeamScores]:
     scan = kb.questionnaires.get(intake.scan)
     if scan is None:
-        raise UserError(f"unknown questionnaire {intake.scan!r}")
+        raise UserError(Message("intake.unknown_scan", id=repr(intake.scan)))
     scores = score_team(scan, intake)
     return build_facts(scores, intake.context, kb.context_questions()), scores
 
