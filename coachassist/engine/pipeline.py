@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coachassist.diagnosis import Diagnosis
+from coachassist.engine.differencing import ruled_questions
 from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.inference import engine_for, reference
@@ -16,6 +17,7 @@ from coachassist.engine.privacy import Privacy
 from coachassist.engine.refine import borrow_lenient, dysfunctions, refine
 from coachassist.engine.soft import soft_runs
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.scoring import TeamScores, score_team
@@ -26,7 +28,7 @@ DEFAULT_MIN_GROUP = 3
 def team_facts(kb: KnowledgeBase, intake: Intake) -> tuple[FactTable, TeamScores]:
     scan = kb.questionnaires.get(intake.scan)
     if scan is None:
-        raise UserError(f"unknown questionnaire {intake.scan!r}")
+        raise UserError(Message("intake.unknown_scan", id=repr(intake.scan)))
     scores = score_team(scan, intake)
     return build_facts(scores, intake.context, kb.context_questions()), scores
 
@@ -65,7 +67,7 @@ def prepare(kb: KnowledgeBase, intake: Intake, min_group: int | None = None) -> 
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     scan = kb.questionnaires[intake.scan]  # team_facts checked it
-    privacy = Privacy.decide(intake, scores, k, scan)
+    privacy = Privacy.decide(intake, scores, k, scan, ruled_questions(kb.rules.values()))
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
     strict, lenient = soft_runs(kb.rules, visible) if privacy.team_ok else ([], [])
     return Prepared(intake, scores, privacy, visible, strict, lenient)

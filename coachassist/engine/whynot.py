@@ -18,12 +18,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from coachassist.engine.differencing import ruled_questions
 from coachassist.engine.facts import FactTable
 from coachassist.engine.pipeline import DEFAULT_MIN_GROUP, team_facts
 from coachassist.engine.privacy import Privacy
 from coachassist.engine.soft import conclusions
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 from coachassist.intake.models import Intake
 from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.loader import KnowledgeBase
@@ -185,11 +186,11 @@ def why_not(
 ) -> WhyNot:
     if dysfunction not in kb.dysfunctions:
         known = ", ".join(sorted(kb.dysfunctions))
-        raise UserError(f"unknown dysfunction {dysfunction!r}; known: {known}")
+        raise UserError(Message("whynot.unknown", id=repr(dysfunction), known=known))
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     scan = kb.questionnaires[intake.scan]  # team_facts checked it
-    privacy = Privacy.decide(intake, scores, k, scan)
+    privacy = Privacy.decide(intake, scores, k, scan, ruled_questions(kb.rules.values()))
     visible = privacy.visible_facts(table)
     key = f"dysfunction.{dysfunction}"
     result = WhyNot(dysfunction, kb.dysfunctions[dysfunction].name, concluded=False)
