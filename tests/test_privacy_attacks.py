@@ -127,3 +127,30 @@ def test_the_lead_who_said_no_is_not_shown_at_a_low_threshold(k):
     assert dx.gaps == [] and not dx.privacy.lead_view
     assert "lead_lower" not in data and "lead_higher" not in data
     assert not any(f.id == "perception_gap" for f in dx.findings)
+
+
+def test_compare_does_not_give_away_a_finding_withheld_in_the_later_scan():
+    """The earlier scan shows a finding; in the later scan one person's answers decide it, so
+    the later Diagnosis withholds it. ``compare`` called it *gone* while every condition of the
+    rule concluding it still held ("yes -> yes"): not gone, withheld, and a signal the later
+    Diagnosis withholds was shown as concluded."""
+    from coachassist.compare import compare, diagnose_scan
+
+    later = team(*KNOWN[0])
+    hidden = one_person_findings(later)
+    earlier = team(0, 6, 2, KNOWN[0][3])
+    scans = diagnose_scan(KB, earlier), diagnose_scan(KB, later)
+    assert hidden <= {f.id for f in scans[0].diagnosis.findings}  # shown before: an attack
+    result = compare(KB, *scans).to_json()
+    withheld_signals = {f"signal.{s.id}" for s in scans[0].diagnosis.signals} - {
+        f"signal.{s.id}" for s in scans[1].diagnosis.signals
+    }
+    for change in result["findings"]:
+        for rule in change["rules"]:
+            for cond in rule["conditions"]:
+                assert not (cond["text"] in withheld_signals and cond["holds"]), cond
+        if change["change"] == "disappeared":  # gone: some rule of its own no longer holds
+            own = [r for r in change["rules"] if r["depth"] == 0]
+            assert not any(all(c["holds"] for c in r["conditions"]) for r in own), change["id"]
+    gone = {c["id"]: c["change"] for c in result["findings"]}
+    assert all(gone[fid] == "not_measured" for fid in hidden)  # "withheld in the later scan"
