@@ -154,3 +154,28 @@ def test_compare_does_not_give_away_a_finding_withheld_in_the_later_scan():
             assert not any(all(c["holds"] for c in r["conditions"]) for r in own), change["id"]
     gone = {c["id"]: c["change"] for c in result["findings"]}
     assert all(gone[fid] == "not_measured" for fid in hidden)  # "withheld in the later scan"
+
+
+def test_an_overview_warns_when_a_teams_figures_rest_on_fewer_than_three(tmp_path, capsys):
+    """The client report of a team whose intake says ``min_group = 2`` is refused, and a lead's
+    self-scan is for the lead's eyes; an overview across teams showed both teams' means (two
+    people's, and the lead's own) under a legend that says empty cells are "too few people",
+    with no warning: a page the reader takes for k = 3."""
+    from coachassist.cli import main
+    from coachassist.intake.files import save_intake
+
+    five = intake_of(["lead"] + ["member"] * 4, [uniform(3)] * 5, CONTEXTS[0])
+    two = intake_of(["member", "member"], [uniform(1), uniform(2)], CONTEXTS[0])
+    alone = intake_of(["lead"], [uniform(2)], CONTEXTS[0])
+    save_intake(tmp_path / "five.toml", five.model_copy(update={"title": "Five"}))
+    save_intake(tmp_path / "two.toml", two.model_copy(update={"title": "Two", "min_group": 2}))
+    save_intake(tmp_path / "self.toml", alone.model_copy(update={"title": "Alone", "min_group": 1}))
+    for lang in ("en", "nl"):
+        assert main(["overview", str(tmp_path), "--lang", lang]) == 0
+        page = capsys.readouterr().out
+        assert "1.50" in page or "1,50" in page  # the two people's mean is on the page
+        body = page.split("<body>", 1)[1]
+        warning = body[: body.index("<table")]
+        assert "Two" in warning and "Alone" in warning and "Five" not in warning, warning
+    assert main(["overview", str(tmp_path / "five.toml"), "--lang", "en"]) == 0
+    assert 'class="warning"' not in capsys.readouterr().out
