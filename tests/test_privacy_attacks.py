@@ -179,3 +179,89 @@ def test_an_overview_warns_when_a_teams_figures_rest_on_fewer_than_three(tmp_pat
         assert "Two" in warning and "Alone" in warning and "Five" not in warning, warning
     assert main(["overview", str(tmp_path / "five.toml"), "--lang", "en"]) == 0
     assert 'class="warning"' not in capsys.readouterr().out
+
+
+# --- compare, CSV/JSONL and the overview: the outputs the property tests in test_privacy.py
+# --- do not run. The same two attacks: swap a small group's answers; change an answer of a
+# --- team below k. Two scans of one team, as ``compare`` and ``overview`` read them.
+
+
+def scan_outputs(earlier, later, lang: str, k: int | None = None) -> dict[str, str]:
+    from pathlib import Path
+
+    from coachassist.batch import TeamResult, rows
+    from coachassist.compare import compare, diagnose_scan, scale_changes
+    from coachassist.report.compare_text import comparison_lines
+    from coachassist.report.overview import OverviewTeam, overview_html
+
+    scans = diagnose_scan(KB, earlier, k), diagnose_scan(KB, later, k)
+    result = compare(KB, *scans)
+    trend = {c.scale: c for c in scale_changes(KB, *scans)}
+    teams = [TeamResult(Path(f"{i}.toml"), s.intake, s.diagnosis) for i, s in enumerate(scans)]
+    return {
+        "compare": "\n".join(comparison_lines(result, KB, lang, "a", "b")),
+        "compare-json": json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False),
+        "rows": json.dumps([rows(team, lang) for team in teams], ensure_ascii=False),
+        "overview": overview_html(KB, [OverviewTeam(teams[1], trend)], [], lang),
+    }
+
+
+likert = st.sampled_from([1, 2, 3, 4, 5, 1, 2, 4, 5, "dont_know"])
+
+
+@st.composite
+def answers(draw) -> dict:
+    values = draw(st.lists(likert, min_size=len(LIKERT), max_size=len(LIKERT)))
+    return dict(zip(LIKERT, values, strict=True))
+
+
+SMALL_GROUPS = [("lead", 1, "member", 4), ("lead", 2, "member", 3), ("member", 2, "lead", 3)]
+
+
+@PROPERTY
+@given(
+    shape=st.sampled_from(SMALL_GROUPS),
+    data=st.data(),
+    context=st.sampled_from(CONTEXTS),
+    lang=st.sampled_from(["nl", "en"]),
+    which=st.sampled_from([0, 1]),
+)
+def test_swapping_a_small_groups_answers_changes_no_comparison_row_or_overview(
+    shape, data, context, lang, which
+):
+    small, n_small, large, n_large = shape
+    roles = [small] * n_small + [large] * n_large
+    scans = [[data.draw(answers()) for _ in roles] for _ in range(2)]
+    i = data.draw(st.integers(0, n_small - 1), label="small")
+    j = data.draw(st.integers(n_small, len(roles) - 1), label="large")
+    swapped = [list(scans[0]), list(scans[1])]
+    swapped[which][i], swapped[which][j] = scans[which][j], scans[which][i]
+    before = scan_outputs(*(intake_of(roles, s, context) for s in scans), lang)
+    after = scan_outputs(*(intake_of(roles, s, context) for s in swapped), lang)
+    for name in before:
+        assert before[name] == after[name], f"{name} reveals the small group"
+
+
+@PROPERTY
+@given(
+    data=st.data(),
+    context=st.sampled_from(CONTEXTS),
+    lang=st.sampled_from(["nl", "en"]),
+    small_first=st.booleans(),
+)
+def test_a_scan_below_k_changes_no_comparison_row_or_overview(data, context, lang, small_first):
+    size = data.draw(st.integers(1, 2), label="size")
+    roles = [data.draw(st.sampled_from(["lead", "member"])) for _ in range(size)]
+    people = [data.draw(answers()) for _ in roles]
+    changed = [dict(p) for p in people]
+    who = data.draw(st.integers(0, size - 1), label="who")
+    changed[who][data.draw(st.sampled_from(LIKERT))] = data.draw(likert, label="value")
+    full = intake_of(["lead"] + ["member"] * 4, [data.draw(answers()) for _ in range(5)], context)
+
+    def pair(small):
+        return (small, full) if small_first else (full, small)
+
+    before = scan_outputs(*pair(intake_of(roles, people, context)), lang)
+    after = scan_outputs(*pair(intake_of(roles, changed, context)), lang)
+    for name in before:
+        assert before[name] == after[name], f"{name} changes with one person's answer"
