@@ -24,6 +24,8 @@ from coachassist.engine.soft import dysfunctions
 from coachassist.engine.stability import exposes_one, missing_counts
 from coachassist.engine.whynot import lines as why_not_lines
 from coachassist.engine.whynot import why_not
+from coachassist.i18n import Lang
+from coachassist.intake.models import Intake
 from coachassist.plan import PlanConstraints, build_plan
 from coachassist.report import render
 from tests.test_privacy import CONTEXTS, EXAMPLES, KB, LIKERT, PROPERTY, SCAN, intake_of, uniform
@@ -186,7 +188,9 @@ def test_an_overview_warns_when_a_teams_figures_rest_on_fewer_than_three(tmp_pat
 # --- team below k. Two scans of one team, as ``compare`` and ``overview`` read them.
 
 
-def scan_outputs(earlier, later, lang: str, k: int | None = None) -> dict[str, str]:
+def scan_outputs(
+    earlier: Intake, later: Intake, lang: Lang, k: int | None = None
+) -> dict[str, str]:
     from pathlib import Path
 
     from coachassist.batch import TeamResult, rows
@@ -236,8 +240,12 @@ def test_swapping_a_small_groups_answers_changes_no_comparison_row_or_overview(
     j = data.draw(st.integers(n_small, len(roles) - 1), label="large")
     swapped = [list(scans[0]), list(scans[1])]
     swapped[which][i], swapped[which][j] = scans[which][j], scans[which][i]
-    before = scan_outputs(*(intake_of(roles, s, context) for s in scans), lang)
-    after = scan_outputs(*(intake_of(roles, s, context) for s in swapped), lang)
+    before = scan_outputs(
+        intake_of(roles, scans[0], context), intake_of(roles, scans[1], context), lang
+    )
+    after = scan_outputs(
+        intake_of(roles, swapped[0], context), intake_of(roles, swapped[1], context), lang
+    )
     for name in before:
         assert before[name] == after[name], f"{name} reveals the small group"
 
@@ -258,10 +266,10 @@ def test_a_scan_below_k_changes_no_comparison_row_or_overview(data, context, lan
     changed[who][data.draw(st.sampled_from(LIKERT))] = data.draw(likert, label="value")
     full = intake_of(["lead"] + ["member"] * 4, [data.draw(answers()) for _ in range(5)], context)
 
-    def pair(small):
-        return (small, full) if small_first else (full, small)
+    def outputs_with(small: Intake) -> dict[str, str]:
+        return scan_outputs(small, full, lang) if small_first else scan_outputs(full, small, lang)
 
-    before = scan_outputs(*pair(intake_of(roles, people, context)), lang)
-    after = scan_outputs(*pair(intake_of(roles, changed, context)), lang)
+    before = outputs_with(intake_of(roles, people, context))
+    after = outputs_with(intake_of(roles, changed, context))
     for name in before:
         assert before[name] == after[name], f"{name} changes with one person's answer"
