@@ -120,6 +120,10 @@ class Comparison(_Model):
     earlier_respondents: int
     later_respondents: int
     teams_shown: bool  # both scans have k or more respondents
+    # a figure may rest on one or two people (a scan's threshold below 3, or a lead's self-scan
+    # compared with a coach's scan): for the coach only, as the warning says
+    low_threshold: bool = False
+    low_k: int = 3  # the lowest threshold of the two scans
     scales: list[ScaleChange]
     findings: list[FindingChange]
     plan: Plan
@@ -166,6 +170,8 @@ def compare(
         earlier_respondents=earlier.diagnosis.respondents,
         later_respondents=later.diagnosis.respondents,
         teams_shown=shown,
+        low_threshold=few_people(earlier.diagnosis, later.diagnosis),
+        low_k=min(earlier.diagnosis.min_group, later.diagnosis.min_group),
         scales=scale_changes(kb, earlier, later),
         findings=finding_changes(kb, earlier, later) if shown else [],
         plan=build_plan(
@@ -173,6 +179,13 @@ def compare(
         ),
         later=later.diagnosis,
     )
+
+
+def few_people(earlier: Diagnosis, later: Diagnosis) -> bool:
+    """A figure of either scan may rest on fewer than three people: its threshold is below 3,
+    or one scan is a lead's self-scan and the other is not (its reader is not that lead)."""
+    a, b = earlier.privacy, later.privacy
+    return a.low_threshold or b.low_threshold or a.self_scan != b.self_scan
 
 
 def scale_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[ScaleChange]:

@@ -273,3 +273,29 @@ def test_a_scan_below_k_changes_no_comparison_row_or_overview(data, context, lan
     after = outputs_with(intake_of(roles, changed, context))
     for name in before:
         assert before[name] == after[name], f"{name} changes with one person's answer"
+
+
+def test_a_comparison_with_a_scan_below_three_warns(tmp_path, capsys):
+    """The earlier scan had two people and ``min_group = 2``; the later one five people at the
+    default threshold. ``compare`` printed the two people's mean ("1.50 -> 3.00") and the
+    overview's trend arrow its change, with no warning that a figure rests on two people."""
+    from coachassist.cli import main
+    from coachassist.intake.files import save_intake
+
+    two = intake_of(["member", "member"], [uniform(1), uniform(2)], CONTEXTS[0])
+    five = intake_of(["lead"] + ["member"] * 4, [uniform(3)] * 5, CONTEXTS[0])
+    save_intake(tmp_path / "t1.toml", two.model_copy(update={"min_group": 2}))
+    save_intake(
+        tmp_path / "t2.toml", five.model_copy(update={"title": "Later", "earlier": ["t1.toml"]})
+    )
+    assert main(["compare", str(tmp_path / "t2.toml"), "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "1.50 -> 3.00" in text  # the attack: the two people's mean
+    assert text.startswith("!!! WARNING: the threshold is 2, below 3."), text[:200]
+    assert main(["compare", str(tmp_path / "t2.toml"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["low_threshold"] is True
+    assert main(["overview", str(tmp_path), "--lang", "en"]) == 0
+    page = capsys.readouterr().out.split("<body>", 1)[1]
+    assert "+1.50" in page and "Later" in page[: page.index("<table")]
+    assert main(["compare", str(tmp_path / "t2.toml"), "--min-group", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["low_threshold"] is False

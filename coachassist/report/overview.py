@@ -42,6 +42,14 @@ p.warning { border: 3px solid #8b0000; color: #8b0000; font-weight: bold; paddin
 class OverviewTeam:
     result: TeamResult
     trend: Mapping[str, ScaleChange]  # scale -> change since the team's previous scan
+    earlier_few: bool = False  # the previous scan's figures may rest on fewer than 3 people
+
+    @property
+    def few_people(self) -> bool:
+        """This team's figures, or its previous scan's behind the trend, may rest on fewer
+        than three people (a threshold below 3 or a lead's self-scan)."""
+        dx = self.result.diagnosis
+        return self.earlier_few or bool(dx and (dx.privacy.low_threshold or dx.privacy.self_scan))
 
 
 def colour(mean: float, low: float = 1.0, high: float = 5.0) -> str:
@@ -84,12 +92,7 @@ def _warning(teams: Sequence[OverviewTeam], lang: Lang) -> str:
     """A loud warning naming the teams whose figures may rest on fewer than three people: a
     threshold below 3 (coach's eyes only, as in the coach report) or a lead's self-scan (the
     lead's own answers); empty when there are none."""
-    few = [
-        team.result.team
-        for team in teams
-        if team.result.diagnosis
-        and (team.result.diagnosis.privacy.low_threshold or team.result.diagnosis.privacy.self_scan)
-    ]
+    few = [team.result.team for team in teams if team.few_people]
     if not few:
         return ""
     return tag("p", e(t("overview.low_threshold", lang, teams=", ".join(few))), "warning")
