@@ -299,3 +299,32 @@ def test_a_comparison_with_a_scan_below_three_warns(tmp_path, capsys):
     assert "+1.50" in page and "Later" in page[: page.index("<table")]
     assert main(["compare", str(tmp_path / "t2.toml"), "--min-group", "3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["low_threshold"] is False
+
+
+def test_csv_rows_say_the_threshold_and_warn_when_it_is_below_three(tmp_path, capsys):
+    """``diagnose FOLDER --csv`` gave a two-person team's means (its intake says
+    ``min_group = 2``) and a lead's self-scan next to the other teams', with nothing in the
+    rows or on the terminal saying they may rest on one or two people."""
+    import csv
+    import io
+
+    from coachassist.cli import main
+    from coachassist.intake.files import save_intake
+
+    five = intake_of(["lead"] + ["member"] * 4, [uniform(3)] * 5, CONTEXTS[0])
+    two = intake_of(["member", "member"], [uniform(1), uniform(2)], CONTEXTS[0])
+    alone = intake_of(["lead"], [uniform(2)], CONTEXTS[0])
+    save_intake(tmp_path / "five.toml", five.model_copy(update={"title": "Five"}))
+    save_intake(tmp_path / "two.toml", two.model_copy(update={"title": "Two", "min_group": 2}))
+    save_intake(tmp_path / "self.toml", alone.model_copy(update={"title": "Alone", "min_group": 1}))
+    assert main(["diagnose", str(tmp_path), "--csv", "--lang", "en"]) == 0
+    captured = capsys.readouterr()
+    table = list(csv.DictReader(io.StringIO(captured.out)))
+    k = {row["team"]: row["min_group"] for row in table}
+    assert k == {"Five": "3", "Two": "2", "Alone": "1"}
+    assert {row["mean"] for row in table if row["team"] == "Two"} == {"1.5"}  # the attack
+    warnings = [line for line in captured.err.splitlines() if "WARNING" in line]
+    assert len(warnings) == 2 and "Two" in warnings[1] and "Alone" in warnings[0], warnings
+    assert main(["diagnose", str(tmp_path), "--jsonl", "--min-group", "3"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {line["min_group"] for line in lines} == {3}
