@@ -199,7 +199,7 @@ def why_not(
         raise UserError(f"unknown dysfunction {dysfunction!r}; known: {known}")
     team = prepare(kb, intake, min_group)
     privacy = team.privacy
-    visible = FactTable(copy.deepcopy(team.visible.facts))  # the rules below add to team's
+    visible = FactTable(copy.deepcopy(team.visible.facts))  # ``reference`` below adds to team
     key = f"dysfunction.{dysfunction}"
     result = WhyNot(dysfunction, kb.dysfunctions[dysfunction].name, concluded=False)
     if not privacy.team_ok:
