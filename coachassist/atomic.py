@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from coachassist.errors import UserError
+from coachassist.i18n import Message, os_reason
 
 
 def write_atomic(path: Path, data: bytes | str, *, make_folder: bool = False) -> None:
@@ -23,15 +24,19 @@ def write_atomic(path: Path, data: bytes | str, *, make_folder: bool = False) ->
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UserError(f"{path}: cannot make folder {folder} ({_reason(error)})") from None
+            raise UserError(
+                Message("file.cannot_make_folder", path=path, folder=folder, reason=_reason(error))
+            ) from None
     if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
+        raise UserError(Message("file.is_folder", path=path))
     if not folder.is_dir():
-        raise UserError(f"{path}: folder {folder} does not exist")
+        raise UserError(Message("file.no_folder", path=path, folder=folder))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise UserError(f"{path}: cannot write here ({_reason(error)})") from None
+        raise UserError(
+            Message("file.cannot_write_here", path=path, reason=_reason(error))
+        ) from None
     try:
         os.fchmod(fd, _mode(path))
         with os.fdopen(fd, "wb") as handle:
@@ -41,15 +46,15 @@ def write_atomic(path: Path, data: bytes | str, *, make_folder: bool = False) ->
         os.replace(tmp, path)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write the file ({_reason(error)})") from None
+        raise UserError(Message("file.cannot_write", path=path, reason=_reason(error))) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(folder)
 
 
-def _reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__
+def _reason(error: OSError) -> Message | str:
+    return os_reason(error)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
 
@@ -57,7 +57,7 @@ def expand(args: Sequence[Path]) -> list[Path]:
         elif _GLOB & set(text) and not arg.exists():
             matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
             if not matches:
-                raise UserError(f"{text}: no file matches this pattern")
+                raise UserError(Message("file.no_match", pattern=text))
             found += [p for p in matches if p.is_file()]
         else:
             found.append(arg)
@@ -76,7 +76,7 @@ class TeamResult:
     path: Path
     intake: Intake | None = None
     diagnosis: Diagnosis | None = None
-    error: str | None = None
+    error: UserError | None = None  # rendered in the reader's language by whoever shows it
 
     @property
     def team(self) -> str:
@@ -107,7 +107,7 @@ def diagnose_many(
         engine = engine_for(kb)
     except UserError as error:  # a knowledge base the engine refuses: every team says so
         for path in paths:
-            yield TeamResult(path, error=str(error))
+            yield TeamResult(path, error=error)
         return
     sent: _Sent | None = None
     chunk: list[TeamResult | _Ready] = []
@@ -136,7 +136,7 @@ def _prepared(kb: KnowledgeBase, path: Path, min_group: int | None) -> TeamResul
     try:
         return _Ready(path, prepare(kb, read_team(kb, path), min_group))
     except UserError as error:
-        return TeamResult(path, error=str(error))
+        return TeamResult(path, error=error)
 
 
 @dataclass
@@ -164,12 +164,12 @@ class _Sent:
             team = item.team
             fired = next(answers) if team.privacy.team_ok else []
             if isinstance(fired, UserError):  # the engine failed on this team
-                done.append(TeamResult(item.path, error=str(fired)))
+                done.append(TeamResult(item.path, error=fired))
                 continue
             try:
                 done.append(TeamResult(item.path, team.intake, conclude(self.kb, team, fired)[0]))
             except UserError as error:
-                done.append(TeamResult(item.path, error=str(error)))
+                done.append(TeamResult(item.path, error=error))
         return done
 
 

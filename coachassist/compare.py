@@ -25,6 +25,7 @@ from coachassist.engine import diagnose_with_facts
 from coachassist.engine.facts import FactTable
 from coachassist.engine.inference import rule_holds
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 from coachassist.intake.models import Intake
 from coachassist.kb import conditions
 from coachassist.kb.loader import KnowledgeBase
@@ -374,8 +375,5 @@ def earlier_paths(intake: Intake, path: Path) -> list[Path]:
 def last_earlier(intake: Intake, path: Path) -> Path:
     found = earlier_paths(intake, path)
     if not found:
-        raise UserError(
-            f"{path}: names no earlier scan; give two intake files (EARLIER LATER) or add "
-            'earlier = ["<file>.toml"] to this intake'
-        )
+        raise UserError(Message("compare.no_earlier", path=path))
     return found[-1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -108,12 +109,90 @@ def _write_cache(key: str, flat: dict[str, dict[str, str]]) -> None:
 
 
 def t(key: str, lang: Lang = "en", /, **values: object) -> str:
-    """The message ``key`` in ``lang``, with ``{placeholders}`` filled in."""
+    """The message ``key`` in ``lang``, with ``{placeholders}`` filled in; a value that is itself
+    a ``Message`` (or has ``render(lang)``, as a UserError) is put in the same language."""
     entry = _catalog().get(key)
     if entry is None:
         raise KeyError(f"no message {key!r} in {_MESSAGES}/*.toml")
-    return entry[lang].format(**values) if values else entry[lang]
+    if not values:
+        return entry[lang]
+    for name, value in values.items():
+        if hasattr(type(value), "render"):
+            values[name] = value.render(lang)  # type: ignore[attr-defined]
+    return entry[lang].format(**values)
+
+
+class Message:
+    """A catalogue message whose language is chosen later, where the reader's language is known
+    (the CLI's ``--lang``, the app's setting): ``render(lang)``. ``str()`` is the English."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+
+    def render(self, lang: Lang = "en") -> str:
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.values) == (other.key, other.values)
+
+    __hash__ = None  # type: ignore[assignment]  # values may be unhashable
 
 
 def keys() -> list[str]:
     return sorted(_catalog())
+
+
+# The operating system's reasons a user meets most, by errno; the English is the system's own
+_OS_REASONS = {
+    "ENOENT": "os.no_such_file",
+    "EACCES": "os.permission_denied",
+    "EPERM": "os.not_permitted",
+    "ENOSPC": "os.no_space",
+    "EROFS": "os.read_only",
+    "EISDIR": "os.is_folder",
+    "ENOTDIR": "os.not_folder",
+    "EADDRINUSE": "os.address_in_use",
+    "EADDRNOTAVAIL": "os.address_not_available",
+}
+
+
+def os_reason(error: OSError) -> Message | str:
+    """Why an OSError happened, in the reader's language where the catalogue says it (the
+    system's own words otherwise, and always where its English differs from the catalogue's)."""
+    import errno
+
+    said = error.strerror or type(error).__name__
+    key = _OS_REASONS.get(errno.errorcode.get(error.errno or 0, ""))
+    if key is None or t(key, "en") != said:
+        return said
+    return Message(key)
+
+
+def recognise(text: str, candidates: Iterable[str]) -> Message | None:
+    """The message among ``candidates`` whose English ``text`` is, with the values read back
+    out of it (for English written by code that cannot use the catalogue: argparse, the engine
+    worker), or None."""
+    for key in candidates:
+        found = _template(key).fullmatch(text)
+        if found:
+            return Message(key, **found.groupdict())
+    return None
+
+
+@cache
+def _template(key: str) -> re.Pattern[str]:
+    """A message's English as a regular expression, each ``{name}`` a group."""
+    parts = re.split(r"\{(\w+)\}", t(key, "en"))
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+        re.DOTALL,
+    )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coachassist.batch import TeamResult, diagnose_many, few_people
+from coachassist.errors import UserError
 from coachassist.kb.loader import KnowledgeBase
 
 PARALLEL_FROM = 200  # teams; below this, starting the processes costs more than it saves
@@ -61,7 +62,7 @@ class Rendered:
     """One team's file, and its rendered output or the one-line error it met."""
 
     path: Path
-    error: str | None
+    error: UserError | None
     output: str
     team: str = ""
     # the team's threshold when its figures may rest on fewer than three people

@@ -14,6 +14,8 @@ import os
 import stat
 from pathlib import Path
 
+from coachassist.i18n import Lang, Message, os_reason
+
 # One knowledge-base file: the largest bundled file is ~27 KB; 5 MB holds thousands of rules.
 KB_FILE_CAP = 5_000_000
 # One intake, response or context file. An organisation-wide intake of 10,000 respondents takes
@@ -29,12 +31,19 @@ _OPEN_FLAGS = os.O_RDONLY | sum(
 
 
 class FileRefused(Exception):
-    """A file that is not read; ``reason`` is one line saying why and what to do."""
+    """A file that is not read; ``reason`` is one line saying why and what to do
+    (``render(lang)``: ``path: reason`` in that language; ``str()`` in English)."""
 
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    def __init__(self, path: Path, reason: Message) -> None:
+        super().__init__(path, reason)  # both: a copy in another process (pickle) is the same
         self.path = path
         self.reason = reason
+
+    def render(self, lang: Lang = "en") -> str:
+        return f"{self.path}: {self.reason.render(lang)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 def read_bytes(
@@ -53,7 +62,7 @@ def read_bytes(
         _small(path, before.st_size, cap)
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
-        raise FileRefused(path, f"cannot read the file: {error.strerror}") from None
+        raise FileRefused(path, Message("file.cannot_read", reason=os_reason(error))) from None
     with os.fdopen(fd, "rb") as handle:
         opened = os.fstat(handle.fileno())
         _regular(path, opened.st_mode)  # swapped for a pipe or device after the check above
@@ -61,7 +70,7 @@ def read_bytes(
         try:
             data = handle.read(cap + 1)
         except OSError as error:
-            raise FileRefused(path, f"cannot read the file: {error.strerror}") from None
+            raise FileRefused(path, Message("file.cannot_read", reason=os_reason(error))) from None
     _small(path, len(data), cap)  # grew while being read
     return data
 
@@ -73,39 +82,34 @@ def read_text_file(path: Path, cap: int, root: Path | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise FileRefused(path, f"line {line}: not UTF-8 text; save the file as UTF-8") from None
+        raise FileRefused(path, Message("file.not_utf8", line=line)) from None
 
 
 def _inside(path: Path, root: Path, real_root: str | None = None) -> None:
     real, real_root = os.path.realpath(path), real_root or os.path.realpath(root)
     if os.path.commonpath([real, real_root]) != real_root:
-        raise FileRefused(
-            path,
-            f"is a symlink to {real}, outside the folder {root}; copy the file into the folder",
-        )
+        raise FileRefused(path, Message("file.outside", real=real, root=root))
 
 
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "file.kind.folder"),
+    (stat.S_ISFIFO, "file.kind.fifo"),
+    (stat.S_ISCHR, "file.kind.device"),
+    (stat.S_ISBLK, "file.kind.device"),
+    (stat.S_ISSOCK, "file.kind.socket"),
 )
 
 
 def _regular(path: Path, mode: int) -> None:
     if stat.S_ISREG(mode):
         return
-    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    raise FileRefused(path, f"is {kind}, not a regular file; only regular files are read")
+    kind = next((key for test, key in _KINDS if test(mode)), "file.kind.other")
+    raise FileRefused(path, Message("file.not_regular", kind=Message(kind)))
 
 
 def _small(path: Path, size: int, cap: int) -> None:
     if size > cap:
-        raise FileRefused(
-            path, f"file is larger than {_size(cap)} ({cap:,} bytes); split it up or remove it"
-        )
+        raise FileRefused(path, Message("file.too_large", size=_size(cap), bytes=f"{cap:,}"))
 
 
 def _size(count: int) -> str:

@@ -73,7 +73,9 @@ def _parsed(argv: list[str], full: bool, monkeypatch: pytest.MonkeyPatch) -> tup
     real = cli.build_parser
     with monkeypatch.context() as patch:
         if full:
-            patch.setattr(cli, "build_parser", lambda only=None, listed=True: real(None))
+            patch.setattr(
+                cli, "build_parser", lambda only=None, listed=True, lang="en": real(None, lang=lang)
+            )
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TextIO
 
+from coachassist.cli.parsing import LocalizedParser
 from coachassist.errors import UserError
 from coachassist.i18n import LANGS, Lang, default_lang, t
 from coachassist.kb.problems import KnowledgeBaseError
@@ -23,24 +24,24 @@ from coachassist.terminal import SafeStream, clean
 
 # command -> (module in coachassist.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("kb_commands", "validate the knowledge base and print its counts"),
-    "schema": ("kb_commands", "print the JSON Schema of a knowledge-base file kind"),
-    "app": ("app", "open the app (the default): intake, questionnaire, results, formats"),
-    "serve": ("app", "serve the app in a web browser (textual-serve), on 127.0.0.1 by default"),
-    "collect": ("collect", "let the team answer the scan of one intake on their own phones"),
-    "diagnose": ("diagnose", "diagnose a team from an intake or response files"),
-    "test-rules": ("diagnose", "run the rule test cases of the knowledge base"),
-    "decide": ("decide", "confirm, adjust or reject a finding; saved in the intake"),
-    "compare": ("compare", "compare a team's later scan with its earlier one"),
-    "overview": ("overview", "write one HTML overview of many teams (heat map, findings, trends)"),
-    "plan": ("report", "make a session plan for a team from its intake"),
-    "report": ("report", "write the shareable report (Markdown or HTML) of a team"),
-    "sheet": ("report", "write the facilitation sheet of one session (Markdown or A4 HTML)"),
-    "format": ("formats", "print one session format as a printable card (Markdown or HTML)"),
-    "formats": ("formats", "list and search the session formats, with filters"),
-    "new": ("authoring", "write a commented skeleton (format, dysfunction, rule, case) into --kb"),
-    "explain": ("authoring", "show a rule in plain language, with its cases and formats"),
-    "rulebook": ("authoring", "write the whole knowledge base as a readable book (md or html)"),
+    "check": ("kb_commands", "cli.command.check"),
+    "schema": ("kb_commands", "cli.command.schema"),
+    "app": ("app", "cli.command.app"),
+    "serve": ("app", "cli.command.serve"),
+    "collect": ("collect", "cli.command.collect"),
+    "diagnose": ("diagnose", "cli.command.diagnose"),
+    "test-rules": ("diagnose", "cli.command.test_rules"),
+    "decide": ("decide", "cli.command.decide"),
+    "compare": ("compare", "cli.command.compare"),
+    "overview": ("overview", "cli.command.overview"),
+    "plan": ("report", "cli.command.plan"),
+    "report": ("report", "cli.command.report"),
+    "sheet": ("report", "cli.command.sheet"),
+    "format": ("formats", "cli.command.format"),
+    "formats": ("formats", "cli.command.formats"),
+    "new": ("authoring", "cli.command.new"),
+    "explain": ("authoring", "cli.command.explain"),
+    "rulebook": ("authoring", "cli.command.rulebook"),
 }
 DEFAULT_COMMAND = "app"
 VALUE_OPTIONS = ("--lang", "--kb")  # the options that may come before the command
@@ -56,24 +57,26 @@ def _add_common(parser: argparse.ArgumentParser, suffix: str) -> None:
         default=[],
         dest=f"kb_{suffix}",
         metavar="DIR",
-        help="extra knowledge-base folder; repeatable, later folders override by id",
+        help="cli.help.kb",
     )
     parser.add_argument(
         "--lang",
         choices=LANGS,
         default=None,
         dest=f"lang_{suffix}",
-        help="language of the output (default: from the system locale)",
+        help="cli.help.lang",
     )
 
 
-def build_parser(only: str | None = None, listed: bool = True) -> argparse.ArgumentParser:
-    """The whole command line. With ``only``, the other commands get no arguments (their
-    modules are not imported), and with ``listed=False`` they are left out altogether (only
-    the top-level ``--help`` lists them): parsing a line that names ``only`` gives the same
-    result, help and errors either way."""
-    parser = argparse.ArgumentParser(prog="coachassist", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=_version())
+def build_parser(
+    only: str | None = None, listed: bool = True, lang: Lang = "en"
+) -> argparse.ArgumentParser:
+    """The whole command line, its help and argparse's errors in ``lang``. With ``only``, the
+    other commands get no arguments (their modules are not imported), and with
+    ``listed=False`` they are left out altogether (only the top-level ``--help`` lists them):
+    parsing a line that names ``only`` gives the same result, help and errors either way."""
+    parser = LocalizedParser(prog="coachassist", description="cli.help.description", lang=lang)
+    parser.add_argument("--version", action="version", version=_version(), help="cli.help.version")
     _add_common(parser, "before")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
@@ -158,7 +161,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     index = _command_index(words)
     only = None if index is None else words[index]
     listed = index is None or not _plain_options(words[:index])
-    args = build_parser(only, listed).parse_args(words)
+    args = build_parser(only, listed, _early_lang(words)).parse_args(words)
     args.lang = args.lang_after or args.lang_before or default_lang()
     args.kb = [*args.kb_before, *args.kb_after]
     return args
@@ -246,7 +249,7 @@ def _run(argv: Sequence[str] | None, raw: tuple[TextIO, TextIO]) -> int:
         _error(t("check.failed", lang, count=len(error.problems)))
         return 1
     except UserError as error:
-        _error(f"coachassist: {error}")
+        _error(f"coachassist: {error.render(lang)}")
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -23,17 +23,14 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
             "intake",
             nargs="?",
             type=Path,
-            help="an intake file to open and continue (a new one is created if it does not exist)",
+            help="cli.help.app_intake",
         )
         return
-    parser.add_argument(
-        "--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)"
-    )
+    parser.add_argument("--port", type=_port, default=8000, help="cli.help.serve_port")
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="loopback address to listen on (default 127.0.0.1); for respondents' phones use "
-        "`coachassist collect`",
+        help="cli.help.serve_host",
     )
 
 
@@ -43,7 +40,7 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+        raise argparse.ArgumentTypeError(t("cli.option.not_a_port", "en", value=repr(text)))
     return int(text)
 
 
@@ -83,13 +80,11 @@ def serve(args: argparse.Namespace) -> int:
     from coachassist.cli.serve_guard import CoachOnlyServer
     from coachassist.collect.runner import is_loopback
     from coachassist.errors import UserError
+    from coachassist.i18n import Message
 
     if not is_loopback(args.host):
-        raise UserError(
-            f"--host {args.host}: serve is for this computer only (it shows every intake); "
-            "let respondents answer on their phones with `coachassist collect INTAKE`"
-        )
+        raise UserError(Message("cli.option.serve_host", host=args.host))
     server = CoachOnlyServer(app_command(args), host=args.host, port=args.port, title="coachassist")
-    print(f"coachassist: open {server.link}", flush=True)
+    print(f"coachassist: {t('cli.serve.open', args.lang, link=server.link)}", flush=True)
     server.serve()
     return 0

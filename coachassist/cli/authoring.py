@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from coachassist.cli.output import write_output
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, os_reason, t
 
 if TYPE_CHECKING:
     from coachassist.kb.loader import KnowledgeBase
@@ -31,13 +31,17 @@ _RULE_ID = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "new":
-        parser.add_argument("kind", choices=NEW_KINDS, help="what to write a skeleton of")
-        parser.add_argument("id", nargs="?", metavar="ID", help="its id (default: my_<kind>)")
+        parser.add_argument("kind", choices=NEW_KINDS, help="cli.help.new_kind")
+        parser.add_argument("id", nargs="?", metavar="ID", help="cli.help.new_id")
     elif name == "explain":
-        parser.add_argument("rule", metavar="RULE_ID", help="the rule id, e.g. conflict.low-mean")
+        parser.add_argument("rule", metavar="RULE_ID", help="cli.help.explain_rule")
     else:
-        parser.add_argument("--format", choices=("md", "html"), default="md", help="md or html")
-        parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+        parser.add_argument(
+            "--format", choices=("md", "html"), default="md", help="cli.help.md_or_html"
+        )
+        parser.add_argument(
+            "-o", "--output", type=Path, metavar="FILE", help="cli.help.output_file"
+        )
 
 
 def run(name: str, args: argparse.Namespace) -> int:
@@ -92,7 +96,7 @@ def new(args: argparse.Namespace) -> int:
     except FileExistsError:
         raise UserError(t("new.exists", lang, path=target)) from None
     except OSError as error:
-        raise UserError(t("new.cannot_write", lang, path=target, reason=error.strerror)) from None
+        raise UserError(t("new.cannot_write", lang, path=target, reason=os_reason(error))) from None
     print(t("new.written", lang, path=target, folder=folder))
     return 0
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coachassist.errors import UserError
-from coachassist.i18n import Lang
+from coachassist.i18n import Lang, Message
 
 if TYPE_CHECKING:
     from coachassist.batch import TeamResult
@@ -51,15 +51,15 @@ def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     from coachassist.i18n import t
 
     if args.context is not None:
-        raise UserError("--context goes with one team; with many, each intake has its own")
+        raise UserError(Message("cli.option.context_one"))
     if args.json:
-        raise UserError("--json is for one team; for many, use --jsonl or --csv")
+        raise UserError(Message("cli.option.json_one"))
     if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
+        raise UserError(Message("cli.option.min_group"))
     from coachassist.parallel import MAX_JOBS, default_jobs, diagnose_parallel
 
     if args.jobs is not None and not 1 <= args.jobs <= MAX_JOBS:
-        raise UserError(f"--jobs must be 1 or more, at most {MAX_JOBS}")
+        raise UserError(Message("cli.option.jobs", most=MAX_JOBS))
     paths = expand(args.files)
 
     jobs = args.jobs if args.jobs is not None else default_jobs(len(paths))
@@ -73,7 +73,7 @@ def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             advance()
             if team.error:
                 failed += 1
-                print(f"coachassist: {team.error}", file=sys.stderr)
+                print(f"coachassist: {team.error.render(args.lang)}", file=sys.stderr)
             else:
                 sys.stdout.write(team.output)
                 if team.few_people_k is not None and mode != "text":  # text: its own warning

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -16,9 +17,7 @@ if TYPE_CHECKING:
 
 def add_case_arguments(parser: argparse.ArgumentParser, metavar: str, help_text: str) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar=metavar, help=help_text)
-    parser.add_argument(
-        "--context", type=Path, help="an intake file (or TOML table) with the team context"
-    )
+    parser.add_argument("--context", type=Path, help="cli.help.context")
     add_min_group(parser)
 
 
@@ -29,7 +28,7 @@ def add_min_group(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="K",
-        help="anonymity threshold: fewest respondents a group needs (default 3)",
+        help="cli.help.min_group",
     )
 
 
@@ -39,6 +38,6 @@ def diagnose_case(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Intake, 
     from coachassist.intake.files import load_case
 
     if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
+        raise UserError(Message("cli.option.min_group"))
     intake = load_case(kb, args.files, args.context, lang=args.lang)
     return intake, diagnose(kb, intake, min_group=args.min_group)

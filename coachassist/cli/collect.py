@@ -7,24 +7,23 @@ import contextlib
 import sys
 from pathlib import Path
 
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("intake", type=Path, help="the intake file whose team scan to collect")
+    parser.add_argument("intake", type=Path, help="cli.help.collect_intake")
     parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this computer only; "
-        "0.0.0.0 for phones on the same Wi-Fi)",
+        help="cli.help.collect_host",
     )
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    parser.add_argument("--port", type=int, default=8765, help="cli.help.collect_port")
     parser.add_argument(
         "--codes",
         type=int,
         default=0,
         metavar="N",
-        help="print N new personal one-time codes; once an intake has codes, a code is required",
+        help="cli.help.collect_codes",
     )
 
 
@@ -33,9 +32,9 @@ def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.kb.loader import load
 
     if not 0 <= args.port <= 65535:
-        raise UserError(f"--port {args.port}: use a port from 0 to 65535")
+        raise UserError(Message("cli.option.port", value=args.port))
     if not 0 <= args.codes <= 500:
-        raise UserError(f"--codes {args.codes}: use a number from 0 to 500")
+        raise UserError(Message("cli.option.codes", value=args.codes))
     kb = load(args.kb)
     with contextlib.suppress(KeyboardInterrupt):
         import asyncio
@@ -60,7 +59,9 @@ async def serve(kb, args: argparse.Namespace) -> None:
     lang: Lang = args.lang
     server = CollectServer(kb, args.intake, host=args.host, port=args.port)
     if server.collection.intake.min_group == SELF_SCAN_MIN_GROUP:
-        raise UserError(f"{args.intake}: {t('collect.cli.self_scan', lang)}")
+        raise UserError(
+            Message("file.about", path=args.intake, problem=Message("collect.cli.self_scan"))
+        )
     codes = server.add_codes(args.codes) if args.codes else []
     url = await server.start()
     title = server.collection.intake.title or args.intake.name

@@ -16,27 +16,26 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="INTAKE",
-        help="EARLIER LATER, or only LATER when it names its earlier scans (earlier = [...])",
+        help="cli.help.compare_files",
     )
     add_min_group(parser)
-    parser.add_argument(
-        "--sessions", type=int, metavar="N", help="sessions left for the revised plan (1-12)"
-    )
-    parser.add_argument("--minutes", type=int, metavar="M", help="minutes per session (30-480)")
-    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument("--sessions", type=int, metavar="N", help="cli.help.compare_sessions")
+    parser.add_argument("--minutes", type=int, metavar="M", help="cli.help.minutes")
+    parser.add_argument("--json", action="store_true", help="cli.help.compare_json")
 
 
 def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.cli.report import _constraints
     from coachassist.compare import compare, diagnose_scan, last_earlier
     from coachassist.errors import UserError
+    from coachassist.i18n import Message
     from coachassist.intake.files import load_case, read_intake
     from coachassist.kb.cache import load_cached
 
     if len(args.files) > 2:
-        raise UserError("compare takes two intake files: EARLIER LATER (or LATER alone)")
+        raise UserError(Message("compare.cli.two_files"))
     if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
+        raise UserError(Message("cli.option.min_group"))
     kb = load_cached(args.kb)
     later_path = args.files[-1]
     if len(args.files) == 2:

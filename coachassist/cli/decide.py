@@ -20,16 +20,19 @@ if TYPE_CHECKING:  # parsing the command line imports nothing heavy
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("intake", type=Path, metavar="INTAKE", help="the intake file")
-    parser.add_argument("finding", metavar="FINDING", help="the dysfunction id of the finding")
+    parser.add_argument("intake", type=Path, metavar="INTAKE", help="cli.help.decide_intake")
+    parser.add_argument("finding", metavar="FINDING", help="cli.help.decide_finding")
     action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--confirm", action="store_true", help="confirm the finding")
+    action.add_argument("--confirm", action="store_true", help="cli.help.decide_confirm")
     action.add_argument(
-        "--adjust", choices=("low", "medium", "high"), metavar="SEVERITY", help="set its severity"
+        "--adjust",
+        choices=("low", "medium", "high"),
+        metavar="SEVERITY",
+        help="cli.help.decide_adjust",
     )
-    action.add_argument("--reject", action="store_true", help="reject it (needs --reason)")
-    action.add_argument("--undo", action="store_true", help="remove the decision")
-    parser.add_argument("--reason", default="", help="why (required with --reject)")
+    action.add_argument("--reject", action="store_true", help="cli.help.decide_reject")
+    action.add_argument("--undo", action="store_true", help="cli.help.decide_undo")
+    parser.add_argument("--reason", default="", help="cli.help.decide_reason")
 
 
 def save_decision(path: Path, finding: str, decision: FindingDecision | None) -> None:
@@ -53,6 +56,7 @@ def save_decision(path: Path, finding: str, decision: FindingDecision | None) ->
 def run(name: str, args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
+    from coachassist.intake.invalid import invalid
     from coachassist.intake.models import FindingDecision
     from coachassist.kb.loader import load
 
@@ -66,7 +70,7 @@ def run(name: str, args: argparse.Namespace) -> int:
         try:
             decision = FindingDecision(action=action, severity=args.adjust, reason=args.reason)
         except ValidationError as error:
-            raise UserError(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+            raise UserError(invalid(error.errors(include_url=False)[0])) from None
     save_decision(args.intake, args.finding, decision)
     name_text = kb.dysfunctions[args.finding].name(args.lang)
     print(t("decision.saved", args.lang, finding=name_text, path=args.intake))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from coachassist.cli.case import add_case_arguments, diagnose_case
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -22,30 +22,23 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         add_case_arguments(
             parser,
             "FILE",
-            "an intake file and/or its response files; or many intakes (files, folders, globs), "
-            "each its own team",
+            "cli.help.diagnose_files",
         )
-        parser.add_argument("--json", action="store_true", help="print the documented JSON shape")
+        parser.add_argument("--json", action="store_true", help="cli.help.diagnose_json")
         parser.add_argument(
             "--why-not",
             metavar="DYSFUNCTION",
-            help="why a dysfunction was (not) concluded: the nearest rules, each condition with "
-            "its measured value and distance, and the smallest change that would remove it; "
-            "'all': that smallest change for every finding",
+            help="cli.help.diagnose_why_not",
         )
         parser.add_argument(
             "--jobs",
             type=int,
             metavar="N",
-            help="processes for many teams (default: one per core from 200 teams on, else 1)",
+            help="cli.help.diagnose_jobs",
         )
         out = parser.add_mutually_exclusive_group()
-        out.add_argument(
-            "--jsonl", action="store_true", help="one JSON line per team and scale (many teams)"
-        )
-        out.add_argument(
-            "--csv", action="store_true", help="one CSV row per team and scale (many teams)"
-        )
+        out.add_argument("--jsonl", action="store_true", help="cli.help.diagnose_jsonl")
+        out.add_argument("--csv", action="store_true", help="cli.help.diagnose_csv")
 
 
 def run(name: str, args: argparse.Namespace) -> int:
@@ -60,7 +53,7 @@ def run(name: str, args: argparse.Namespace) -> int:
     if is_batch(args):
         return run_batch(kb, args)
     if args.jobs is not None:
-        raise UserError("--jobs goes with many teams (files, folders or globs)")
+        raise UserError(Message("cli.option.jobs_many"))
     intake, result = diagnose_case(kb, args)
     if args.why_not:
         from coachassist.engine.whynot import lines, why_not

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from coachassist.cli.output import write_output
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 from coachassist.kb.names import PHASES, SETTINGS
 
 if TYPE_CHECKING:
@@ -24,21 +24,19 @@ if TYPE_CHECKING:
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "format":
-        parser.add_argument("id", metavar="ID", help="the format id, e.g. one_two_four_all")
+        parser.add_argument("id", metavar="ID", help="cli.help.format_id")
         parser.add_argument(
-            "--format", choices=("md", "html"), default="md", help="Markdown or HTML (md)"
+            "--format", choices=("md", "html"), default="md", help="cli.help.md_or_html_default"
         )
-        parser.add_argument(
-            "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
-        )
+        parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="cli.help.output")
         return
-    parser.add_argument("--search", default="", metavar="TEXT", help="words to search for")
-    parser.add_argument("--dysfunction", metavar="ID", help="only formats that address it")
-    parser.add_argument("--phase", choices=PHASES, help="only openings, core formats or closings")
-    parser.add_argument("--setting", choices=SETTINGS, help="only formats that fit this setting")
-    parser.add_argument("--minutes", type=int, metavar="M", help="only formats of at most M min")
-    parser.add_argument("--group", type=int, metavar="N", help="only formats for a group of N")
-    parser.add_argument("--json", action="store_true", help="print the list as JSON")
+    parser.add_argument("--search", default="", metavar="TEXT", help="cli.help.formats_search")
+    parser.add_argument("--dysfunction", metavar="ID", help="cli.help.formats_dysfunction")
+    parser.add_argument("--phase", choices=PHASES, help="cli.help.formats_phase")
+    parser.add_argument("--setting", choices=SETTINGS, help="cli.help.formats_setting")
+    parser.add_argument("--minutes", type=int, metavar="M", help="cli.help.formats_minutes")
+    parser.add_argument("--group", type=int, metavar="N", help="cli.help.formats_group")
+    parser.add_argument("--json", action="store_true", help="cli.help.formats_json")
 
 
 def run(name: str, args: argparse.Namespace) -> int:
@@ -67,7 +65,7 @@ def listing(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         )
     for option, value in (("--minutes", args.minutes), ("--group", args.group)):
         if value is not None and value < 1:
-            raise UserError(f"{option} {value}: give a number of 1 or more")
+            raise UserError(Message("cli.option.at_least_one", option=option, value=value))
     from coachassist.library import FormatLibrary
 
     hits = FormatLibrary(kb).find(

@@ -12,7 +12,7 @@ from coachassist.kb.names import FILE_KIND_NAMES
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "schema":
-        parser.add_argument("kind", choices=FILE_KIND_NAMES, help="the file kind")
+        parser.add_argument("kind", choices=FILE_KIND_NAMES, help="cli.help.schema_kind")
 
 
 def run(name: str, args: argparse.Namespace) -> int:

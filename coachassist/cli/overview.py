@@ -16,11 +16,9 @@ from coachassist.cli.output import write_output
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "folders", nargs="+", type=Path, metavar="FOLDER", help="folders, files or globs of intakes"
+        "folders", nargs="+", type=Path, metavar="FOLDER", help="cli.help.overview_folders"
     )
-    parser.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
-    )
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="cli.help.output")
     add_min_group(parser)
 
 
@@ -28,11 +26,12 @@ def run(name: str, args: argparse.Namespace) -> int:
     from coachassist.batch import diagnose_many, expand
     from coachassist.compare import Scan, diagnose_scan, earlier_paths, scale_changes
     from coachassist.errors import UserError
+    from coachassist.i18n import Message
     from coachassist.kb.cache import load_cached
     from coachassist.report.overview import OverviewTeam, overview_html
 
     if args.min_group is not None and args.min_group < 1:
-        raise UserError("--min-group must be 1 or more")
+        raise UserError(Message("cli.option.min_group"))
     kb = load_cached(args.kb)
     paths = expand(args.folders)
     results = list(diagnose_many(kb, paths, min_group=args.min_group))
@@ -42,9 +41,10 @@ def run(name: str, args: argparse.Namespace) -> int:
         if r.intake is not None
         for p in earlier_paths(r.intake, r.path)
     }
-    errors = [r.error for r in results if r.error]
+    failures = [r.error for r in results if r.error]
     if not any(r.diagnosis for r in results):  # nothing to show: say why instead of a page
-        raise UserError(errors[0] if errors else "no intake files found; give a folder of intakes")
+        raise failures[0] if failures else UserError(Message("overview.no_intakes"))
+    errors = [error.render(args.lang) for error in failures]
     teams = []
     for result in results:
         if result.intake is None or result.diagnosis is None or result.path.resolve() in named:
@@ -66,7 +66,7 @@ def run(name: str, args: argparse.Namespace) -> int:
                 privacy = earlier.diagnosis.privacy
                 earlier_few = privacy.low_threshold or privacy.self_scan
             except UserError as error:
-                errors.append(str(error))
+                errors.append(error.render(args.lang))
         teams.append(OverviewTeam(result, trend, earlier_few))
     text = overview_html(kb, teams, errors, args.lang)
     write_output(args.output, text)

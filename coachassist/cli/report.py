@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from coachassist.cli.case import add_case_arguments, diagnose_case
 from coachassist.cli.output import write_output
 from coachassist.errors import UserError
-from coachassist.i18n import Lang
+from coachassist.i18n import Lang, Message
 
 if TYPE_CHECKING:
     from coachassist.diagnosis import Diagnosis
@@ -25,48 +25,46 @@ if TYPE_CHECKING:
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    add_case_arguments(parser, "INTAKE", "an intake file (optionally followed by response files)")
+    add_case_arguments(parser, "INTAKE", "cli.help.case_files")
     if name == "plan":
-        parser.add_argument("--sessions", type=int, metavar="N", help="number of sessions (1-12)")
-        parser.add_argument("--minutes", type=int, metavar="M", help="minutes per session (30-480)")
-        parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+        parser.add_argument("--sessions", type=int, metavar="N", help="cli.help.sessions")
+        parser.add_argument("--minutes", type=int, metavar="M", help="cli.help.minutes")
+        parser.add_argument("--json", action="store_true", help="cli.help.plan_json")
         parser.add_argument(
             "--replan",
             action="store_true",
-            help="make a new plan around the formats the coach locked (default: the saved plan)",
+            help="cli.help.plan_replan",
         )
         parser.add_argument(
             "--save",
             action="store_true",
-            help="save this plan in the intake as the coach's plan (the first file)",
+            help="cli.help.plan_save",
         )
     elif name == "sheet":
-        parser.add_argument("--session", type=int, default=1, metavar="N", help="session (1)")
-        parser.add_argument("--start", default=None, metavar="HH:MM", help="start time (09:00)")
         parser.add_argument(
-            "--format", choices=("md", "html"), default="md", help="Markdown or HTML (md)"
+            "--session", type=int, default=1, metavar="N", help="cli.help.sheet_session"
         )
+        parser.add_argument("--start", default=None, metavar="HH:MM", help="cli.help.sheet_start")
         parser.add_argument(
-            "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+            "--format", choices=("md", "html"), default="md", help="cli.help.md_or_html_default"
         )
+        parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="cli.help.output")
     else:
         parser.add_argument(
-            "--format", choices=("md", "html"), default="md", help="Markdown or HTML (md)"
+            "--format", choices=("md", "html"), default="md", help="cli.help.md_or_html_default"
         )
-        parser.add_argument(
-            "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
-        )
+        parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="cli.help.output")
         parser.add_argument(
             "--for",
             dest="audience",
             choices=("client", "coach"),
             default="client",
-            help="client: plain language, to hand over (default); coach: with the full evidence",
+            help="cli.help.report_for",
         )
         parser.add_argument(
             "--share-observations",
             action="store_true",
-            help="show the coach's own observations in the client report too",
+            help="cli.help.report_share",
         )
 
 
@@ -126,9 +124,9 @@ def _constraints(args: argparse.Namespace) -> PlanConstraints:
     from coachassist.plan import PlanConstraints
 
     if args.sessions is not None and not 1 <= args.sessions <= 12:
-        raise UserError(f"--sessions {args.sessions}: give a number from 1 to 12")
+        raise UserError(Message("cli.option.sessions", value=args.sessions))
     if args.minutes is not None and not 30 <= args.minutes <= 480:
-        raise UserError(f"--minutes {args.minutes}: give a number from 30 to 480")
+        raise UserError(Message("cli.option.minutes", value=args.minutes))
     return PlanConstraints(sessions=args.sessions, minutes=args.minutes)
 
 

@@ -26,6 +26,7 @@ from coachassist.collect.connections import ConnectionLimit
 from coachassist.collect.server import SlowDown, build_app
 from coachassist.collect.state import Collection, Counts
 from coachassist.errors import UserError
+from coachassist.i18n import Message, os_reason
 from coachassist.kb.loader import KnowledgeBase
 
 IDLE_SECONDS = 15.0  # a connection without a complete request for this long is closed
@@ -84,7 +85,9 @@ class CollectServer:
         except OSError as error:
             await runner.cleanup()
             raise UserError(
-                f"cannot listen on {self.host}:{self.port} ({error.strerror})"
+                Message(
+                    "collect.cannot_listen", host=self.host, port=self.port, reason=os_reason(error)
+                )
             ) from None
         if runner.addresses:  # the bound socket tells which port port=0 chose
             self.port = runner.addresses[0][1]

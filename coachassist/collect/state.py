@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 from coachassist.intake.files import validate_intake, write_atomic
 from coachassist.intake.models import Answers, Intake, Respondent
 from coachassist.intake.store import WEB_PREFIX, IntakeStore, is_web_respondent
@@ -72,14 +73,13 @@ class Secrets:
             codes = {str(k): str(v) for k, v in dict(data.get("codes", {})).items()}
             finished = {str(r) for r in data.get("finished", [])}
         except FileRefused as refused:
-            raise UserError(f"{refused}; delete it to make a new link") from None
+            raise UserError(Message("collect.state.refused", refused=refused)) from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as e:
             raise UserError(
-                f"{path}: damaged collection settings ({type(e).__name__}); "
-                "delete it to make a new link (the old link and codes stop working)"
+                Message("collect.state.damaged_why", path=path, reason=type(e).__name__)
             ) from None
         if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) or len(key) < 32:
-            raise UserError(f"{path}: damaged collection settings; delete it to make a new link")
+            raise UserError(Message("collect.state.damaged", path=path))
         return cls(path, token, key, codes, finished)
 
     def data(self) -> dict[str, object]:
@@ -123,7 +123,7 @@ class Collection:
         self.path = path
         self.store = IntakeStore(path)
         if not path.is_file():
-            raise UserError(f"{path}: file not found")
+            raise UserError(Message("file.not_found", path=path))
         self.intake: Intake = self.store.load()  # touched only inside a flush
         validate_intake(kb, self.intake, path)
         self.secrets = Secrets.load_or_create(path)

@@ -15,6 +15,7 @@ from coachassist.engine import supervisor
 from coachassist.engine.adapter import EngineError
 from coachassist.engine.facts import FactTable
 from coachassist.engine.program import build_program
+from coachassist.i18n import Message
 from coachassist.kb.conditions import holds
 from coachassist.kb.limits import engine_number, rule_limit_problems
 from coachassist.kb.models import SEVERITY_RANK, Rule
@@ -52,7 +53,9 @@ class Engine:
         self.source = source
         over = rule_limit_problems(self.rules)
         if over:
-            raise EngineError(f"{source}: rule {over[0].rule!r}: {over[0].text()}")
+            raise EngineError(
+                Message("engine.in_rule", source=source, rule=repr(over[0].rule), problem=over[0])
+            )
         # Only facts some rule looks at are sent: fewer facts, less engine work.
         self._keys = {
             c.key for r in self.rules.values() for c in [*r.conditions, *r.any_conditions]
@@ -132,7 +135,9 @@ def engine_fact(fact: dict[str, Any]) -> dict[str, Any]:
             try:
                 value = engine_number(value)
             except ValueError as exc:
-                raise EngineError(f"{fact['key']}.{name}: {exc}") from None
+                raise EngineError(
+                    Message("file.about", path=f"{fact['key']}.{name}", problem=exc.args[0])
+                ) from None
         clean[name] = value
     return clean
 

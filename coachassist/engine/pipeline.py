@@ -25,6 +25,7 @@ from coachassist.engine.refine import (
 )
 from coachassist.engine.soft import soft_runs
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 from coachassist.intake.models import Intake
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.scoring import TeamScores, score_team
@@ -35,7 +36,7 @@ DEFAULT_MIN_GROUP = 3
 def team_facts(kb: KnowledgeBase, intake: Intake) -> tuple[FactTable, TeamScores]:
     scan = kb.questionnaires.get(intake.scan)
     if scan is None:
-        raise UserError(f"unknown questionnaire {intake.scan!r}")
+        raise UserError(Message("intake.unknown_scan", id=repr(intake.scan)))
     scores = score_team(scan, intake)
     return build_facts(scores, intake.context, kb.context_questions()), scores
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from coachassist.engine.adapter import EngineError
 from coachassist.engine.compiler import rule_id
 from coachassist.engine.worker import HEADER, read_message, write_message
+from coachassist.i18n import Message, recognise
 
 if TYPE_CHECKING:  # program.py imports the knowledge-base models (pydantic)
     from coachassist.engine.program import Patterns, Program
@@ -112,7 +113,7 @@ class Worker:
         except EOFError:
             raise _Died(self._death()) from None
         if status == "error":
-            raise EngineError(value)
+            raise EngineError(worker_words(value))
         return value
 
     def _reply(self, timeout: float) -> tuple[str, Any]:
@@ -226,7 +227,7 @@ def _worker() -> Worker:
                 _WORKER = None
                 if isinstance(error, EngineError):
                     raise
-                raise EngineCrash(f"the rules engine could not start ({error.how})") from None
+                raise EngineCrash(Message("engine.cannot_start", how=error.how)) from None
             worker.ready = True
         elif program is not None:
             _registered(worker, program, source)
@@ -239,7 +240,7 @@ def _registered(worker: Worker, program: Program, source: str) -> None:
     try:
         worker.receive(REGISTER_TIMEOUT)
     except EngineError as exc:
-        raise EngineError(_named(source, str(exc), find_rule(program, None))) from None
+        raise EngineError(_named(source, exc, find_rule(program, None))) from None
     except _Died as died:
         worker.close()
         _WORKER = None
@@ -324,7 +325,7 @@ def evaluate(
         except _Died as died:
             raise EngineCrash(_crashed(source, died.how, find_rule(program, facts))) from None
         except EngineError as exc:
-            raise EngineError(f"{source}: {exc}") from None
+            raise EngineError(Message("file.about", path=source, problem=exc)) from None
 
 
 Team = tuple[list[dict[str, Any]], set[str]]  # one team's facts and the keys already known
@@ -385,7 +386,9 @@ class Pending:
         if self._answer is None:
             return [_outcome(self.program, facts, keys, self.source) for facts, keys in self.teams]
         return [
-            list(value) if status == "ok" else EngineError(f"{self.source}: {value}")
+            list(value)
+            if status == "ok"
+            else EngineError(Message("file.about", path=self.source, problem=worker_words(value)))
             for status, value in self._answer
         ]
 
@@ -456,16 +459,25 @@ def find_rule(program: Program, facts: list[dict[str, Any]] | None) -> tuple[str
         worker.close()
 
 
-def _named(source: str, message: str, found: tuple[str, str] | None) -> str:
-    return f"{source}: rule {found[0]!r}: {found[1]}" if found else f"{source}: {message}"
+# What the worker reports, in English (it never loads the catalogue): said again in the
+# reader's language; durable-rules' own words inside stay as they are.
+WORKER_WORDS = ("engine.worker.not_registered", "engine.worker.failed", "engine.worker.action")
 
 
-def _crashed(source: str, how: str, found: tuple[str, str] | None) -> str:
-    where = f", at rule {found[0]!r}" if found else " (no single rule could be blamed)"
-    return (
-        f"the rules engine stopped ({how}) on the knowledge base {source}{where}; "
-        "nothing was lost: run 'coachassist check' on that folder"
-    )
+def worker_words(text: str) -> Message | str:
+    return recognise(text, WORKER_WORDS) or text
+
+
+def _named(source: str, message: object, found: tuple[str, str] | None) -> Message:
+    """``source: rule 'id': what durable-rules said``; its words stay the engine's own."""
+    if found:
+        return Message("engine.in_rule", source=source, rule=repr(found[0]), problem=found[1])
+    return Message("file.about", path=source, problem=message)
+
+
+def _crashed(source: str, how: str, found: tuple[str, str] | None) -> Message:
+    where = Message("engine.at_rule", rule=repr(found[0])) if found else Message("engine.no_rule")
+    return Message("engine.stopped", how=how, source=source, where=where)
 
 
 def crash_worker_for_test(signum: int = signal.SIGKILL) -> None:

@@ -24,7 +24,7 @@ from coachassist.engine.pipeline import conclude_withholding, prepare, without_f
 from coachassist.engine.privacy import Privacy
 from coachassist.engine.soft import conclusions
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 from coachassist.intake.models import Intake
 from coachassist.kb.conditions import Condition, holds
 from coachassist.kb.loader import KnowledgeBase
@@ -196,7 +196,7 @@ def why_not(
 ) -> WhyNot:
     if dysfunction not in kb.dysfunctions:
         known = ", ".join(sorted(kb.dysfunctions))
-        raise UserError(f"unknown dysfunction {dysfunction!r}; known: {known}")
+        raise UserError(Message("whynot.unknown", id=repr(dysfunction), known=known))
     team = prepare(kb, intake, min_group)
     privacy = team.privacy
     visible = FactTable(copy.deepcopy(team.visible.facts))  # ``reference`` below adds to team

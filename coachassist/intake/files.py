@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from coachassist import atomic
 from coachassist.errors import UserError
-from coachassist.i18n import Lang
+from coachassist.i18n import Lang, Message
 from coachassist.intake import fasttoml
 from coachassist.intake.models import Intake, Respondent, Response
 from coachassist.intake.versions import check_version
@@ -55,7 +55,7 @@ def save_intake(path: Path, intake: Intake) -> None:
 def _read(path: Path) -> dict[str, Any]:
     data, _, problem = read_toml(path, cap=INTAKE_FILE_CAP, fast=fasttoml.loads)
     if problem:
-        raise UserError(str(problem))
+        raise UserError(problem)
     assert data is not None
     return data
 
@@ -68,56 +68,70 @@ def _model(path: Path, model: Any, data: Any) -> Any:
             return _context_answers().validate_python(data)
         return model.model_validate(data)
     except ValidationError as exc:
+        from coachassist.intake.invalid import invalid  # only when a file is refused
+
         error = exc.errors(include_url=False)[0]
         loc = ["context", *error["loc"]] if model is _CONTEXT else list(error["loc"])
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        more = Message("intake.more", count=exc.error_count() - 1) if exc.error_count() > 1 else ""
         answer = _answer_at(loc, data)
         if answer:
-            raise UserError(f"{path}: {answer}: {_not_an_answer(error['input'])}{more}") from None
-        where = ".".join(str(p) for p in loc) or "file"
+            raise UserError(
+                Message(
+                    "intake.invalid.at",
+                    path=path,
+                    where=answer,
+                    problem=_not_an_answer(error["input"]),
+                    more=more,
+                )
+            ) from None
+        where: Message | str = ".".join(str(p) for p in loc) or Message("intake.where.file")
         if len(loc) > 2 and loc[0] == "responses" and isinstance(loc[1], int):
-            where = f"{_respondent(data, loc[1])}: " + ".".join(str(p) for p in loc[2:])
-        raise UserError(f"{path}: {where}: {error['msg']}{more}") from None
+            field = ".".join(str(p) for p in loc[2:])
+            where = Message("intake.where.in", first=_respondent(data, loc[1]), then=field)
+        raise UserError(
+            Message("intake.invalid.at", path=path, where=where, problem=invalid(error), more=more)
+        ) from None
 
 
-def _answer_at(loc: list[Any], data: Any) -> str | None:
+def _answer_at(loc: list[Any], data: Any) -> Message | None:
     """``respondent r01: question 'trust_1'`` when an error lies inside one answer."""
     if len(loc) > 2 and loc[0] in ("answers", "context"):
-        return f"question {loc[1]!r}"
+        return Message("intake.where.question", id=repr(loc[1]))
     if len(loc) > 4 and loc[0] == "responses" and loc[2] == "answers":
-        return f"{_respondent(data, loc[1])}: question {loc[3]!r}"
+        question = Message("intake.where.question", id=repr(loc[3]))
+        return Message("intake.where.in", first=_respondent(data, loc[1]), then=question)
     return None
 
 
-def _respondent(data: Any, index: int) -> str:
+def _respondent(data: Any, index: int) -> Message:
     """``respondent r01``, or ``respondent number 3`` when its id is itself missing or bad."""
     try:
         rid = data["responses"][index]["id"]
     except (KeyError, IndexError, TypeError):
         rid = None
     if isinstance(rid, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,32}", rid):
-        return f"respondent {rid}"
-    return f"respondent number {index + 1}"
+        return Message("intake.where.respondent", id=rid)
+    return Message("intake.where.respondent_number", number=index + 1)
 
 
-def _not_an_answer(value: Any) -> str:
+def _not_an_answer(value: Any) -> Message:
     if isinstance(value, bool):
-        return f"{str(value).lower()} is not an answer; true/false is never an answer here"
-    return f"{value!r} is not an answer; give a number, a text or a list of texts"
+        return Message("answer.bool", value=str(value).lower())
+    return Message("answer.not_an_answer", value=repr(value))
 
 
 def read_intake(path: Path) -> Intake:
     """Read an intake file without checking it against a questionnaire."""
     data = _read(path)
     if data.get("format") != "coachassist-intake/1":
-        raise UserError(f'{path}: not an intake file (expected format = "coachassist-intake/1")')
+        raise UserError(Message("intake.not_intake", path=path))
     return _model(path, Intake, data)
 
 
 def read_response(path: Path) -> Response:
     data = _read(path)
     if data.get("format") != "coachassist-response/1":
-        raise UserError(f'{path}: not a response file (expected format = "coachassist-response/1")')
+        raise UserError(Message("intake.not_response", path=path))
     return _model(path, Response, data)
 
 
@@ -135,7 +149,7 @@ def load_case(
     with the same content are refused. Notes (a compatible older version) go to ``warn``,
     by default to stderr."""
     if not paths:
-        raise UserError("give an intake file or one or more response files")
+        raise UserError(Message("intake.no_files"))
     intake: Intake | None = None
     intake_path: Path | None = None
     responses: list[tuple[Path, Response]] = []
@@ -145,22 +159,23 @@ def load_case(
         files.add(path, data)
         if data.get("format") == "coachassist-intake/1":
             if intake is not None:
-                raise UserError(f"{path}: only one intake file per diagnosis")
+                raise UserError(Message("intake.one_intake", path=path))
             intake, intake_path = _model(path, Intake, data), path
         elif data.get("format") == "coachassist-response/1":
             responses.append((path, _model(path, Response, data)))
         else:
-            raise UserError(
-                f"{path}: neither an intake nor a response file "
-                '(format must be "coachassist-intake/1" or "coachassist-response/1")'
-            )
+            raise UserError(Message("intake.neither", path=path))
     intake = intake or Intake(scan=responses[0][1].questionnaire)
     notes: list[str] = []
     for path, response in responses:
         if response.questionnaire != intake.scan:
             raise UserError(
-                f"{path}: answers questionnaire {response.questionnaire!r}, "
-                f"but this case uses {intake.scan!r}"
+                Message(
+                    "intake.other_questionnaire",
+                    path=path,
+                    answers=repr(response.questionnaire),
+                    uses=repr(intake.scan),
+                )
             )
         notes += _response_version(kb, path, response, lang)
     taken = {r.id for r in intake.responses}
@@ -218,16 +233,11 @@ class _DistinctFiles:
         except OSError:
             inode = None
         if inode in self._by_inode:
-            raise UserError(
-                f"{path}: the same file as {self._by_inode[inode]}; "
-                "give each file once, so that no respondent is counted twice"
-            )
+            raise UserError(Message("intake.same_file", path=path, other=self._by_inode[inode]))
         digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
         if digest in self._by_content:
             raise UserError(
-                f"{path}: the same content as {self._by_content[digest]}; a copy would count "
-                "one respondent twice. If two people really gave identical answers, put them "
-                "in one intake file as two respondents"
+                Message("intake.same_content", path=path, other=self._by_content[digest])
             )
         if inode is not None:
             self._by_inode[inode] = path
@@ -243,21 +253,26 @@ def validate_intake(
     scan = kb.questionnaires.get(intake.scan)
     if scan is None or scan.purpose != "scan":
         known = ", ".join(q.id for q in kb.by_purpose("scan"))
-        raise UserError(f"{path}: unknown questionnaire {intake.scan!r}; known: {known}")
+        raise UserError(
+            Message("intake.unknown_questionnaire", path=path, id=repr(intake.scan), known=known)
+        )
     note = check_version(path, scan.id, intake.scan_version, scan.version, lang)
     counted = Counter(r.id for r in intake.responses)
     for respondent in intake.responses:
-        where = f"{path}: respondent {respondent.id}"
+        where = Message("intake.where.respondent_in", path=path, id=respondent.id)
         if counted[respondent.id] > 1:
             raise UserError(
-                f"{where}: appears {counted[respondent.id]} times; each respondent is counted "
-                "once, so give each their own id or remove the copy"
+                Message("intake.respondent_twice", where=where, count=counted[respondent.id])
             )
         if respondent.role not in scan.roles:
-            raise UserError(f"{where}: unknown role {respondent.role!r}; use one of {scan.roles}")
+            raise UserError(
+                Message(
+                    "intake.unknown_role", where=where, role=repr(respondent.role), roles=scan.roles
+                )
+            )
         problem = answers_problem(scan, respondent.answers, respondent.role)
         if problem:
-            raise UserError(f"{where}: {problem}")
+            raise UserError(Message("intake.where.in", first=where, then=problem))
     _check_context(kb, intake.context_questionnaire, intake.context, path)
     return [note] if note else []
 
@@ -267,7 +282,7 @@ def _check_context(kb: KnowledgeBase, questionnaire: str, context: Answers, path
         return
     ctx = kb.questionnaires.get(questionnaire)
     if ctx is None:
-        raise UserError(f"{path}: unknown context questionnaire {questionnaire!r}")
+        raise UserError(Message("intake.unknown_context", path=path, id=repr(questionnaire)))
     problem = answers_problem(ctx, context, None, require=False)
     if problem:
-        raise UserError(f"{path}: context: {problem}")
+        raise UserError(Message("intake.context_problem", path=path, problem=problem))

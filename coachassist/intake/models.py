@@ -6,6 +6,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from coachassist.i18n import Message
 from coachassist.kb.answers import DONT_KNOW, Answer, Answers
 
 INTAKE_FORMAT: Final = "coachassist-intake/1"
@@ -73,11 +74,11 @@ class FindingDecision(_Model):
     @model_validator(mode="after")
     def _complete(self) -> "FindingDecision":
         if self.action == "adjust" and self.severity is None:
-            raise ValueError('"adjust" needs a severity: "low", "medium" or "high"')
+            raise ValueError(Message("decision.invalid.needs_severity"))
         if self.action != "adjust" and self.severity is not None:
-            raise ValueError('a severity goes only with "adjust"')
+            raise ValueError(Message("decision.invalid.severity_only_adjust"))
         if self.action == "reject" and not self.reason.strip():
-            raise ValueError('"reject" needs a reason')
+            raise ValueError(Message("decision.invalid.needs_reason"))
         return self
 
 

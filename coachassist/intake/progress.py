@@ -18,7 +18,7 @@ from typing import Literal
 
 from coachassist import workspace
 from coachassist.errors import UserError
-from coachassist.i18n import Lang
+from coachassist.i18n import Lang, Message
 from coachassist.intake.files import validate_intake
 from coachassist.intake.models import Intake, Respondent
 from coachassist.intake.store import IntakeStore, Lease, claim, exclusive, is_web_respondent
@@ -62,10 +62,10 @@ class IntakeProgress:
     @classmethod
     def new(cls, kb: KnowledgeBase, path: Path, title: str, mode: Mode) -> IntakeProgress:
         if path.exists():
-            raise UserError(f"{path}: this file already exists; choose another name or open it")
+            raise UserError(Message("file.exists", path=path))
         scans = kb.by_purpose("scan")
         if not scans:
-            raise UserError("the knowledge base has no scan questionnaire")
+            raise UserError(Message("intake.no_scan"))
         scan = kb.questionnaires.get("teamscan") or scans[0]
         contexts = kb.by_purpose("context")
         context = kb.questionnaires.get("coach_intake") or (contexts[0] if contexts else None)
@@ -86,7 +86,7 @@ class IntakeProgress:
         """Read and check an intake; raises UserError and never touches a damaged file.
         ``notes`` holds what the coach should know but can live with (in ``lang``)."""
         if not path.is_file():
-            raise UserError(f"{path}: file not found")
+            raise UserError(Message("file.not_found", path=path))
         store = IntakeStore(path)
         intake = store.load()
         notes = validate_intake(kb, intake, path, lang=lang)
@@ -211,7 +211,7 @@ class IntakeProgress:
         """Delete a respondent and their answers (the coach confirmed). Refused while another
         app instance holds the respondent; merged under the intake's lock like every write."""
         if rid not in self.leases and not self.claim(rid):
-            raise UserError(f"respondent {rid} is being answered elsewhere; try again later")
+            raise UserError(Message("intake.respondent_busy", rid=rid))
 
         def drop(intake: Intake) -> None:
             intake.responses[:] = [r for r in intake.responses if r.id != rid]

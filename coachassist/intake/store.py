@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coachassist.errors import UserError
+from coachassist.i18n import Message, os_reason
 from coachassist.intake.files import read_intake, write_text_atomic
 from coachassist.intake.models import Answers, Intake, Respondent
 from coachassist.intake.serialize import Renderer
@@ -59,7 +60,7 @@ def exclusive(path: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as error:
-        raise UserError(f"{path}: cannot lock ({error.strerror})") from None
+        raise UserError(Message("file.cannot_lock", path=path, reason=os_reason(error))) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -73,7 +74,7 @@ def _raw(path: Path) -> bytes:
     try:
         return read_bytes(path, INTAKE_FILE_CAP)
     except FileRefused as refused:
-        raise UserError(str(refused)) from None
+        raise UserError(refused) from None
 
 
 def _digest(data: bytes) -> str:
@@ -108,7 +109,9 @@ class IntakeStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise UserError(f"{self.path.parent}: cannot create ({error.strerror})") from None
+            raise UserError(
+                Message("file.cannot_create", path=self.path.parent, reason=os_reason(error))
+            ) from None
         with exclusive(self.path):
             self.sync_locked(intake)
             result = change(intake)
@@ -230,7 +233,9 @@ def claim(path: Path, rid: str) -> Lease | None:
         folder.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(folder / f"{rid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as error:
-        raise UserError(f"{path}: cannot claim respondent {rid} ({error.strerror})") from None
+        raise UserError(
+            Message("intake.cannot_claim", path=path, rid=rid, reason=os_reason(error))
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import StrictFloat, StrictInt, StrictStr
 
+from coachassist.i18n import Message
 from coachassist.kb.conditions import NUMBER_LIMIT, holds
 from coachassist.kb.models import Question, Questionnaire
 
@@ -26,8 +27,9 @@ Answers = dict[str, Answer]
 
 def answers_problem(
     qn: Questionnaire, answers: Answers, role: str | None, *, require: bool = True
-) -> str | None:
-    """The first problem with a set of answers, as text naming the question; None if fine."""
+) -> Message | None:
+    """The first problem with a set of answers, naming the question (``str()`` is the English,
+    ``render(lang)`` the reader's language); None if fine."""
     questions, likert = _lookup(qn)
     for qid, value in answers.items():
         bounds = likert.get(qid)
@@ -35,10 +37,10 @@ def answers_problem(
             continue  # most answers: a likert point in range
         question = questions.get(qid)
         if question is None:
-            return f"question {qid!r}: not in questionnaire {qn.id!r}"
+            return Message("answer.not_in_questionnaire", id=repr(qid), questionnaire=repr(qn.id))
         problem = answer_problem(qn, question, value)
         if problem:
-            return f"question {qid!r}: {problem}"
+            return Message("answer.question", id=repr(qid), problem=problem)
     if require:
         for question in qn.questions:
             if (
@@ -46,7 +48,7 @@ def answers_problem(
                 and qid_missing(question, answers)
                 and is_shown(question, answers, role)
             ):
-                return f"question {question.id!r}: required, but not answered"
+                return Message("answer.required", id=repr(question.id))
     return None
 
 
@@ -72,42 +74,44 @@ def qid_missing(question: Question, answers: Answers) -> bool:
     return question.id not in answers or answers[question.id] in ("", [])
 
 
-def answer_problem(qn: Questionnaire, question: Question, value: Any) -> str | None:
+def answer_problem(qn: Questionnaire, question: Question, value: Any) -> Message | None:
     if isinstance(value, bool) or (
         isinstance(value, list) and any(isinstance(v, bool) for v in value)
     ):
-        return f"{str(value).lower()} is not an answer; true/false is never an answer here"
+        return Message("answer.bool", value=str(value).lower())
     match question.type:
         case "likert":
             anchors = qn.anchors[question.anchors or ""]
             if value == DONT_KNOW:
-                return None if anchors.dont_know else "'dont_know' is not allowed here"
+                return None if anchors.dont_know else Message("answer.no_dont_know")
             if not isinstance(value, int):
-                return f"{value!r} is not a whole number from {anchors.min} to {anchors.max}"
+                return Message(
+                    "answer.not_likert", value=repr(value), min=anchors.min, max=anchors.max
+                )
             if not anchors.min <= value <= anchors.max:
-                return f"{value} is out of range {anchors.min}..{anchors.max}"
+                return Message("answer.out_of_range", value=value, min=anchors.min, max=anchors.max)
         case "single":
             options = [o.value for o in question.options]
             if value not in options:
-                return f"{value!r} is not one of {options}"
+                return Message("answer.not_an_option", value=repr(value), options=options)
         case "multiple":
             options = [o.value for o in question.options]
             if not isinstance(value, list) or any(v not in options for v in value):
-                return f"{value!r} must be a list of values from {options}"
+                return Message("answer.not_options", value=repr(value), options=options)
         case "number":
             if not isinstance(value, int | float):
-                return f"{value!r} is not a number"
+                return Message("answer.not_a_number", value=repr(value))
             if not math.isfinite(value) or abs(value) >= NUMBER_LIMIT:
-                return f"{value} is not a usable number; give a number below {NUMBER_LIMIT:,}"
+                return Message("answer.unusable_number", value=value, limit=f"{NUMBER_LIMIT:,}")
             if question.integer and not float(value).is_integer():
-                return f"{value} is not a whole number"
+                return Message("answer.not_whole", value=value)
             if question.min is not None and value < question.min:
-                return f"{value} is below the minimum {question.min:g}"
+                return Message("answer.below_min", value=value, min=f"{question.min:g}")
             if question.max is not None and value > question.max:
-                return f"{value} is above the maximum {question.max:g}"
+                return Message("answer.above_max", value=value, max=f"{question.max:g}")
         case "text":
             if not isinstance(value, str):
-                return "a free-text answer must be text"
+                return Message("answer.not_text")
     return None
 
 

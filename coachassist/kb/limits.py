@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 from coachassist.kb.conditions import DECIMALS, NUMBER_LIMIT, Condition
 from coachassist.kb.models import Rule
 
@@ -56,6 +56,9 @@ class LimitProblem(NamedTuple):
         }
         return t(f"kbcheck.limit.{self.key}", lang, **values)
 
+    def render(self, lang: Lang = "en") -> str:  # a Message's value: in the reader's language
+        return self.text(lang)
+
 
 def _limit(rule: str, field: str, key: str, **values: object) -> LimitProblem:
     return LimitProblem(rule, field, key, tuple(values.items()))
@@ -64,11 +67,13 @@ def _limit(rule: str, field: str, key: str, **values: object) -> LimitProblem:
 def engine_number(value: float | int) -> float | int:
     """``value`` as the engine may see it: finite, bounded, plain decimal. ValueError if not."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(Message("answer.not_a_number", value=repr(value)))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(Message("engine.not_finite", value=repr(value)))
     if abs(value) >= NUMBER_LIMIT:
-        raise ValueError(f"{value!r} is out of range (keep numbers below {NUMBER_LIMIT:,})")
+        raise ValueError(
+            Message("engine.out_of_range", value=repr(value), limit=f"{NUMBER_LIMIT:,}")
+        )
     if isinstance(value, int):
         return value
     rounded = round(value, DECIMALS)

@@ -262,7 +262,7 @@ def read_toml(
     try:
         raw = read_bytes(path, cap, root)
     except FileRefused as refused:
-        return None, "", Problem(path, None, "-", refused.reason)
+        return None, "", Problem(path, None, "-", str(refused.reason), refused.reason.render("nl"))
     if b"\x00" in raw:
         return None, "", Problem(path, None, "-", "binary file, not TOML text; remove it")
     try:

@@ -12,6 +12,7 @@ CLI save the result through the intake store's locked merge (coachassist/intake/
 from __future__ import annotations
 
 from coachassist.errors import UserError
+from coachassist.i18n import Message
 from coachassist.intake.models import PlanEdits, PlannedFormat, PlannedSession
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import Format
@@ -36,7 +37,7 @@ def layout_of(plan: Plan, edits: PlanEdits | None) -> PlanEdits:
 
 def _items(edits: PlanEdits, session: int) -> list[PlannedFormat]:
     if not 0 <= session < len(edits.layout):
-        raise UserError(f"there is no session {session + 1} in the plan")
+        raise UserError(Message("plan.edit.no_session", number=session + 1))
     return list(edits.layout[session].items)
 
 
@@ -63,7 +64,7 @@ def _day(
 
 def _check(items: list[PlannedFormat], index: int) -> None:
     if not 0 <= index < len(items):
-        raise UserError(f"there is no format {index + 1} in this session")
+        raise UserError(Message("plan.edit.no_format", number=index + 1))
 
 
 def swap(
@@ -80,7 +81,7 @@ def swap(
 def add(kb: KnowledgeBase, edits: PlanEdits, session: int, format_id: str) -> PlanEdits:
     """Add a format to a session: after its other work, before the closing."""
     if format_id not in kb.formats:
-        raise UserError(f"unknown format {format_id!r}")
+        raise UserError(Message("plan.edit.unknown_format", id=repr(format_id)))
     items = _items(edits, session)
     closing = [n for n, i in enumerate(items) if _role(kb, i.format) == "closing"]
     at = closing[0] if closing else len(items)

@@ -14,7 +14,7 @@ from typing import Literal
 from coachassist import __version__
 from coachassist.diagnosis import Diagnosis
 from coachassist.errors import UserError
-from coachassist.i18n import Lang, t
+from coachassist.i18n import Lang, Message, t
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
 from coachassist.plan.run import clock_time, parse_start, step_minutes, timetable
@@ -68,11 +68,11 @@ def sheet_view(
     sessions = {s.number: s for s in plan.sessions}
     if number not in sessions:
         known = ", ".join(str(n) for n in sessions) or "-"
-        raise UserError(f"--session {number}: the plan has no such session (sessions: {known})")
+        raise UserError(Message("sheet.no_session", number=number, known=known))
     try:
         parse_start(start)
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    except ValueError:
+        raise UserError(Message("sheet.bad_start", start=repr(start))) from None
     session = sessions[number]
     slots = timetable(session, start)
     rows, blocks = [], []

@@ -21,7 +21,7 @@ from rich.traceback import Traceback
 from textual import work
 from textual.binding import Binding, BindingType
 
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.i18n import Lang, default_lang
 from coachassist.intake.progress import CONTEXT_DONE, IntakeProgress, Mode
 from coachassist.kb.loader import KnowledgeBase
@@ -142,7 +142,7 @@ class CoachApp(LangApp):
         try:
             progress = IntakeProgress.open(self.kb, path, lang=self.lang)
         except (UserError, OSError) as error:
-            details = [str(error)]
+            details = [describe(error, self.lang)]
         else:
             for note in progress.notes:  # e.g. answered with an older, compatible version
                 self.notify(plain(note), severity="warning", timeout=15, markup=False)
@@ -241,7 +241,7 @@ class CoachApp(LangApp):
             progress.refresh()
         except (UserError, OSError) as error:
             self.notify(
-                self.tr("tui.collect.refresh_failed", error=plain(str(error))),
+                self.tr("tui.collect.refresh_failed", error=plain(describe(error, self.lang))),
                 severity="error",
                 markup=False,
             )
@@ -256,7 +256,9 @@ class CoachApp(LangApp):
             change()
         except (UserError, OSError) as error:
             self.notify(
-                self.tr("tui.save.failed", error=plain(str(error))), severity="error", markup=False
+                self.tr("tui.save.failed", error=plain(describe(error, self.lang))),
+                severity="error",
+                markup=False,
             )
 
     # --- hooks --------------------------------------------------------------------------------

@@ -130,9 +130,9 @@ def test_booleans_are_refused_by_the_answer_check_itself() -> None:
     kb = load()
     scan, ctx = kb.questionnaires["teamscan"], kb.questionnaires["coach_intake"]
     questions = {q.id: q for q in [*scan.questions, *ctx.questions]}
-    assert "not an answer" in answer_problem(scan, questions["trust_1"], True)
-    assert "not an answer" in answer_problem(ctx, questions["team_size"], True)
-    assert "not an answer" in answer_problem(ctx, questions["observed"], [True])
+    assert "not an answer" in str(answer_problem(scan, questions["trust_1"], True))
+    assert "not an answer" in str(answer_problem(ctx, questions["team_size"], True))
+    assert "not an answer" in str(answer_problem(ctx, questions["observed"], [True]))
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e300", "1e20", "9223372036854775807"])
@@ -149,7 +149,7 @@ def test_number_question_without_bounds_is_still_bounded() -> None:
         id="budget", type="number", integer=False, text=Text(nl="Budget", en="Budget")
     )
     for bad in (math.inf, -math.inf, math.nan, 1e20, 1e300, NUMBER_LIMIT, -NUMBER_LIMIT):
-        assert "not a usable number" in answer_problem(ctx, question, bad)
+        assert "not a usable number" in str(answer_problem(ctx, question, bad))
     for good in (0, 7, 2.5, NUMBER_LIMIT - 1, -NUMBER_LIMIT + 1):
         assert answer_problem(ctx, question, good) is None
 

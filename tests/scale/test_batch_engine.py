@@ -45,7 +45,7 @@ def _alone(kb, path):
 
 
 def _batch(results):
-    return [r.diagnosis.model_dump_json() if r.diagnosis else r.error for r in results]
+    return [r.diagnosis.model_dump_json() if r.diagnosis else str(r.error) for r in results]
 
 
 def test_every_team_gets_what_it_gets_alone_in_file_order(kb, paths):

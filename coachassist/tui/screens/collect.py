@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Static
 
 from coachassist.collect.runner import CollectServer, is_loopback, qr_text
 from coachassist.collect.state import Counts
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.i18n import Lang, t
 from coachassist.kb.loader import KnowledgeBase
 
@@ -132,8 +132,8 @@ class CollectScreen(Screen[None]):
             url = await self.server.start()
         except (UserError, OSError) as error:
             self.server = None
-            self.start_error = str(error)
-            link.update(self.tr("collect.screen.failed", error=str(error)))
+            self.start_error = describe(error, self.lang)
+            link.update(self.tr("collect.screen.failed", error=describe(error, self.lang)))
             return
         self.server.on_count(self.show_counts)
         self.show_counts(self.server.counts())
@@ -184,7 +184,11 @@ class CollectScreen(Screen[None]):
             codes = self.server.add_codes(count)
             write_text_atomic(path, code_sheet_html(codes, self.lang))
         except (UserError, OSError) as error:
-            shown = f"{error}\n{' '.join(codes)}" if codes else str(error)  # never lose a code
+            shown = (
+                f"{describe(error, self.lang)}\n{' '.join(codes)}"
+                if codes
+                else describe(error, self.lang)
+            )  # never lose a code
             self.notify(
                 self.tr("collect.screen.codes_failed", error=shown),
                 severity="error",

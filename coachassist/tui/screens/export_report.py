@@ -18,7 +18,7 @@ from textual.widgets import Checkbox, Footer, Static
 from textual.widgets.option_list import Option
 
 from coachassist.diagnosis import Diagnosis
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.plan import Plan
@@ -77,7 +77,7 @@ class ExportScreen(BaseScreen[list[Path] | None]):
         try:
             self.session.save()
         except (UserError, OSError) as error:
-            self.show_problem(self.tr("tui.save.failed", error=str(error)))
+            self.show_problem(self.tr("tui.save.failed", error=describe(error, self.lang)))
 
     @on(ChoiceList.OptionSelected, "#audience")
     def chosen(self, event: ChoiceList.OptionSelected) -> None:
@@ -94,15 +94,15 @@ class ExportScreen(BaseScreen[list[Path] | None]):
             )
         except UserError as error:
             if audience != "client" or not self.diagnosis.privacy.low_threshold:
-                self.show_problem(self.tr("tui.export.failed", error=str(error)))
+                self.show_problem(self.tr("tui.export.failed", error=describe(error, self.lang)))
                 return
             # the client report is refused (a threshold below 3): offer the coach report
             self.selected = AUDIENCES.index("coach")
             self.query_one("#audience", ChoiceList).highlighted = self.selected
-            self.show_problem(self.tr("tui.export.refused", reason=str(error)))
+            self.show_problem(self.tr("tui.export.refused", reason=describe(error, self.lang)))
             return
         except Exception as error:  # a full disk or a report bug: a message, never a crash
-            self.show_problem(self.tr("tui.export.failed", error=str(error)))
+            self.show_problem(self.tr("tui.export.failed", error=describe(error, self.lang)))
             return
         done = self.tr("tui.export.done", paths="\n".join(str(p) for p in paths))
         self.notify(plain(done), timeout=10, markup=False)

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from coachassist import workspace
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.intake.progress import IntakeProgress, Mode
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.tui.render import plain
@@ -95,7 +95,7 @@ class NewIntakeScreen(BaseScreen[IntakeProgress | None]):
         try:
             progress = IntakeProgress.new(self.kb, path, title, self.mode)
         except (UserError, OSError) as error:
-            self.query_one("#problem", Static).update(plain(str(error)))
+            self.query_one("#problem", Static).update(plain(describe(error, self.lang)))
             return
         self.dismiss(progress)
 

@@ -22,7 +22,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from coachassist.diagnosis import Diagnosis
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.intake.models import PlanEdits
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import KnowledgeBase
@@ -163,7 +163,7 @@ class PlanScreen(BaseScreen[None]):
             assert self.session.store is not None
             self.session.store.update(intake, lambda live: setattr(live, "plan", edits))
         except (UserError, OSError) as error:
-            text = self.tr("tui.planedit.save_failed", error=plain(str(error)))
+            text = self.tr("tui.planedit.save_failed", error=plain(describe(error, self.lang)))
             self.notify(text, severity="error", markup=False)
             return
         self.refresh_plan(plan, place)
@@ -293,7 +293,7 @@ class PlanScreen(BaseScreen[None]):
                 write_text_atomic(target, render_sheet(view, fmt))
                 written.append(str(target))
         except (UserError, OSError) as error:
-            text = self.tr("tui.planedit.save_failed", error=plain(str(error)))
+            text = self.tr("tui.planedit.save_failed", error=plain(describe(error, self.lang)))
             self.notify(text, severity="error", markup=False)
             return
         paths = plain("\n".join(written))

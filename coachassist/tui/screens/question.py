@@ -31,7 +31,7 @@ from textual.widgets import (
     Static,
 )
 
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.intake.models import DONT_KNOW, Answer
 from coachassist.intake.progress import IntakeProgress
 from coachassist.intake.store import is_web_respondent
@@ -239,7 +239,7 @@ class QuestionScreen(BaseScreen[Outcome]):
             self.session.save()
         except (UserError, OSError) as error:
             first = self.save_problem is None
-            self.save_problem = str(error)
+            self.save_problem = describe(error, self.lang)
             if first:
                 self.notify(self.tr("tui.save.failed_note"), severity="error", timeout=8)
             if self.retry_timer is None:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 from textual.widgets.option_list import Option
 
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.intake.progress import IntakeProgress
 from coachassist.intake.store import is_web_respondent
 from coachassist.tui.render import plain
@@ -105,7 +105,7 @@ class RespondentsScreen(BaseScreen[None]):
         try:
             self.session.remove_respondent(rid)
         except (UserError, OSError) as error:
-            text = self.tr("tui.intakeedit.failed", error=plain(str(error)))
+            text = self.tr("tui.intakeedit.failed", error=plain(describe(error, self.lang)))
             self.notify(text, severity="error", markup=False)
             return
         items = self.query_one("#respondents", ChoiceList)

@@ -19,7 +19,7 @@ from textual.widgets import Collapsible, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachassist.diagnosis import Diagnosis, Finding
-from coachassist.errors import UserError
+from coachassist.errors import UserError, describe
 from coachassist.i18n import t
 from coachassist.intake.models import Intake
 from coachassist.intake.progress import IntakeProgress
@@ -94,7 +94,7 @@ class ResultsScreen(BaseScreen[None]):
         try:
             self.diagnosis = self.diagnose(self.session.intake)
         except Exception as error:  # shown in the app: a coach never sees a traceback
-            self.problem = str(error) or type(error).__name__
+            self.problem = describe(error, self.lang) or type(error).__name__
 
     def compose(self) -> ComposeResult:
         self.compute()
@@ -273,7 +273,9 @@ class ResultsScreen(BaseScreen[None]):
             plan = make_plan(self.kb, self.session.intake, self.diagnosis)
         except Exception as error:  # shown, never a traceback
             self.notify(
-                self.tr("tui.plan.failed", error=plain(str(error))), severity="error", markup=False
+                self.tr("tui.plan.failed", error=plain(describe(error, self.lang))),
+                severity="error",
+                markup=False,
             )
             return
         self.app.push_screen(PlanScreen(self.kb, self.session, self.diagnosis, plan))
@@ -305,7 +307,7 @@ class ResultsScreen(BaseScreen[None]):
             self.session.refresh()  # the phones' answers, merged with what the app holds
         except (UserError, OSError) as error:
             self.notify(
-                self.tr("tui.collect.refresh_failed", error=plain(str(error))),
+                self.tr("tui.collect.refresh_failed", error=plain(describe(error, self.lang))),
                 severity="error",
                 markup=False,
             )
