@@ -1,5 +1,5 @@
 """Many teams from files on disk through the whole pipeline, in one process: prints figures
-(bench/README.md). Run: python bench/batch.py [TEAMS] [--dir FOLDER] [--profile].
+(bench/README.md). Run: python bench/batch.py [TEAMS] [--dir FOLDER] [--skip P] [--profile].
 
 Writes TEAMS (default 10,000) generated intakes of 8-12 respondents (random low scales, team
 type and observations) to FOLDER (default a temporary folder; an existing FOLDER with intakes
@@ -7,7 +7,9 @@ is reused), then times ``coachassist diagnose FOLDER --csv`` in this process: ex
 folder, reading and validating every file, scoring, privacy, the rules, the Diagnosis and the
 CSV rows (written to /dev/null); once with ``--jobs 1`` (everything in this process and its
 engine worker) and once as the command runs by default (one process per core from 200 teams).
-RSS is sampled after each quarter of the teams in a first pass in this process.
+RSS is sampled after each quarter of the teams in a first pass in this process. ``--skip P``:
+each answer is "don't know" with probability P (the privacy decision then audits the scales
+someone skipped in: coachassist/engine/differencing.py).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from coachassist.kb.loader import KnowledgeBase, load
 from coachassist.parallel import default_jobs
 
 
-def write_teams(kb: KnowledgeBase, folder: Path, count: int) -> None:
+def write_teams(kb: KnowledgeBase, folder: Path, count: int, skip: float = 0.0) -> None:
     scan = kb.questionnaires["teamscan"]
     context_q = kb.context_questions()
     team_types = [o.value for o in context_q["team_type"].options]
@@ -47,6 +49,8 @@ def write_teams(kb: KnowledgeBase, folder: Path, count: int) -> None:
                 if q.type == "likert":
                     value = rng.choice([1, 2, 2, 3]) if q.scale in low else rng.choice([3, 4, 4, 5])
                     answers[q.id] = 6 - value if q.reverse else value
+                    if skip and rng.random() < skip:
+                        answers[q.id] = "dont_know"
             role = "lead" if i == 0 else "member"
             responses.append({"id": f"r{i:02d}", "role": role, "answers": answers})
         data = {
@@ -95,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("teams", nargs="?", type=int, default=10_000)
     parser.add_argument("--dir", type=Path)
+    parser.add_argument("--skip", type=float, default=0.0, help="share of 'don't know' answers")
     parser.add_argument("--profile", action="store_true", help="cProfile the run, top 25")
     parser.add_argument("--sort", default="cumulative", help="profile order (tottime, ...)")
     args = parser.parse_args()
@@ -104,7 +109,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if len(list(folder.glob("*.toml"))) != args.teams:
             start = time.perf_counter()
-            write_teams(kb, folder, args.teams)
+            write_teams(kb, folder, args.teams, args.skip)
             print(f"wrote {args.teams} intakes in {time.perf_counter() - start:.1f} s (not timed)")
         size = sum(p.stat().st_size for p in folder.glob("*.toml"))
         print(f"{args.teams} intakes, {size / 1e6:.1f} MB on disk")

@@ -1,6 +1,6 @@
 """Diagnostic quality: team profiles -> generated answers (many seeds) -> diagnosis -> figures.
 
-    python bench/quality.py [--seeds N] [--profile ID] [--verbose]
+    python bench/quality.py [--seeds N] [--profile ID] [--verbose] [--skip P]
 
 Each profile in bench/quality_profiles.toml gives per-item target means (after reverse scoring),
 respondent counts, subgroups and a lead's view. Every respondent gets a personal offset per scale
@@ -11,6 +11,8 @@ respondent counts, subgroups and a lead's view. Every respondent gets a personal
 - expected: the share of seeds meeting expect_first / expect_top2;
 - false alarms: seeds with a must_not finding, and findings on healthy profiles;
 - stability: the share of seeds whose first finding is marked stable.
+--skip P: each answer is "don't know" with probability P (drawn apart from the answers, so the
+answers given are the same as without it), to see what skipped questions cost.
 Exit 1 when a target is missed (top-2 agreement >= 90 %, 0 healthy findings, top stable).
 """
 
@@ -57,14 +59,15 @@ def _answers(kb: KnowledgeBase, targets: dict[str, float], rng: random.Random) -
     return answers
 
 
-def make_intake(kb: KnowledgeBase, profile: dict, seed: int) -> Intake:
+def make_intake(kb: KnowledgeBase, profile: dict, seed: int, skip: float = 0.0) -> Intake:
     rng = random.Random(f"{profile['id']}:{seed}")
+    skips = random.Random(f"{profile['id']}:{seed}:skip")
     groups = profile.get("groups") or [{"members": profile.get("members", 0)}]
     responses = []
     for g, group in enumerate(groups):
         targets = _targets(kb, group, profile)
         for i in range(group["members"]):
-            answers = _answers(kb, targets, rng)
+            answers = _skipped(_answers(kb, targets, rng), skips, skip)
             responses.append(Respondent(id=f"g{g}m{i}", role="member", answers=answers))
     lead = profile.get("lead")
     if lead:
@@ -74,7 +77,7 @@ def make_intake(kb: KnowledgeBase, profile: dict, seed: int) -> Intake:
                 id="lead",
                 role="lead",
                 lead_view_consent=lead.get("consent", False),
-                answers=_answers(kb, targets, rng),
+                answers=_skipped(_answers(kb, targets, rng), skips, skip),
             )
         )
     return Intake(
@@ -85,10 +88,17 @@ def make_intake(kb: KnowledgeBase, profile: dict, seed: int) -> Intake:
     )
 
 
-def run_profile(kb: KnowledgeBase, profile: dict, seeds: int, verbose: bool) -> dict:
+def _skipped(answers: dict, rng: random.Random, skip: float) -> dict:
+    draws = {qid: rng.random() for qid in answers}  # drawn always: the same for every P
+    return {qid: "dont_know" if draws[qid] < skip else a for qid, a in answers.items()}
+
+
+def run_profile(
+    kb: KnowledgeBase, profile: dict, seeds: int, verbose: bool, skip: float = 0.0
+) -> dict:
     tops, firsts, met, alarms, stable, counts = [], [], 0, 0, 0, []
     for seed in range(seeds):
-        d = diagnose(kb, make_intake(kb, profile, seed))
+        d = diagnose(kb, make_intake(kb, profile, seed, skip))
         every = [f.id for f in d.findings]
         ids = [f.id for f in d.findings if not getattr(f, "borderline", False)]
         counts.append(len(every))
@@ -133,6 +143,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--profile")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--skip", type=float, default=0.0)
     args = parser.parse_args()
     kb = load()
     profiles = tomllib.loads(PROFILES.read_text(encoding="utf-8"))["profiles"]
@@ -144,7 +155,7 @@ def main() -> int:
     for profile in profiles:
         if args.verbose:
             print(f"  {profile['id']}")
-        row = run_profile(kb, profile, args.seeds, args.verbose)
+        row = run_profile(kb, profile, args.seeds, args.verbose, args.skip)
         rows.append(row)
         print(
             f"{row['id']:<30} {row['agreement']:>8.0%} {row['expected']:>8.0%} "

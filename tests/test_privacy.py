@@ -5,13 +5,15 @@ text and JSON, and the Markdown and HTML report for the client and for the coach
 (1) Swapping the answers of someone in a group below the threshold (a lone lead without
 consent, two leads, two members) with someone in a larger group leaves every team figure the
 same, so it must leave every output byte-identical. (2) With the whole team below the
-threshold, no answer may change any output.
+threshold, no answer may change any output. (3) With a few people skipping questions, no
+linear combination of the means an output shows rests on fewer than k people.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -457,3 +459,339 @@ def test_stability_labels_do_not_reveal_a_small_group():
     after = outputs(intake_of(roles, swapped, {}), "en")
     for name in before:
         assert before[name] == after[name], f"{name} reveals the small group"
+
+
+# --- differencing: a scale's mean next to its questions' means --------------------------------
+# A scale's mean averages each counted person's own mean; a question's mean averages everyone
+# who answered it. With everyone answering every question the two say the same; one person who
+# skipped a question (or answered too few to count) makes them differ by that person's answers.
+
+TRUST = [q.id for q in SCAN.questions if q.scale == "trust"]
+PROBE_RULE = """[[rules]]
+id = "probe.trust-items"
+when = [{conditions}]
+then = {{ signal = "probe_trust_items" }}
+because = {{ nl = "proef", en = "probe" }}
+"""
+
+
+def probe_kb(tmp_path: Path) -> Path:
+    """A trainer's rule that always fires and so shows every trust question's mean and n."""
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    conditions = ", ".join(f'"item.{q}.{stat} >= 0"' for q in TRUST for stat in ("mean", "n"))
+    (folder / "probe.toml").write_text(PROBE_RULE.format(conditions=conditions))
+    return folder
+
+
+def shown_figures(shown: dict) -> tuple[int, float, dict[str, tuple[int, float]]] | None:
+    """What ``diagnose --json`` shows of trust: its n and mean, and each question's n and mean;
+    None when any of them is withheld."""
+    trust = next(s for s in shown["scores"] if s["scale"] == "trust")
+    seen: dict[str, float] = {}
+    for finding in shown["signals"]:
+        for evidence in finding["evidence"]:
+            for cond in evidence["conditions"]:
+                if cond["text"].startswith("item.") and cond["actual"] is not None:
+                    seen[cond["text"].split(" ")[0]] = cond["actual"]
+    items = {q: (seen.get(f"item.{q}.n"), seen.get(f"item.{q}.mean")) for q in TRUST}
+    if trust["mean"] is None or any(None in pair for pair in items.values()):
+        return None
+    return trust["n"], trust["mean"], items  # type: ignore[return-value]
+
+
+def difference(n: int, mean: float, items: dict[str, tuple[int, float]]) -> float:
+    """The attacker's formula: n * S - (1 / m) * sum of n_i * A_i over the scale's m questions."""
+    return n * mean - sum(n_i * a_i for n_i, a_i in items.values()) / len(items)
+
+
+def healthy_with(tmp_path: Path, who: str, answers: dict) -> Path:
+    """The healthy example with some of one respondent's trust answers replaced."""
+    text = (REPO / "examples" / "gezond_wijkteam.toml").read_text()
+    head, _, rest = text.partition(f'id = "{who}"\n')
+    own, sep, tail = rest.partition("[[responses]]")
+    for qid, value in answers.items():
+        own = re.sub(rf"^{qid} = .*$", f"{qid} = {value}", own, flags=re.M)
+    path = tmp_path / "team.toml"
+    path.write_text(head + f'id = "{who}"\n' + own + sep + tail)
+    return path
+
+
+def attack(path: Path, kb: Path, capsys) -> tuple[int, float, dict] | None:
+    capsys.readouterr()
+    assert main(["diagnose", str(path), "--kb", str(kb), "--json"]) == 0
+    return shown_figures(json.loads(capsys.readouterr().out))
+
+
+def test_one_dont_know_does_not_give_that_persons_scale_mean_away(tmp_path, capsys):
+    # r02 (trust 4, 3->3, 4, 2->4, 4 after reverse scoring) says "don't know" on trust_3: the
+    # difference is (1/4 - 1/5) * (4 + 3 + 4 + 4), so r02's own trust mean is 5 * difference
+    path = healthy_with(tmp_path, "r02", {"trust_3": '"dont_know"'})
+    figures = attack(path, probe_kb(tmp_path), capsys)
+    assert figures is None, f"r02's trust mean recovered: {5 * difference(*figures):.2f}"
+    assert next(s for s in diagnose(KB, load_case(KB, [path])).scores if s.scale == "trust").mean
+
+
+def test_answering_too_few_to_count_does_not_give_that_answer_away(tmp_path, capsys):
+    # r03 answers trust_1 only (2 of 3 needed answers short): r03 is in trust_1's mean but not
+    # in the scale's, and the difference is -(1/5) * r03's answer
+    dont_know = {q: '"dont_know"' for q in TRUST[1:]}
+    path = healthy_with(tmp_path, "r03", {"trust_1": 2, **dont_know})
+    figures = attack(path, probe_kb(tmp_path), capsys)
+    assert figures is None, f"r03's answer to trust_1 recovered: {-5 * difference(*figures):.2f}"
+    assert next(s for s in diagnose(KB, load_case(KB, [path])).scores if s.scale == "trust").mean
+
+
+def test_the_attack_is_real_on_the_unfiltered_figures(tmp_path):
+    """The same formula on every figure scored (nothing withheld) does recover the answers, so
+    the two tests above fail exactly when an output shows all of them."""
+    from coachassist.scoring import score_team
+
+    cases = [("r02", {"trust_3": '"dont_know"'}, 5, 3.75), ("r03", {"trust_1": 2}, -5, 2.0)]
+    cases[1][1].update({q: '"dont_know"' for q in TRUST[1:]})
+    for who, answers, factor, truth in cases:
+        scores = score_team(SCAN, load_case(KB, [healthy_with(tmp_path, who, answers)]))
+        trust = scores.scales["trust"]
+        items = {q: (scores.items[q].n, scores.items[q].mean) for q in TRUST}
+        assert trust.mean is not None
+        assert round(factor * difference(trust.n, trust.mean, items) * 4) / 4 == truth
+
+
+# The attacker in general: any linear combination of the shown means (scale, per role, per
+# question, given with their n), knowing who answered what. A combination resting on a set P
+# of people exists when rank(shown sums) > rank(shown sums without P's answers); it must never
+# exist for fewer than k people, except a consenting lead's own mean (the lead's view).
+
+SKIPPABLE = TRUST + [q.id for q in SCAN.questions if q.scale == "conflict"]
+
+
+@pytest.fixture(scope="module")
+def every_item_kb(tmp_path_factory):
+    """The bundled rules plus, per question, a rule that always fires and shows its mean and n."""
+    folder = tmp_path_factory.mktemp("kb")
+    rules = "".join(
+        PROBE_RULE.replace("trust-items", q)
+        .replace("trust_items", q)
+        .format(conditions=f'"item.{q}.mean >= 0", "item.{q}.n >= 0"')
+        for q in LIKERT
+    )
+    (folder / "probe.toml").write_text(rules)
+    return ShortRepr(load([folder]))
+
+
+class ShortRepr:
+    """A knowledge base that Hypothesis prints as one word when an example fails."""
+
+    def __init__(self, kb) -> None:
+        self.kb = kb
+
+    def __repr__(self) -> str:
+        return "<bundled rules + a rule per question>"
+
+
+def person_rank(rows: list[dict[tuple[int, str], Fraction]], left_out: set[int]) -> int:
+    """Rank of the shown sums over the answers of everyone not in ``left_out``."""
+    columns = {key for row in rows for key in row if key[0] not in left_out}
+    basis: list[tuple[tuple[int, str], dict]] = []
+    for row in rows:
+        vector = {key: row.get(key, Fraction(0)) for key in columns}
+        for pivot, reduced in basis:
+            if vector[pivot]:
+                factor = vector[pivot]
+                vector = {key: v - factor * reduced[key] for key, v in vector.items()}
+        pivot = next((key for key in sorted(vector) if vector[key]), None)
+        if pivot is not None:
+            basis.append((pivot, {key: v / vector[pivot] for key, v in vector.items()}))
+    return len(basis)
+
+
+def mean_row(answered: list[set[str]], counted: list[bool]) -> dict[tuple[int, str], Fraction]:
+    """The sum of the counted people's own means, over their answers."""
+    return {
+        (p, q): Fraction(1, len(answered[p]))
+        for p, own in enumerate(answered)
+        if counted[p]
+        for q in own
+    }
+
+
+def linear_leaks(shown: dict, intake: Intake, k: int, items_shown: set[str]) -> list[str]:
+    """Each scale and set of fewer than k people on whom a combination of shown means rests."""
+    from itertools import combinations
+
+    from coachassist.scoring import item_value
+
+    found = []
+    people = range(len(intake.responses))
+    for scale in SCAN.scales:
+        qids = [q for q in SCAN.questions if q.scale == scale.id]
+        answered = [
+            {q.id for q in qids if item_value(SCAN, q, r.answers.get(q.id)) is not None}
+            for r in intake.responses
+        ]
+        counted = [len(a) >= scale.min_answers for a in answered]
+
+        score = next(s for s in shown["scores"] if s["scale"] == scale.id)
+        rows = [mean_row(answered, counted)] if score["mean"] is not None else []
+        roles = [r["role"] for r in score["by_role"]]
+        for role in roles:
+            mine = [counted[p] and intake.responses[p].role == role for p in people]
+            rows.append(mean_row(answered, mine))
+        rows += [
+            {(p, q.id): Fraction(1) for p in people if q.id in answered[p]}
+            for q in qids
+            if q.id in items_shown
+        ]
+        if not rows:
+            continue
+        total = person_rank(rows, set())
+        consented = {p for p in people if counted[p] and intake.responses[p].role == "lead"}
+        consented = consented if shown["privacy"]["lead_view"] and "lead" in roles else set()
+        for size in range(1, min(k, len(intake.responses) + 1)):
+            for suspect in combinations(people, size):
+                allowed = 1 if consented and consented <= set(suspect) else 0
+                if total - person_rank(rows, set(suspect)) > allowed:
+                    found.append(f"{scale.id}: people {suspect}")
+    return found
+
+
+def items_in(shown: dict) -> set[str]:
+    """The questions whose mean an output's evidence shows."""
+    return {
+        cond["text"].split(".")[1]
+        for finding in [*shown["signals"], *shown["findings"]]
+        for evidence in finding["evidence"]
+        for cond in evidence["conditions"]
+        if cond["text"].startswith("item.") and cond["actual"] is not None
+    }
+
+
+@st.composite
+def a_few_skips(draw) -> tuple[list[str], list[dict]]:
+    """A team (a lead and 2 to 6 members) where a few people skip a few trust or conflict
+    questions ("don't know" or no answer), some of them too many to count in the scale."""
+    size = draw(st.integers(3, 7), label="size")
+    roles = ["lead"] + ["member"] * (size - 1)
+    people = []
+    for _ in roles:
+        values = draw(st.lists(st.integers(1, 5), min_size=len(LIKERT), max_size=len(LIKERT)))
+        person: dict = dict(zip(LIKERT, values, strict=True))
+        skips = draw(st.one_of(st.just([]), st.lists(st.sampled_from(SKIPPABLE), max_size=4)))
+        for qid in skips:
+            if draw(st.booleans()):
+                person[qid] = "dont_know"
+            else:
+                person.pop(qid, None)
+        people.append(person)
+    return roles, people
+
+
+@PROPERTY
+@given(team=a_few_skips(), k=st.integers(2, 4), consent=st.booleans())
+def test_no_combination_of_shown_means_rests_on_fewer_than_k_people(
+    every_item_kb, team, k, consent
+):
+    roles, people = team
+    kb = every_item_kb.kb
+    intake = intake_of(roles, people, CONTEXTS[0], consent)
+    dx = diagnose(kb, intake, min_group=k)
+    shown = dx.to_json()
+    items = items_in(shown)
+    assert items == set(dx_items(kb, intake, k)), "an item shown is not in the JSON"
+    for dysfunction in WHY_NOT:
+        answer = why_not(kb, intake, dysfunction, min_group=k)
+        for near in answer.nearest:
+            for cond in near.conditions:
+                if cond.text.startswith("item.") and cond.actual is not None:
+                    assert cond.text.split(".")[1] in items, "why-not shows a withheld item"
+    assert linear_leaks(shown, intake, k, items) == []
+
+
+def dx_items(kb, intake: Intake, k: int) -> frozenset[str]:
+    from coachassist.engine.pipeline import prepare
+
+    return prepare(kb, intake, k).privacy.items
+
+
+def test_the_general_attacker_finds_the_leak_in_unfiltered_figures(tmp_path):
+    """The check above is not vacuous: with every question shown (as before the fix), one
+    "don't know" on trust is a combination resting on one person."""
+    intake = load_case(KB, [healthy_with(tmp_path, "r02", {"trust_3": '"dont_know"'})])
+    shown = diagnose(KB, intake).to_json()
+    assert linear_leaks(shown, intake, 3, set(LIKERT))[:1] == ["trust: people (1,)"]
+    assert linear_leaks(shown, intake, 3, set(LIKERT) - {"trust_3"}) == []
+
+
+def withheld_trust_items(intake: Intake, k: int = 3) -> set[str]:
+    from coachassist.engine.pipeline import prepare
+
+    return set(TRUST) - prepare(KB, intake, k).privacy.items
+
+
+def test_skipped_by_fewer_than_k_withholds_the_skipped_question_only(tmp_path):
+    intake = load_case(KB, [healthy_with(tmp_path, "r02", {"trust_3": '"dont_know"'})])
+    assert withheld_trust_items(intake) == {"trust_3"}
+    # r02's other scales and the trust scale itself are shown as before
+    dx = diagnose(KB, intake)
+    assert all(s.mean is not None for s in dx.scores)
+
+
+def test_the_same_question_skipped_by_k_people_withholds_nothing(tmp_path):
+    path = healthy_with(tmp_path, "r02", {"trust_3": '"dont_know"'})
+    intake = load_case(KB, [path])
+    for person in intake.responses[2:4]:
+        person.answers["trust_3"] = "dont_know"
+    assert withheld_trust_items(intake) == set()  # the difference rests on 3 people
+
+
+def test_fewer_than_k_who_answered_everything_are_protected_too():
+    # two members skip trust_5, one lead answers everything: trust_5 (2 answers) is withheld
+    # for its n, and the scale mean minus the other four questions' means would be the lead's
+    # own answers, so one more question goes
+    people = [uniform(4), uniform(2), uniform(3)]
+    for person in people[1:]:
+        del person["trust_5"]
+    intake = intake_of(["lead", "member", "member"], people, CONTEXTS[0])
+    hidden = withheld_trust_items(intake)
+    assert "trust_5" in hidden and len(hidden) == 2
+
+
+def test_a_self_scan_with_a_dont_know_still_shows_every_question():
+    lead = {q: 2 for q in LIKERT} | {"trust_3": "dont_know"}
+    intake = intake_of(["lead"], [lead], CONTEXTS[0]).model_copy(update={"min_group": 1})
+    assert withheld_trust_items(intake, 1) == {"trust_3"}  # unanswered, nothing to show
+    from coachassist.engine.pipeline import prepare
+
+    assert {"trust_1", "trust_2", "trust_4", "trust_5"} <= prepare(KB, intake, 1).privacy.items
+
+
+def test_a_withheld_question_says_why_in_the_coach_report(tmp_path):
+    # a rule looks at every trust question, so one of them must go: the one r02 skipped
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    looked_at = ", ".join(f'"item.{q}.mean <= 9"' for q in TRUST)
+    (folder / "probe.toml").write_text(
+        PROBE_RULE.replace("when = [{conditions}]", 'when = ["score.trust.n >= 0"]\n{any}').format(
+            any=f'when_any = [{looked_at}, "score.trust.mean >= 0"]'
+        )
+    )
+    kb = load([folder])
+    intake = load_case(kb, [healthy_with(tmp_path, "r02", {"trust_3": '"dont_know"'})])
+    dx = diagnose(kb, intake)
+    plan = build_plan(kb, dx, intake.context)
+    said = {
+        "en": "would give away the answers of the few who skipped a question",
+        "nl": "zou ze de antwoorden verraden van de enkelen die een vraag oversloegen",
+    }
+    for lang, words in said.items():
+        text = render(kb, intake, dx, plan, "md", lang, "coach")
+        line = next(line for line in text.splitlines() if words in line)
+        assert "9" not in line and "4.5" not in line  # no threshold, no value
+
+
+def test_a_question_no_rule_looks_at_goes_first(tmp_path):
+    """r02 skips "careful what I say" (trust_4), which a rule looks at: withholding any one
+    trust question closes the difference, so one no rule looks at goes and nothing any output
+    shows changes."""
+    intake = load_case(KB, [healthy_with(tmp_path, "r02", {"trust_4": '"dont_know"'})])
+    assert withheld_trust_items(intake) == {"trust_1"}

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from coachassist.diagnosis import Diagnosis
+from coachassist.engine.differencing import ruled_questions
 from coachassist.engine.explain import build_diagnosis
 from coachassist.engine.facts import FactTable, build_facts
 from coachassist.engine.inference import engine_for, reference
@@ -71,11 +72,19 @@ class Prepared:
     lenient: list[str]
 
 
-def prepare(kb: KnowledgeBase, intake: Intake, min_group: int | None = None) -> Prepared:
+def prepare(
+    kb: KnowledgeBase,
+    intake: Intake,
+    min_group: int | None = None,
+    privacy: Privacy | None = None,
+) -> Prepared:
+    """``privacy``: a decision already made for this team (the re-run without a withheld
+    finding keeps it; its fewer rules look at fewer questions)."""
     k = min_group or intake.min_group or DEFAULT_MIN_GROUP
     table, scores = team_facts(kb, intake)
     scan = kb.questionnaires[intake.scan]  # team_facts checked it
-    privacy = Privacy.decide(intake, scores, k, scan)
+    if privacy is None:
+        privacy = Privacy.decide(intake, scores, k, scan, ruled_questions(kb.rules.values()))
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
     strict, lenient = soft_runs(kb.rules, visible) if privacy.team_ok else ([], [])
     return Prepared(intake, scores, privacy, visible, strict, lenient)
@@ -112,7 +121,7 @@ def conclude_withholding(
     if hidden:
         more = withheld.adding(hidden, raw.findings)
         fewer = without_findings(kb, more.findings)
-        again = prepare(fewer, intake, privacy.k)
+        again = prepare(fewer, intake, privacy.k, privacy)
         return conclude_withholding(fewer, again, reference(fewer.rules, again.visible), more)
     # strength, order, stability and the coach's decisions (engine/refine.py)
     refined = refine(

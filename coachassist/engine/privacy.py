@@ -6,6 +6,10 @@ Threshold k (``min_group``): a figure is shown only when it rests on at least k 
 - The whole team below k: no figure, no rule runs, no finding; only how many more are needed.
 - A scale or question answered by fewer than k people: withheld. A question's diff from its
   scale only with the scale shown too (with the question's mean it gives the scale's away).
+- No combination of shown means may rest on fewer than k people: a scale's mean next to its
+  questions' means gives away the answers of someone who skipped a question (or answered too
+  few to count in the scale). The fewest question figures that close it are withheld, first
+  questions no rule looks at (engine/differencing.py).
 - Open answers to a question: only when at least k respondents were shown that question (a
   question shown only to the lead, by ``show_if``, would otherwise print the lead's own words),
   or, when only leads were shown it, with the lead's consent.
@@ -21,8 +25,10 @@ A self-scan (``min_group = 1``, the lead alone, who is also the only reader) sho
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from coachassist.engine.differencing import exposed_questions
 from coachassist.engine.facts import Fact, FactTable
 from coachassist.intake.models import Intake
 from coachassist.kb.answers import is_shown
@@ -60,7 +66,16 @@ class Privacy:
     diffs: frozenset[str] = frozenset()
 
     @classmethod
-    def decide(cls, intake: Intake, scores: TeamScores, k: int, scan: Questionnaire) -> Privacy:
+    def decide(
+        cls,
+        intake: Intake,
+        scores: TeamScores,
+        k: int,
+        scan: Questionnaire,
+        ruled: Collection[str] = (),
+    ) -> Privacy:
+        """``ruled``: the questions some rule looks at (``ruled_questions``); when a question's
+        figures must go to protect a few people, others go first (see engine/differencing.py)."""
         consented = {
             role: all(r.lead_view_consent for r in intake.responses if r.role == role)
             for role in scores.roles
@@ -93,6 +108,10 @@ class Privacy:
             only_leads = bool(seen) and all(r.role == "lead" for r in seen)
             return team_ok and (len(seen) >= k or (only_leads and lead_view))
 
+        items = frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k)
+        # complementary suppression: no question figure that would difference a scale's mean
+        lead = {"lead"} if consented.get("lead") else set()
+        items -= exposed_questions(scan, intake, k, scales, items, gaps, lead, ruled)
         return cls(
             k=k,
             answered=answered,
@@ -101,17 +120,10 @@ class Privacy:
             lead_view=lead_view,
             roles_ok=roles_ok,
             scales=scales,
-            items=frozenset(q for q, it in scores.items.items() if team_ok and it.n >= k),
+            items=items,
             gaps=gaps,
             texts=frozenset(q.id for q in scan.questions if q.type == "text" and text_ok(q.id)),
-            diffs=frozenset(
-                q.id
-                for q in scan.questions
-                if q.id in scores.items
-                and scores.items[q.id].n >= k
-                and team_ok
-                and q.scale in scales
-            ),
+            diffs=frozenset(q.id for q in scan.questions if q.id in items and q.scale in scales),
         )
 
     @property

@@ -153,7 +153,8 @@ def describe(cond: CheckedCondition, kb: KnowledgeBase, dx: Diagnosis, lang: Lan
         return _subject(parsed, kb, dx, lang, concluded=cond.holds)
     subject = _subject(parsed, kb, dx, lang)
     if cond.withheld:
-        return t("report.cond.withheld_subject", lang, subject=subject)
+        key = "withheld_question" if parsed.kind == "item" else "withheld_subject"
+        return t(f"report.cond.{key}", lang, subject=subject)
     if cond.agreed is not None:
         scan_q = kb.scan_questions().get(parsed.name)
         statement = scan_q.text(lang) if scan_q else parsed.name
