@@ -333,3 +333,28 @@ def test_csv_rows_say_the_threshold_and_warn_when_it_is_below_three(tmp_path, ca
     assert main(["diagnose", str(tmp_path), "--jsonl", "--min-group", "3"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {line["min_group"] for line in lines} == {3}
+
+
+@PROPERTY
+@given(
+    seed=st.integers(0, 10**6),
+    size=st.integers(3, 5),
+    context=st.sampled_from(sorted(CONTEXT)),
+    skipped=st.lists(st.sampled_from(LIKERT), max_size=4),
+)
+def test_withholding_a_finding_changes_no_figure_shown(seed, size, context, skipped):
+    """The rules run again without a withheld finding's rules; the figures shown stay those the
+    team's privacy decision chose (the differencing audit reads which questions rules look at,
+    and fewer rules look at fewer questions)."""
+    from coachassist.engine import diagnose_with_facts
+
+    intake = team(seed, size, 2, context)
+    for question in skipped:  # one person's "don't know": the differencing audit's case
+        intake.responses[0].answers[question] = "dont_know"
+    first = prepare(KB, intake)
+    dx, facts = diagnose_with_facts(KB, intake)
+    figures = ("score.", "item.", "gap.")
+    assert {k for k in facts.facts if k.startswith(figures)} == {
+        k for k in first.visible.facts if k.startswith(figures)
+    }
+    assert {s.scale for s in dx.scores if s.mean is not None} == set(first.privacy.scales)
