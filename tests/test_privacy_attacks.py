@@ -5,8 +5,7 @@
   answers"): no other finding, suggested format or why-not answer may rest on it or say that
   it holds, or the reader learns which finding it was and that one person carries it.
 - ``compare`` does not call such a finding *gone* while its rules still hold.
-- The lead without consent: nothing shows the lead's own answers, whatever the threshold
-  (xfail: the fix belongs in engine/privacy.py).
+- The lead without consent: nothing shows the lead's own answers, whatever the threshold.
 - A page or a file that may be passed on (the overview, a comparison, CSV/JSONL rows) says so
   loudly when a figure on it may rest on one or two people (threshold below 3, self-scan).
 - The swap and below-k attacks of test_privacy.py, on compare, the rows and the overview.
@@ -116,14 +115,7 @@ def test_no_output_says_a_finding_withheld_for_one_person_holds(seed, size, base
         assert f'"{fid}"' not in plan
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Privacy.decide (engine/privacy.py) lets a role of one be shown at --min-group 1 "
-    "whatever the lead's consent: the lead who said no gets gaps, their direction and a "
-    "perception-gap finding. Fix belongs in engine/privacy.py (role_ok), owned by helper "
-    "'privacy'.",
-)
-@pytest.mark.parametrize("k", [1])
+@pytest.mark.parametrize("k", [1, 2, 3])
 def test_the_lead_who_said_no_is_not_shown_at_a_low_threshold(k):
     """The lead was asked and said no; a threshold of 1 chosen by the coach does not overrule
     that: no gap, no direction, no lead's view, no perception-gap finding."""
