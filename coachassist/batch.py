@@ -37,6 +37,7 @@ COLUMNS = (
     "band",
     "withheld",
     "findings",
+    "min_group",
 )
 _GLOB = set("*?[")
 
@@ -193,9 +194,17 @@ def rows(result: TeamResult, lang: Lang) -> list[dict[str, Any]]:
                 "band": score.band(lang) if score.band else None,
                 "withheld": withheld_reason(dx, score.n, score.mean, lang),
                 "findings": findings,
+                "min_group": dx.min_group,
             }
         )
     return out
+
+
+def few_people(result: TeamResult) -> bool:
+    """The team's figures may rest on fewer than three people: its threshold is below 3, or
+    it is a lead's self-scan (the lead's own answers, for the lead's eyes)."""
+    dx = result.diagnosis
+    return dx is not None and (dx.privacy.low_threshold or dx.privacy.self_scan)
 
 
 def withheld_reason(dx: Diagnosis, n: int | None, mean: float | None, lang: Lang) -> str | None:

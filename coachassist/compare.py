@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from coachassist.diagnosis import Diagnosis, Finding, ScaleScore, Value
 from coachassist.engine import diagnose_with_facts
 from coachassist.engine.facts import FactTable
+from coachassist.engine.inference import rule_holds
 from coachassist.errors import UserError
 from coachassist.i18n import Message
 from coachassist.intake.models import Intake
@@ -120,6 +121,10 @@ class Comparison(_Model):
     earlier_respondents: int
     later_respondents: int
     teams_shown: bool  # both scans have k or more respondents
+    # a figure may rest on one or two people (a scan's threshold below 3, or a lead's self-scan
+    # compared with a coach's scan): for the coach only, as the warning says
+    low_threshold: bool = False
+    low_k: int = 3  # the lowest threshold of the two scans
     scales: list[ScaleChange]
     findings: list[FindingChange]
     plan: Plan
@@ -134,16 +139,22 @@ class Comparison(_Model):
 
 @dataclass(frozen=True)
 class Scan:
-    """One scan as diagnosed: its intake, its Diagnosis and the facts the rules saw."""
+    """One scan as diagnosed: its intake, its Diagnosis and the facts the rules saw, without
+    the signals the Diagnosis withholds (``withheld``: those only a finding one person decides
+    rested on)."""
 
     intake: Intake
     diagnosis: Diagnosis
     facts: FactTable
+    withheld: frozenset[str] = frozenset()
 
 
 def diagnose_scan(kb: KnowledgeBase, intake: Intake, min_group: int | None = None) -> Scan:
     diagnosis, facts = diagnose_with_facts(kb, intake, min_group=min_group)
-    return Scan(intake, diagnosis, facts)
+    shown = {f"signal.{s.id}" for s in diagnosis.signals}
+    withheld = frozenset(k for k in facts.facts if k.startswith("signal.") and k not in shown)
+    kept = FactTable({k: v for k, v in facts.facts.items() if k not in withheld})
+    return Scan(intake, diagnosis, kept, withheld)
 
 
 def compare(
@@ -160,6 +171,8 @@ def compare(
         earlier_respondents=earlier.diagnosis.respondents,
         later_respondents=later.diagnosis.respondents,
         teams_shown=shown,
+        low_threshold=few_people(earlier.diagnosis, later.diagnosis),
+        low_k=min(earlier.diagnosis.min_group, later.diagnosis.min_group),
         scales=scale_changes(kb, earlier, later),
         findings=finding_changes(kb, earlier, later) if shown else [],
         plan=build_plan(
@@ -167,6 +180,13 @@ def compare(
         ),
         later=later.diagnosis,
     )
+
+
+def few_people(earlier: Diagnosis, later: Diagnosis) -> bool:
+    """A figure of either scan may rest on fewer than three people: its threshold is below 3,
+    or one scan is a lead's self-scan and the other is not (its reader is not that lead)."""
+    a, b = earlier.privacy, later.privacy
+    return a.low_threshold or b.low_threshold or a.self_scan != b.self_scan
 
 
 def scale_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[ScaleChange]:
@@ -223,14 +243,14 @@ def finding_changes(kb: KnowledgeBase, earlier: Scan, later: Scan) -> list[Findi
             kb,
             rules,
             earlier.facts,
-            later.facts,
+            later,
             detail=old is None or new is None or old.severity != new.severity,
         )
         changes.append(
             FindingChange(
                 id=fid,
                 name=(new or old).name,  # type: ignore[union-attr]
-                change=_kind(old, new, lines),
+                change=_kind(old, new, lines, _still_concluded(kb, fid, later.facts)),
                 earlier=old.severity if old else None,
                 later=new.severity if new else None,
                 rules=lines,
@@ -252,12 +272,13 @@ def _concluding(kb: KnowledgeBase, fid: str, *found: Finding | None) -> list[str
 
 
 def _chain(
-    kb: KnowledgeBase, rules: list[str], before: FactTable, after: FactTable, *, detail: bool
+    kb: KnowledgeBase, rules: list[str], before: FactTable, later: Scan, *, detail: bool
 ) -> list[RuleChange]:
     """The concluding rules, each followed by the rules behind a signal or finding it tests
     whose presence changed (down to the scores), so the reason reaches the figures."""
     if not detail:
         return []
+    after = later.facts
     out: list[RuleChange] = []
     seen: set[str] = set()
 
@@ -265,7 +286,7 @@ def _chain(
         if rule_id in seen or depth > 4:
             return
         seen.add(rule_id)
-        change = _rule_change(kb, rule_id, before, after, depth)
+        change = _rule_change(kb, rule_id, before, after, depth, later.withheld)
         out.append(change)
         rule = kb.rules[rule_id]
         for cond, moved in zip(
@@ -290,13 +311,20 @@ def _held_once(rule: Rule, before: FactTable, after: FactTable) -> bool:
 
 
 def _rule_change(
-    kb: KnowledgeBase, rule_id: str, before: FactTable, after: FactTable, depth: int = 0
+    kb: KnowledgeBase,
+    rule_id: str,
+    before: FactTable,
+    after: FactTable,
+    depth: int = 0,
+    withheld: frozenset[str] = frozenset(),
 ) -> RuleChange:
+    """``withheld``: the signals the later Diagnosis withholds; like a withheld figure, the
+    later scan cannot tell whether they hold."""
     rule = kb.rules[rule_id]
     lines = []
     for cond in [*rule.conditions, *rule.any_conditions]:
         a, b = before.value(cond), after.value(cond)
-        figure = cond.kind in ("score", "item", "gap")
+        figure = cond.kind in ("score", "item", "gap") or cond.key in withheld
         lines.append(
             ConditionChange(
                 text=cond.text,
@@ -316,16 +344,27 @@ def _value(value: object) -> Value:
     return value  # type: ignore[return-value]
 
 
-def _kind(old: Finding | None, new: Finding | None, rules: list[RuleChange]) -> FindingChangeKind:
+def _still_concluded(kb: KnowledgeBase, fid: str, facts: FactTable) -> bool:
+    """A rule concluding the finding holds on the later scan's facts: a finding the later
+    Diagnosis does not show anyway (too weak to report, or one person's answers decide it)."""
+    key = f"dysfunction.{fid}"
+    return any(r.then.fact_key == key and rule_holds(r, facts) for r in kb.rules.values())
+
+
+def _kind(
+    old: Finding | None, new: Finding | None, rules: list[RuleChange], concluded: bool = False
+) -> FindingChangeKind:
     if old and new:
         delta = SEVERITY_RANK[new.severity or "low"] - SEVERITY_RANK[old.severity or "low"]
         return "stronger" if delta > 0 else "weaker" if delta < 0 else "same"
     if new:
         return "appeared"
     # Gone: but if a condition that held before has no value now (not asked in the later
-    # scan, e.g. a pulse, or withheld there), the later scan cannot tell: not "disappeared".
+    # scan, e.g. a pulse, or withheld there), the later scan cannot tell: not "disappeared";
+    # nor when its rules still conclude it but the later Diagnosis does not show it (too weak
+    # to report, or withheld because one person's answers decide it: alike on purpose).
     unknown = any(c.held and c.unknown_later for r in rules for c in r.conditions)
-    return "not_measured" if unknown else "disappeared"
+    return "not_measured" if unknown or concluded else "disappeared"
 
 
 def earlier_paths(intake: Intake, path: Path) -> list[Path]:

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from coachassist.batch import TeamResult, diagnose_many
+from coachassist.batch import TeamResult, diagnose_many, few_people
 from coachassist.errors import UserError
 from coachassist.kb.loader import KnowledgeBase
 
@@ -64,6 +64,10 @@ class Rendered:
     path: Path
     error: UserError | None
     output: str
+    team: str = ""
+    # the team's threshold when its figures may rest on fewer than three people
+    # (``batch.few_people``): the command line warns; else None
+    few_people_k: int | None = None
 
 
 Render = Callable[[KnowledgeBase, TeamResult], str]  # module-level (sent to other processes)
@@ -74,7 +78,8 @@ def _rendered(
 ) -> Iterator[Rendered]:
     for result in diagnose_many(kb, paths, min_group=min_group):
         output = render(kb, result) if result.error is None else ""
-        yield Rendered(result.path, result.error, output)
+        few = result.diagnosis.min_group if few_people(result) and result.diagnosis else None
+        yield Rendered(result.path, result.error, output, result.team, few)
 
 
 def _chunk(paths: list[Path], render: Render, min_group: int | None) -> list[Rendered]:

@@ -48,6 +48,7 @@ def _is_intake(path: Path) -> bool:
 
 def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     from coachassist.batch import COLUMNS, expand
+    from coachassist.i18n import t
 
     if args.context is not None:
         raise UserError(Message("cli.option.context_one"))
@@ -75,9 +76,10 @@ def run_batch(kb: KnowledgeBase, args: argparse.Namespace) -> int:
                 print(f"coachassist: {team.error.render(args.lang)}", file=sys.stderr)
             else:
                 sys.stdout.write(team.output)
+                if team.few_people_k is not None and mode != "text":  # text: its own warning
+                    warning = t("anonymity.low_threshold", args.lang, k=team.few_people_k)
+                    print(f"coachassist: {team.team}: {warning}", file=sys.stderr)
     if failed:
-        from coachassist.i18n import t
-
         raise UserError(t("batch.failed", args.lang, failed=failed, total=len(paths)))
     return 0
 

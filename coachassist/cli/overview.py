@@ -50,6 +50,7 @@ def run(name: str, args: argparse.Namespace) -> int:
         if result.intake is None or result.diagnosis is None or result.path.resolve() in named:
             continue
         trend = {}
+        earlier_few = False
         before = earlier_paths(result.intake, result.path)
         if before:
             try:
@@ -62,9 +63,11 @@ def run(name: str, args: argparse.Namespace) -> int:
                     diagnose_scan(kb, result.intake, args.min_group).facts,
                 )
                 trend = {c.scale: c for c in scale_changes(kb, earlier, later)}
+                privacy = earlier.diagnosis.privacy
+                earlier_few = privacy.low_threshold or privacy.self_scan
             except UserError as error:
                 errors.append(error.render(args.lang))
-        teams.append(OverviewTeam(result, trend))
+        teams.append(OverviewTeam(result, trend, earlier_few))
     text = overview_html(kb, teams, errors, args.lang)
     write_output(args.output, text)
     return 0

@@ -81,8 +81,15 @@ class Privacy:
             for role in scores.roles
         }
 
+        self_scan = is_self_scan(intake)
+
         def role_ok(role: str, n: int) -> bool:
-            return n >= k or (role == "lead" and consented.get(role, False))
+            """A role may be shown on its own with k people; a lone lead only by their own
+            consent, whatever k (a threshold of 1 does not overrule the lead's no), or in
+            their self-scan, where the lead is the only reader."""
+            if role == "lead" and (consented.get(role, False) or self_scan):
+                return True
+            return n >= k and not (role == "lead" and n == 1)
 
         answered = sum(1 for r in intake.responses if r.answers)
         team_ok = answered >= k
@@ -115,7 +122,7 @@ class Privacy:
         return cls(
             k=k,
             answered=answered,
-            self_scan=is_self_scan(intake),
+            self_scan=self_scan,
             team_ok=team_ok,
             lead_view=lead_view,
             roles_ok=roles_ok,

@@ -5,6 +5,7 @@ and the coach's own decisions. Called by ``engine.diagnose`` after the rules ran
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from coachassist.diagnosis import Decision, Diagnosis, Finding, Suggestion
 from coachassist.engine.facts import FactTable
@@ -74,6 +75,34 @@ def _decide(finding: Finding, decision: FindingDecision | None) -> Finding:
     return finding.model_copy(update=update)
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """Findings withheld because one particular person's answers decide them, and the rules
+    that concluded them (the signals only those rules used are withheld with them)."""
+
+    findings: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
+
+    def adding(self, hidden: set[str], found: list[Finding]) -> Withheld:
+        rules = {e.rule for f in found if f.id in hidden for e in f.evidence}
+        return Withheld(self.findings | hidden, self.rules | rules)
+
+
+NOTHING_WITHHELD = Withheld()
+
+
+def one_person(
+    kb: KnowledgeBase, intake: Intake, privacy: Privacy, findings: list[Finding]
+) -> tuple[dict[str, int], set[str]]:
+    """For each finding, in how many leave-one-out re-runs it disappears; and the findings one
+    particular person's answers decide (withheld)."""
+    if not findings:
+        return {}, set()
+    scan = kb.questionnaires[intake.scan]
+    missing = missing_counts(kb, scan, intake, privacy, [f.id for f in findings])
+    return missing, {fid for fid, n in missing.items() if exposes_one(n, privacy)}
+
+
 def refine(
     kb: KnowledgeBase,
     intake: Intake,
@@ -82,33 +111,35 @@ def refine(
     borderline: set[str],
     reaching: set[str] | None = None,
     facts: FactTable | None = None,
+    withheld: Withheld = NOTHING_WITHHELD,
+    missing: dict[str, int] | None = None,
 ) -> Diagnosis:
     """``reaching``: the borderline findings only the lenient run concluded; ``facts``: the
-    visible facts the rules saw (a scale's depth leaves out a question that stands out)."""
+    visible facts the rules saw (a scale's depth leaves out a question that stands out);
+    ``withheld``: findings already withheld, whose rules did not run for ``diagnosis``;
+    ``missing``: ``one_person``'s counts when the caller has them."""
     findings = diagnosis.findings
     notes = list(diagnosis.notes)
-    if findings:
-        scan = kb.questionnaires[intake.scan]
-        ids = [f.id for f in findings]
-        missing = missing_counts(kb, scan, intake, privacy, ids)
+    if missing is None:
+        missing, hidden = one_person(kb, intake, privacy, findings)
+    else:
         hidden = {fid for fid, n in missing.items() if exposes_one(n, privacy)}
-        if hidden:
-            notes.append(_text("stability.withheld", n=len(hidden)))
+    withheld = withheld.adding(hidden, findings)
+    if withheld.findings:
+        notes.append(_text("stability.withheld", n=len(withheld.findings)))
+    if findings:
         findings = [
             f.model_copy(update={"stability": label(missing[f.id], diagnosis.respondents)})
             for f in findings
             if f.id not in hidden
         ]
         findings = rank(kb, intake.scan, findings, diagnosis.scores, borderline, reaching, facts)
-        shown_rules = {e.rule for f in findings for e in f.evidence}
-        hidden_rules = {e.rule for f in diagnosis.findings if f.id in hidden for e in f.evidence}
-        signals = [
-            s
-            for s in diagnosis.signals
-            if not ({e.rule for e in s.evidence} & hidden_rules - shown_rules)
-        ]
-    else:
-        signals = diagnosis.signals
+    shown_rules = {e.rule for f in findings for e in f.evidence}
+    signals = [
+        s
+        for s in diagnosis.signals
+        if not ({e.rule for e in s.evidence} & withheld.rules - shown_rules)
+    ]
     decisions = intake.decisions or {}
     decided = [_decide(f, decisions.get(f.id)) for f in findings]
     kept = [f for f in decided if not (f.decision and f.decision.action == "reject")]
@@ -125,4 +156,4 @@ def refine(
     )
 
 
-__all__ = ["borrow_lenient", "dysfunctions", "refine"]
+__all__ = ["NOTHING_WITHHELD", "Withheld", "borrow_lenient", "dysfunctions", "one_person", "refine"]

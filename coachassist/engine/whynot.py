@@ -18,9 +18,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from coachassist.engine.differencing import ruled_questions
 from coachassist.engine.facts import FactTable
-from coachassist.engine.pipeline import DEFAULT_MIN_GROUP, team_facts
+from coachassist.engine.inference import reference
+from coachassist.engine.pipeline import conclude_withholding, prepare, without_findings
 from coachassist.engine.privacy import Privacy
 from coachassist.engine.soft import conclusions
 from coachassist.errors import UserError
@@ -66,6 +66,7 @@ class WhyNot:
     name: Text
     concluded: bool
     team_shown: bool = True
+    one_person: bool = False  # withheld: one particular person's answers decide it
     nearest: list[NearRule] = field(default_factory=list)
     removal: Removal | None = None
 
@@ -80,8 +81,15 @@ def _numeric_distance(cond: Condition, actual: float) -> float:
 
 
 class _Measure:
-    def __init__(self, rules: Mapping[str, Rule], table: FactTable, privacy: Privacy) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, Rule],
+        table: FactTable,
+        privacy: Privacy,
+        hidden: frozenset[str] = frozenset(),
+    ) -> None:
         self.rules, self.table, self.privacy = rules, table, privacy
+        self.hidden = hidden  # findings withheld because one person decides them
         self.by_key: dict[str, list[Rule]] = {}
         for rule in rules.values():
             if rule.then.fact_key:
@@ -89,7 +97,9 @@ class _Measure:
         self.memo: dict[str, float | None] = {}
 
     def condition(self, cond: Condition, depth: int) -> Distance:
-        withheld = self.privacy.withheld(cond)
+        withheld = self.privacy.withheld(cond) or (
+            cond.kind == "dysfunction" and cond.name in self.hidden
+        )
         actual = None if withheld else self.table.value(cond)
         ok = not withheld and holds(cond, actual)
         distance: float | None
@@ -187,19 +197,24 @@ def why_not(
     if dysfunction not in kb.dysfunctions:
         known = ", ".join(sorted(kb.dysfunctions))
         raise UserError(Message("whynot.unknown", id=repr(dysfunction), known=known))
-    k = min_group or intake.min_group or DEFAULT_MIN_GROUP
-    table, scores = team_facts(kb, intake)
-    scan = kb.questionnaires[intake.scan]  # team_facts checked it
-    privacy = Privacy.decide(intake, scores, k, scan, ruled_questions(kb.rules.values()))
-    visible = privacy.visible_facts(table)
+    team = prepare(kb, intake, min_group)
+    privacy = team.privacy
+    visible = FactTable(copy.deepcopy(team.visible.facts))  # ``reference`` below adds to team
     key = f"dysfunction.{dysfunction}"
     result = WhyNot(dysfunction, kb.dysfunctions[dysfunction].name, concluded=False)
     if not privacy.team_ok:
         result.team_shown = False
         return result  # nothing may be shown, not even how far a rule is from holding
-    concluded = _concluded(kb.rules, visible)
+    # the findings one person decides are withheld: the rules measured here are those the
+    # shown Diagnosis rests on, and a condition on such a finding names its subject only
+    hidden = conclude_withholding(kb, team, reference(kb.rules, team.visible))[2].findings
+    if dysfunction in hidden:
+        result.one_person = True
+        return result
+    rules = without_findings(kb, hidden).rules if hidden else kb.rules
+    concluded = _concluded(rules, visible)
     result.concluded = key in concluded.facts
-    measure = _Measure(kb.rules, concluded, privacy)
+    measure = _Measure(rules, concluded, privacy, hidden)
     near = []
     for rule in measure.by_key.get(key, []):
         conditions, total = measure.rule(rule, 0)
@@ -218,7 +233,7 @@ def why_not(
                             todo.append(cond.key)
                     else:
                         chain.add(cond.key)
-        result.removal = _removal(kb.rules, visible, key, chain)
+        result.removal = _removal(rules, visible, key, chain)
     return result
 
 
@@ -226,6 +241,8 @@ def lines(result: WhyNot, lang: Lang) -> list[str]:
     """The answer as plain text lines (the CLI prints them, the app shows them)."""
     if not result.team_shown:
         return [t("whynot.team_hidden", lang)]
+    if result.one_person:
+        return [t("whynot.one_person", lang, name=result.name(lang))]
     head = "whynot.concluded" if result.concluded else "whynot.not_concluded"
     out = [t(head, lang, name=result.name(lang))]
     for near in result.nearest:

@@ -26,6 +26,8 @@ def comparison_lines(
         n2=cmp.later_respondents,
     )
     lines = [title, "", t("compare.scales", lang)]
+    if cmp.low_threshold:
+        lines[:0] = [f"!!! {t('anonymity.low_threshold', lang, k=cmp.low_k)}", ""]
     lines += [scale_line(change, lang) for change in cmp.scales]
     lines += ["  " + t("compare.method", lang), "", t("compare.findings", lang)]
     if not cmp.teams_shown:

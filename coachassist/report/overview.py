@@ -33,6 +33,7 @@ td.withheld { color: #555; font-style: italic; background: #eee; }
 .team { margin: 0.8rem 0; } .team h3 { font-size: 1rem; margin: 0; }
 .sev-high { color: #8b0000; } .sev-medium { color: #8a5a00; } .sev-low { color: #235; }
 ul.errors { color: #8b0000; }
+p.warning { border: 3px solid #8b0000; color: #8b0000; font-weight: bold; padding: 0.5rem; }
 @media print { body { margin: 0; } }
 """
 
@@ -41,6 +42,14 @@ ul.errors { color: #8b0000; }
 class OverviewTeam:
     result: TeamResult
     trend: Mapping[str, ScaleChange]  # scale -> change since the team's previous scan
+    earlier_few: bool = False  # the previous scan's figures may rest on fewer than 3 people
+
+    @property
+    def few_people(self) -> bool:
+        """This team's figures, or its previous scan's behind the trend, may rest on fewer
+        than three people (a threshold below 3 or a lead's self-scan)."""
+        dx = self.result.diagnosis
+        return self.earlier_few or bool(dx and (dx.privacy.low_threshold or dx.privacy.self_scan))
 
 
 def colour(mean: float, low: float = 1.0, high: float = 5.0) -> str:
@@ -56,6 +65,7 @@ def overview_html(
     shown = [team for team in teams if team.result.diagnosis]
     body = [
         tag("h1", e(t("overview.title", lang, n=len(shown)))),
+        _warning(shown, lang),
         tag("p", e(t("overview.legend", lang)), "legend"),
         tag("h2", e(t("overview.heatmap", lang))),
         _heatmap(scales, shown, lang),
@@ -76,6 +86,16 @@ def overview_html(
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def _warning(teams: Sequence[OverviewTeam], lang: Lang) -> str:
+    """A loud warning naming the teams whose figures may rest on fewer than three people: a
+    threshold below 3 (coach's eyes only, as in the coach report) or a lead's self-scan (the
+    lead's own answers); empty when there are none."""
+    few = [team.result.team for team in teams if team.few_people]
+    if not few:
+        return ""
+    return tag("p", e(t("overview.low_threshold", lang, teams=", ".join(few))), "warning")
 
 
 def _scales(kb: KnowledgeBase, teams: Sequence[OverviewTeam]) -> list[str]:
