@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from coachassist.intake.models import Intake
@@ -93,9 +94,37 @@ def exposed_questions(
         groups = _groups(scan, intake, qids, scale.min_answers, scale.id in per_role)
         if all(g.counted and len(g.answered) == len(qids) for g in groups):
             continue  # everyone answered everything: the scale's sum is the questions' sums
-        audit = _Audit(groups, consented, k)
-        hidden |= _fewest(audit, shown, qids, groups, ruled)
+        canonical = tuple(sorted(groups.items(), key=lambda item: _order(item[0])))
+        hidden |= _withheld(
+            canonical,
+            k,
+            frozenset(consented),
+            tuple(shown),
+            tuple(qids),
+            frozenset(q for q in qids if q in ruled),
+        )
     return frozenset(hidden)
+
+
+def _order(group: Group) -> tuple[str, tuple[str, ...], bool]:
+    return group.role, tuple(sorted(group.answered)), group.counted
+
+
+@lru_cache(maxsize=4096)
+def _withheld(
+    groups: tuple[tuple[Group, int], ...],
+    k: int,
+    consented: frozenset[str],
+    shown: tuple[str, ...],
+    qids: tuple[str, ...],
+    ruled: frozenset[str],
+) -> frozenset[str]:
+    """The audit's choice for one scale: a pure function of who answered what (as groups), so
+    the many teams whose skipped answers fall alike (one person skipping one question) share
+    it; in a batch most scales with a skipped answer are decided by a lookup."""
+    by_group = dict(groups)
+    audit = _Audit(by_group, consented, k)
+    return frozenset(_fewest(audit, list(shown), list(qids), by_group, ruled))
 
 
 def _groups(
