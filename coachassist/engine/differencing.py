@@ -46,7 +46,6 @@ from itertools import combinations
 
 from coachassist.intake.models import Intake
 from coachassist.kb.models import Questionnaire, Rule
-from coachassist.scoring import item_value
 
 MAX_TRIES = 128  # sets of questions tried before every question of the scale is withheld
 MAX_SUSPECTS = 256  # sets of fewer than k people checked before a leak is assumed
@@ -130,14 +129,11 @@ def _withheld(
 def _groups(
     scan: Questionnaire, intake: Intake, qids: list[str], min_answers: int, by_role: bool
 ) -> dict[Group, int]:
-    questions = {q.id: q for q in scan.questions if q.id in qids}
     groups: dict[Group, int] = {}
     for person in intake.responses:
-        answered = frozenset(
-            qid
-            for qid in qids
-            if item_value(scan, questions[qid], person.answers.get(qid)) is not None
-        )
+        answers = person.answers
+        # a number, as the scores count it (scoring._values): never bool, "don't know" or text
+        answered = frozenset(qid for qid in qids if type(answers.get(qid)) in (int, float))
         if answered:
             group = Group(person.role if by_role else "", answered, len(answered) >= min_answers)
             groups[group] = groups.get(group, 0) + 1

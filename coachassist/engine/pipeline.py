@@ -84,7 +84,7 @@ def prepare(
     table, scores = team_facts(kb, intake)
     scan = kb.questionnaires[intake.scan]  # team_facts checked it
     if privacy is None:
-        privacy = Privacy.decide(intake, scores, k, scan, ruled_questions(kb.rules.values()))
+        privacy = Privacy.decide(intake, scores, k, scan, _ruled(kb))
     visible = privacy.visible_facts(table)  # the rules see only what may be shown
     strict, lenient = soft_runs(kb.rules, visible) if privacy.team_ok else ([], [])
     return Prepared(intake, scores, privacy, visible, strict, lenient)
@@ -148,3 +148,16 @@ def without_findings(kb: KnowledgeBase, ids: frozenset[str]) -> KnowledgeBase:
     if len(_FEWER) > FEWER_KEPT:
         _FEWER.popitem(last=False)
     return fewer
+
+
+_RULED: dict[int, tuple[KnowledgeBase, frozenset[str]]] = {}
+
+
+def _ruled(kb: KnowledgeBase) -> frozenset[str]:
+    """``ruled_questions`` of ``kb``, once per knowledge base (not once per team)."""
+    cached = _RULED.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        if len(_RULED) > 8:  # knowledge bases built on the fly (tests): keep it small
+            _RULED.clear()
+        cached = _RULED[id(kb)] = (kb, ruled_questions(kb.rules.values()))
+    return cached[1]
