@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -161,14 +162,8 @@ def test_an_overview_warns_when_a_teams_figures_rest_on_fewer_than_three(tmp_pat
     people's, and the lead's own) under a legend that says empty cells are "too few people",
     with no warning: a page the reader takes for k = 3."""
     from coachassist.cli import main
-    from coachassist.intake.files import save_intake
 
-    five = intake_of(["lead"] + ["member"] * 4, [uniform(3)] * 5, CONTEXTS[0])
-    two = intake_of(["member", "member"], [uniform(1), uniform(2)], CONTEXTS[0])
-    alone = intake_of(["lead"], [uniform(2)], CONTEXTS[0])
-    save_intake(tmp_path / "five.toml", five.model_copy(update={"title": "Five"}))
-    save_intake(tmp_path / "two.toml", two.model_copy(update={"title": "Two", "min_group": 2}))
-    save_intake(tmp_path / "self.toml", alone.model_copy(update={"title": "Alone", "min_group": 1}))
+    save_three_teams(tmp_path)
     for lang in ("en", "nl"):
         assert main(["overview", str(tmp_path), "--lang", lang]) == 0
         page = capsys.readouterr().out
@@ -306,14 +301,8 @@ def test_csv_rows_say_the_threshold_and_warn_when_it_is_below_three(tmp_path, ca
     import io
 
     from coachassist.cli import main
-    from coachassist.intake.files import save_intake
 
-    five = intake_of(["lead"] + ["member"] * 4, [uniform(3)] * 5, CONTEXTS[0])
-    two = intake_of(["member", "member"], [uniform(1), uniform(2)], CONTEXTS[0])
-    alone = intake_of(["lead"], [uniform(2)], CONTEXTS[0])
-    save_intake(tmp_path / "five.toml", five.model_copy(update={"title": "Five"}))
-    save_intake(tmp_path / "two.toml", two.model_copy(update={"title": "Two", "min_group": 2}))
-    save_intake(tmp_path / "self.toml", alone.model_copy(update={"title": "Alone", "min_group": 1}))
+    save_three_teams(tmp_path)
     assert main(["diagnose", str(tmp_path), "--csv", "--lang", "en"]) == 0
     captured = capsys.readouterr()
     table = list(csv.DictReader(io.StringIO(captured.out)))
@@ -350,3 +339,15 @@ def test_withholding_a_finding_changes_no_figure_shown(seed, size, context, skip
         k for k in first.visible.facts if k.startswith(figures)
     }
     assert {s.scale for s in dx.scores if s.mean is not None} == set(first.privacy.scales)
+
+
+def save_three_teams(folder: Path) -> None:
+    """Five people at k = 3; two people at ``min_group = 2``; a lead's self-scan."""
+    from coachassist.intake.files import save_intake
+
+    five = intake_of(["lead"] + ["member"] * 4, [uniform(3)] * 5, CONTEXTS[0])
+    two = intake_of(["member", "member"], [uniform(1), uniform(2)], CONTEXTS[0])
+    alone = intake_of(["lead"], [uniform(2)], CONTEXTS[0])
+    save_intake(folder / "five.toml", five.model_copy(update={"title": "Five"}))
+    save_intake(folder / "two.toml", two.model_copy(update={"title": "Two", "min_group": 2}))
+    save_intake(folder / "self.toml", alone.model_copy(update={"title": "Alone", "min_group": 1}))

@@ -16,12 +16,11 @@ from coachassist.kb.loader import KnowledgeBase
 COMMAND = [sys.executable, "-m", "coachassist", "collect"]
 
 
-def test_codes_are_printed_once_and_only_their_hashes_are_kept(intake_path: Path) -> None:
+def printed_at_start(*args: str) -> tuple[str, str]:
+    """What ``coachassist collect ARGS`` prints up to its "Stop:" line, and on stderr until
+    then; then it is stopped."""
     process = subprocess.Popen(
-        [*COMMAND, str(intake_path), "--port", "0", "--codes", "3", "--lang", "en"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
@@ -33,14 +32,20 @@ def test_codes_are_printed_once_and_only_their_hashes_are_kept(intake_path: Path
     finally:
         process.kill()
         process.wait()
-    output = "".join(lines)
+    return "".join(lines), process.stderr.read() if process.stderr else ""
+
+
+def test_codes_are_printed_once_and_only_their_hashes_are_kept(intake_path: Path) -> None:
+    output, errors = printed_at_start(
+        str(intake_path), "--port", "0", "--codes", "3", "--lang", "en"
+    )
     assert re.search(r"Link for the team: http://127\.0\.0\.1:\d+/[\w-]{24}/", output)
     codes = re.findall(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$", output, re.M)
     assert len(set(codes)) == 3
     stored = sidecar_path(intake_path).read_text()
     assert not any(code in stored or code.replace("-", "") in stored for code in codes)
     assert sidecar_path(intake_path).stat().st_mode & 0o077 == 0  # readable by the coach only
-    assert "warning" not in (process.stderr.read() if process.stderr else "")
+    assert "warning" not in errors
 
 
 def test_refusals_are_one_line_errors(tmp_path: Path, kb: KnowledgeBase, capsys) -> None:

@@ -36,15 +36,9 @@ async def server(kb: KnowledgeBase, intake_path: Path) -> AsyncIterator[CollectS
 
 
 async def send(port: int, data: bytes) -> tuple[int, str]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(data)
-        await writer.drain()
-        reply = await asyncio.wait_for(reader.read(), 10)
-    finally:
-        writer.close()
-    head = reply.split(b"\r\n\r\n")[0].decode("latin-1")
-    return int(head.split()[1]), head.lower()
+    """The reply's status and head (lower case)."""
+    head, _ = await reply_to(port, data)
+    return int(head.split()[1]), head
 
 
 def request(path: str, cookies: str, body: bytes, content_type: str, extra: str = "") -> bytes:

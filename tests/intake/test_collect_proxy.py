@@ -5,8 +5,6 @@ puts the public address in the link and lets forms posted from it through. A req
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -19,6 +17,8 @@ from hypothesis import strategies as st
 from coachassist.cli import main
 from coachassist.collect.runner import CollectServer, public_base
 from coachassist.kb.loader import KnowledgeBase
+
+from .test_collect_cli import printed_at_start
 
 PUBLIC = "https://scan.example.org"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -159,22 +159,5 @@ def test_any_text_is_a_base_address_or_refused(text: str) -> None:
 
 def test_the_printed_link_is_the_public_one(intake_path: Path) -> None:
     public = ["--public-url", "https://Scan.Example.org/", "--lang", "en"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coachassist", "collect", str(intake_path), "--port", "0", *public],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("Stop:"):
-                break
-    finally:
-        process.kill()
-        process.wait()
-    assert re.search(
-        r"^Link for the team: https://scan\.example\.org/[\w-]{24}/$", "".join(lines), re.M
-    )
+    printed, _ = printed_at_start(str(intake_path), "--port", "0", *public)
+    assert re.search(r"^Link for the team: https://scan\.example\.org/[\w-]{24}/$", printed, re.M)

@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,8 @@ import pytest
 from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import load
 from coachassist.tui.export import download_name
+
+from .test_processes import stop_group
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "ketenoverleg_sociaal_domein.toml"
 NAME = 'Team Zoë; "noord".toml'
@@ -56,14 +57,7 @@ def serving(port: int, home: Path) -> Iterator[str]:
         assert proc.stdout is not None
         yield proc.stdout.readline().strip().rsplit("token=", 1)[-1]
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_group(proc)
 
 
 class Browser:
