@@ -149,9 +149,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+def serving(env: dict[str, str], port: int, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """``coachassist serve --port PORT ARGS`` in its own process group, stopped at the end."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "coachassist", "serve", "--port", str(port)],
+        [sys.executable, "-m", "coachassist", "serve", "--port", str(port), *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -13,9 +13,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from email.message import Message
@@ -28,36 +25,19 @@ from coachassist.intake.progress import IntakeProgress
 from coachassist.kb.loader import load
 from coachassist.tui.export import download_name
 
-from .test_processes import stop_group
+from .test_processes import free_port, serving
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "ketenoverleg_sociaal_domein.toml"
 NAME = 'Team Zoë; "noord".toml'
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
-def serving(port: int, home: Path) -> Iterator[str]:
+def serving_token(port: int, home: Path) -> Iterator[str]:
     """``coachassist serve`` on ``port``; yields its token."""
     env = {**os.environ, "TERM": "xterm-256color", "COACHASSIST_HOME": str(home)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "coachassist", "serve", "--port", str(port), "--lang", "en"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-        text=True,
-    )
-    try:
+    with serving(env, port, "--lang", "en") as proc:
         assert proc.stdout is not None
         yield proc.stdout.readline().strip().rsplit("token=", 1)[-1]
-    finally:
-        stop_group(proc)
 
 
 class Browser:
@@ -102,7 +82,7 @@ async def test_the_report_and_sheet_saved_in_the_browser_are_downloaded(
     IntakeProgress.open(load(), intake).remember()  # on the start screen's recent list
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with serving(port, private_home) as token:
+    with serving_token(port, private_home) as token:
         async with aiohttp.ClientSession(cookies={"coachassist_serve": token}) as http:
             await until_up(http, f"{base}/")
             async with http.ws_connect(f"{base}/ws?width=100&height=30") as ws:
