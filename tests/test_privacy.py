@@ -407,6 +407,33 @@ def test_an_open_question_only_the_lead_sees_is_withheld_without_consent(tmp_pat
     assert shown >= 5 and len(seen(intake(1, consent=True))) == shown  # the lead agreed
 
 
+MEMBERS_ONLY = """
+[[questions]]
+id = "member_text"
+type = "text"
+show_if = ['role == "member"']
+text.nl = "Wat wil jij als teamlid veranderen?"
+text.en = "As a team member, what do you want to change?"
+"""
+
+
+def test_an_answer_to_a_question_someone_is_not_shown_is_never_listed(tmp_path):
+    """Open answers are listed only from the people the question is shown to: the lead's answer
+    to a members' question (a role changed after answering, or an edited file) would be the
+    lead's own words among the members', though the lead did not agree to be shown."""
+    scan = (REPO / "questionnaires" / "teamscan.toml").read_text("utf-8")
+    (tmp_path / "teamscan.toml").write_text(scan + MEMBERS_ONLY, encoding="utf-8")
+    kb = load([tmp_path])
+    members = [
+        Respondent(id=f"m{i}", answers={"trust_1": 4, "member_text": f"member {i}"})
+        for i in range(3)
+    ]
+    lead = Respondent(id="l", role="lead", answers={"trust_1": 2, "member_text": "ZQX lead"})
+    dx = diagnose(kb, Intake(responses=[lead, *members]))
+    assert dx.open_answers["member_text"] == ["member 0", "member 1", "member 2"]
+    assert "ZQX" not in json.dumps(dx.to_json(), ensure_ascii=False)
+
+
 @PROPERTY
 @given(data=st.data(), context=st.sampled_from(CONTEXTS), empty=st.integers(1, 3))
 def test_respondents_who_answered_nothing_never_help_reach_k(data, context, empty):

@@ -25,6 +25,7 @@ from coachassist.engine.facts import FactTable
 from coachassist.engine.privacy import Privacy
 from coachassist.i18n import LANGS, Lang, t
 from coachassist.intake.models import Intake
+from coachassist.kb.answers import is_shown
 from coachassist.kb.conditions import holds
 from coachassist.kb.loader import KnowledgeBase
 from coachassist.kb.models import SEVERITY_RANK, Questionnaire, Rule, Text
@@ -252,13 +253,16 @@ def _suggestions(
 
 
 def _open_answers(scan, intake: Intake, privacy: Privacy) -> dict[str, list[str]]:
-    texts = [q.id for q in scan.questions if q.type == "text" and q.id in privacy.texts]
+    """Each shown open question's answers, sorted, from the people it is shown to only (whom
+    the privacy decision counted): an answer someone gave while it was not theirs to see is
+    never listed among the others'."""
+    texts = [q for q in scan.questions if q.type == "text" and q.id in privacy.texts]
     grouped = {
-        qid: sorted(
-            str(r.answers[qid]).strip()
+        q.id: sorted(
+            str(r.answers[q.id]).strip()
             for r in intake.responses
-            if str(r.answers.get(qid, "")).strip()
+            if str(r.answers.get(q.id, "")).strip() and is_shown(q, r.answers, r.role)
         )
-        for qid in texts
+        for q in texts
     }
     return {qid: answers for qid, answers in grouped.items() if answers}
