@@ -48,16 +48,14 @@ class LimitProblem(NamedTuple):
         """The knowledge base as a whole is beyond the engine: refused (exit 2), not corrected."""
         return self.key in ("capacity", "evidence")
 
-    def text(self, lang: Lang = "en") -> str:
+    def render(self, lang: Lang = "en") -> str:
+        """The message in ``lang`` (as a ``Message`` renders; it can stand as one's value)."""
         sep = "." if lang == "nl" else ","
         values = {
             name: f"{value:,}".replace(",", sep) if isinstance(value, int) else value
             for name, value in self.values
         }
         return t(f"kbcheck.limit.{self.key}", lang, **values)
-
-    def render(self, lang: Lang = "en") -> str:  # a Message's value: in the reader's language
-        return self.text(lang)
 
 
 def _limit(rule: str, field: str, key: str, **values: object) -> LimitProblem:
@@ -83,10 +81,7 @@ def engine_number(value: float | int) -> float | int:
 def chain_depths(rules: Mapping[str, Rule]) -> dict[str, int]:
     """Each rule's layer: 0 when it needs no conclusion, else one more than its deepest
     producer. Rules in a cycle (and rules needing them) get no layer."""
-    producers: dict[str, list[str]] = {}
-    for rule in rules.values():
-        if rule.then.fact_key:
-            producers.setdefault(rule.then.fact_key, []).append(rule.id)
+    producers = _producers(rules)
     needs = {
         rule.id: {
             producer
@@ -105,6 +100,20 @@ def chain_depths(rules: Mapping[str, Rule]) -> dict[str, int]:
                 depth[rid] = 1 + max((depth[d] for d in deps), default=-1)
                 progress = True
     return depth
+
+
+def _producers(rules: Mapping[str, Rule]) -> dict[str, list[str]]:
+    """The ids of the rules concluding each fact key."""
+    producers: dict[str, list[str]] = {}
+    for rule in rules.values():
+        if rule.then.fact_key:
+            producers.setdefault(rule.then.fact_key, []).append(rule.id)
+    return producers
+
+
+def _layer_order(layer: Callable[[str], int] | None) -> Callable[[Rule], tuple[int, str]]:
+    """Rules by knowledge-base layer (the bundled rules first), then by id."""
+    return lambda rule: (layer(rule.id) if layer else 0, rule.id)
 
 
 def fact_slots(conds: list[Condition]) -> set[str]:
@@ -131,7 +140,7 @@ def capacity_problem(
     rules first), so the rule named is one of the layer that pushed the total over: a
     trainer's file, not a bundled one. Past the capacity the whole knowledge base is refused
     (exit 2), not one rule corrected."""
-    ordered = sorted(rules.values(), key=lambda r: (layer(r.id) if layer else 0, r.id))
+    ordered = sorted(rules.values(), key=_layer_order(layer))
     counted = 0
     for rule in ordered:
         counted += max(1, len(rule.any_conditions))
@@ -149,10 +158,7 @@ def evidence_sizes(
     whether or not their conditions hold. Sets of rules are bit masks, built layer by layer."""
     depths = chain_depths(rules) if depths is None else depths
     bit = {rid: 1 << i for i, rid in enumerate(rules)}
-    producers: dict[str, list[str]] = {}
-    for rule in rules.values():
-        if rule.then.fact_key:
-            producers.setdefault(rule.then.fact_key, []).append(rule.id)
+    producers = _producers(rules)
     below: dict[str, int] = {}  # a rule and every rule it builds on
     concluded: dict[str, int] = {}  # a fact key: every rule its producers build on
 
@@ -189,10 +195,7 @@ def evidence_problem(
     if total <= MAX_EVIDENCE:
         return None
     largest = max(sorted(sizes), key=lambda key: sizes[key])
-    rule = max(
-        (r for r in rules.values() if r.then.fact_key == largest),
-        key=lambda r: (layer(r.id) if layer else 0, r.id),
-    )
+    rule = max((r for r in rules.values() if r.then.fact_key == largest), key=_layer_order(layer))
     return _limit(
         rule.id, "then", "evidence", total=total, on=largest, own=sizes[largest], most=MAX_EVIDENCE
     )

@@ -53,8 +53,8 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
     problems += _check_rules(kb)
     problems += [
         replace(
-            _at(kb, "rule", limit.rule, limit.text("en"), limit.field),
-            nl=limit.text("nl"),
+            _at(kb, "rule", limit.rule, limit.render("en"), limit.field),
+            nl=limit.render("nl"),
             refused=limit.refuses_all,
         )
         for limit in rule_limit_problems(kb.rules, _layer_of(kb, "rule"))
