@@ -17,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,7 @@ from coachassist.engine.whynot import why_not
 from coachassist.errors import UserError
 from coachassist.intake.files import load_case
 from coachassist.intake.models import Intake, Respondent
-from coachassist.kb.loader import load
+from coachassist.kb.loader import KnowledgeBase, load
 from coachassist.plan import PlanConstraints, build_plan
 from coachassist.report import render
 from coachassist.report.markdown import plan_markdown
@@ -361,22 +362,36 @@ def test_consent_is_saved_and_old_files_mean_no_consent(tmp_path):
     assert old.lead_view_consent is False
 
 
-LEAD_ONLY = """
-[[questions]]
-id = "lead_text"
-type = "text"
-show_if = ['role == "lead"']
-text.nl = "Wat wil jij als teamleider veranderen?"
-text.en = "As the team lead, what do you want to change?"
-"""
+def scan_with_open_question(folder: Path, qid: str, role: str, nl: str, en: str) -> KnowledgeBase:
+    """The bundled knowledge base with a trainer's team scan that adds an open question shown
+    only to ``role`` (``show_if``)."""
+    scan = (REPO / "questionnaires" / "teamscan.toml").read_text("utf-8")
+    extra = tomli_w.dumps(
+        {
+            "questions": [
+                {
+                    "id": qid,
+                    "type": "text",
+                    "show_if": [f'role == "{role}"'],
+                    "text": {"nl": nl, "en": en},
+                }
+            ]
+        }
+    )
+    (folder / "teamscan.toml").write_text(f"{scan}\n{extra}", encoding="utf-8")
+    return load([folder])
 
 
 def test_an_open_question_only_the_lead_sees_is_withheld_without_consent(tmp_path):
     """A trainer's question with ``show_if = role == "lead"`` is answered by the lead alone: its
     answers are the lead's own words, however many members answered the rest."""
-    scan = (REPO / "questionnaires" / "teamscan.toml").read_text("utf-8")
-    (tmp_path / "teamscan.toml").write_text(scan + LEAD_ONLY, encoding="utf-8")
-    kb = load([tmp_path])
+    kb = scan_with_open_question(
+        tmp_path,
+        "lead_text",
+        "lead",
+        "Wat wil jij als teamleider veranderen?",
+        "As the team lead, what do you want to change?",
+    )
     secret = "ZQX the lead's own words"
     members = [Respondent(id=f"m{i}", answers={"trust_1": 4, "keep_text": "x"}) for i in range(4)]
 
@@ -407,23 +422,17 @@ def test_an_open_question_only_the_lead_sees_is_withheld_without_consent(tmp_pat
     assert shown >= 5 and len(seen(intake(1, consent=True))) == shown  # the lead agreed
 
 
-MEMBERS_ONLY = """
-[[questions]]
-id = "member_text"
-type = "text"
-show_if = ['role == "member"']
-text.nl = "Wat wil jij als teamlid veranderen?"
-text.en = "As a team member, what do you want to change?"
-"""
-
-
 def test_an_answer_to_a_question_someone_is_not_shown_is_never_listed(tmp_path):
     """Open answers are listed only from the people the question is shown to: the lead's answer
     to a members' question (a role changed after answering, or an edited file) would be the
     lead's own words among the members', though the lead did not agree to be shown."""
-    scan = (REPO / "questionnaires" / "teamscan.toml").read_text("utf-8")
-    (tmp_path / "teamscan.toml").write_text(scan + MEMBERS_ONLY, encoding="utf-8")
-    kb = load([tmp_path])
+    kb = scan_with_open_question(
+        tmp_path,
+        "member_text",
+        "member",
+        "Wat wil jij als teamlid veranderen?",
+        "As a team member, what do you want to change?",
+    )
     members = [
         Respondent(id=f"m{i}", answers={"trust_1": 4, "member_text": f"member {i}"})
         for i in range(3)
